@@ -1,0 +1,68 @@
+# Two commands: `make run` serves the course, `make test` installs what the tests need and runs them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+PORT ?= 8866
+# Debian/Ubuntu packages the whole suite needs: a real PC/SC stack (pcscd + vpcd + OpenSC),
+# the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests.
+SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc opensc-pkcs11 \
+	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
+PYTEST_ARGS ?=
+
+.PHONY: run lab test test-fast lint bench system-packages venv clean help
+
+help:
+	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
+	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
+	@echo "make test       install system packages + test deps, run the whole suite"
+	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
+	@echo "make bench      print the benchmark figures"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
+	@# pyscard builds from source; without libpcsclite-dev fall back to the suite without PC/SC.
+	$(PIP) install -q -e '.[dev,pcsc]' || { echo "pyscard could not be built: PC/SC tests will skip"; $(PIP) install -q -e '.[dev]'; }
+	@touch $@ $(VENV)/.run-installed
+
+venv: $(VENV)/.dev-installed
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "system packages: all present"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "not Debian/Ubuntu: install the equivalent of: $$missing"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "Run as root to enable the PC/SC, OpenSSL and browser tests:"; \
+	     echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $$missing"; exit 0; fi; \
+	echo "installing: $$missing"; \
+	for i in 1 2 3; do $$SUDO apt-get update -qq && break; sleep 5; done; \
+	for i in 1 2 3; do DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && break; sleep 5; done
+
+run: $(VENV)/.run-installed
+	$(PY) -m voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+
+lab: $(VENV)/.dev-installed
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: system-packages venv
+	$(VENV)/bin/ruff check labkit tests
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -m "not pcsc and not opensc and not browser and not notebooks and not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check labkit tests
+
+bench: venv
+	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
