@@ -1,0 +1,72 @@
+"""The service's time rules from the lecture, as pure functions of an injected time.
+
+- 2-3 / FAQ Q2: an application made between 8:00 and 19:30 JST (any day) gets its push
+  notification within minutes; otherwise around 8:00 the next morning. The window is taken as
+  half-open, [08:00, 19:30): an application at exactly 19:30:00 waits for the morning.
+- 2-5: after a device change the old phone deletes its certificates by itself if it comes
+  online within 48 hours (inclusive: at exactly 48:00:00 it still deletes).
+- 1-6: マイナンバー総合フリーダイヤル answers weekdays 9:30–20:00, weekends and holidays
+  9:30–17:30; temporary suspension (一時利用停止) is accepted 24 hours a day, 365 days a year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from ..clock import JST, to_jst
+from .holidays import is_weekend_or_holiday
+
+
+@dataclass(frozen=True, slots=True)
+class PushPolicy:
+    window_start: time = time(8, 0)
+    window_end: time = time(19, 30)
+    #: "数分で" — how long a push takes inside the window.
+    delay: timedelta = timedelta(minutes=3)
+
+    def push_time(self, applied_at: datetime) -> datetime:
+        """When the push notification for an application made at ``applied_at`` arrives."""
+        local = to_jst(applied_at)
+        if self.window_start <= local.time() < self.window_end:
+            return local + self.delay
+        morning = datetime.combine(local.date(), self.window_start, JST)
+        return morning if local.time() < self.window_start else morning + timedelta(days=1)
+
+    def in_window(self, at: datetime) -> bool:
+        return self.window_start <= to_jst(at).time() < self.window_end
+
+
+DEFAULT_PUSH_POLICY = PushPolicy()
+
+#: 2-5: the old phone deletes the certificates itself if online within this period.
+DELETION_WINDOW = timedelta(hours=48)
+
+
+def old_phone_deletes(ordered_at: datetime, online_at: datetime) -> bool:
+    """True if the old phone, reconnecting at ``online_at``, still deletes by itself."""
+    return timedelta(0) <= online_at - ordered_at <= DELETION_WINDOW
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineHours:
+    weekday_open: time = time(9, 30)
+    weekday_close: time = time(20, 0)
+    holiday_open: time = time(9, 30)
+    holiday_close: time = time(17, 30)
+
+    def is_open(self, at: datetime) -> bool:
+        """Voice guidance and general enquiries (half-open: closed at the closing minute)."""
+        local = to_jst(at)
+        if is_weekend_or_holiday(local.date()):
+            return self.holiday_open <= local.time() < self.holiday_close
+        return self.weekday_open <= local.time() < self.weekday_close
+
+    def accepts_suspension(self, at: datetime) -> bool:
+        """一時利用停止 is taken 24時間365日."""
+        return True
+
+
+HOTLINE_HOURS = HotlineHours()
+#: The voice-guidance number for the smartphone e-certificate (1-6).
+HOTLINE_GUIDANCE_NUMBER = 4
