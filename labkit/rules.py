@@ -74,20 +74,22 @@ class RuleResult:
         return " ".join([head, *self.messages(lang), allowed + self.rule.get(lang)])
 
 
-def _show(chars: list[str]) -> str:
+def _show(chars: list[str], lang: str = "ja") -> str:
     """Quote offending characters so that spaces and look-alikes stay visible."""
+    open_q, close_q = ("「", "」") if lang == "ja" else ('"', '"')
     shown = []
     for ch in chars[:5]:
         if ch == " ":
-            shown.append("「 」(space)")
+            shown.append(f"{open_q} {close_q}" + ("(半角スペース)" if lang == "ja" else " (space)"))
         elif ch == "\u3000":
-            shown.append("「\u3000」(全角space)")
+            shown.append(f"{open_q}\u3000{close_q}"
+                         + ("(全角スペース)" if lang == "ja" else " (full-width space)"))
         elif not ch.isprintable():
             shown.append(f"U+{ord(ch):04X}")
         else:
-            shown.append(f"「{ch}」")
+            shown.append(f"{open_q}{ch}{close_q}")
     more = " …" if len(chars) > 5 else ""
-    return " ".join(shown) + more
+    return (" " if lang == "ja" else ", ").join(shown) + more
 
 
 def _unique(chars: str) -> list[str]:
@@ -135,16 +137,16 @@ def check_signing_password(password: str) -> RuleResult:
     if lower:
         reasons.append(Reason("lowercase", Text(
             f"英小文字 {_show(lower)} は使えません。英大文字 (A〜Z) にしてください。",
-            f"Lower-case letters {_show(lower)} are not allowed; use upper-case A-Z.")))
+            f"Lower-case letters {_show(lower, 'en')} are not allowed; use upper-case A-Z.")))
     if wide:
         reasons.append(Reason("fullwidth", Text(
             f"全角文字 {_show(wide)} は使えません。半角で入力してください。",
-            f"Full-width characters {_show(wide)} are not allowed; type them half-width.")))
+            f"Full-width characters {_show(wide, 'en')} are not allowed; type them half-width.")))
     if rest:
         reasons.append(Reason("invalid_char", Text(
             f"使えない文字 {_show(rest)} が含まれています。"
             "記号・空白・かな・漢字は使えません。",
-            f"It contains characters that are not allowed: {_show(rest)}. "
+            f"It contains characters that are not allowed: {_show(rest, 'en')}. "
             "Symbols, spaces, kana and kanji cannot be used.")))
 
     # "Contains both": a lower-case or full-width letter/digit already has its own message
@@ -179,11 +181,11 @@ def check_auth_pin(pin: str) -> RuleResult:
     if wide:
         reasons.append(Reason("fullwidth", Text(
             f"全角数字 {_show(wide)} は使えません。半角で入力してください。",
-            f"Full-width digits {_show(wide)} are not allowed; type them half-width.")))
+            f"Full-width digits {_show(wide, 'en')} are not allowed; type them half-width.")))
     if rest:
         reasons.append(Reason("not_digit", Text(
             f"数字以外の文字 {_show(rest)} は使えません。",
-            f"Only digits are allowed; remove {_show(rest)}.")))
+            f"Only digits are allowed; remove {_show(rest, 'en')}.")))
     return RuleResult(not reasons, tuple(reasons), AUTH_PIN_RULE)
 
 
