@@ -88,16 +88,16 @@ class PinCounter:
 
     policy: PinPolicy
     value: str | None = field(default=None, repr=False)
-    remaining: int = -1
+    remaining: int | None = None  # None: the policy's maximum
     #: Called after every change of value or counter (the card persists its EEPROM).
     on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.value is not None:
             self.policy.check(self.value)
-        if self.remaining < 0:
+        if self.remaining is None:
             self.remaining = self.policy.max_tries
-        if not 0 <= self.remaining <= self.policy.max_tries:
+        if not isinstance(self.remaining, int) or not 0 <= self.remaining <= self.policy.max_tries:
             raise InputError(Text("残り回数が範囲外", "tries left out of range"))
 
     @property
