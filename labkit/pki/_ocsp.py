@@ -1,0 +1,103 @@
+"""The OCSP responder (RFC 6960), answering for both lab CAs through delegated responders.
+
+Choices:
+
+* One CertID per request (``cryptography`` parses no more); anything it cannot parse,
+  including multi-certificate requests, gets ``malformedRequest``.
+* A CertID whose issuer hashes match neither lab CA gets ``unauthorized`` (RFC 6960 §2.3:
+  the responder is not authoritative for it), not a signed ``unknown``.
+* A serial the CA never issued is ``unknown``; 一時保留 is ``revoked`` with reason
+  certificateHold (RFC 6960 §2.2), and reverts to ``good`` once the hold is lifted.
+* ``nextUpdate`` is omitted: the answer comes live from the store, which RFC 6960 §4.2.2.1
+  expresses as "newer information is always available". The nonce is echoed.
+* Store failures yield ``internalError`` so the HTTP server never has to catch anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509 import ocsp
+
+from ..errors import LabkitError
+from .constants import CaKind, Reason
+from .store import CertRecord
+
+
+@dataclass(frozen=True, slots=True)
+class OcspAuthority:
+    """What the responder needs to know about one CA."""
+
+    kind: CaKind
+    certificate: x509.Certificate
+    responder: Callable[[], tuple[x509.Certificate, rsa.RSAPrivateKey]]
+    lookup: Callable[[int], CertRecord | None]
+
+
+def issuer_hashes(issuer: x509.Certificate, algorithm: hashes.HashAlgorithm) -> tuple[bytes, bytes]:
+    """CertID ``issuerNameHash`` and ``issuerKeyHash`` (hash of the subjectPublicKey bits)."""
+    def digest(data: bytes) -> bytes:
+        h = hashes.Hash(algorithm)
+        h.update(data)
+        return h.finalize()
+
+    key = issuer.public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    key_bits = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    return digest(issuer.subject.public_bytes()), digest(key_bits)
+
+
+def unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
+
+
+def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datetime) -> bytes:
+    """Answer one DER OCSPRequest with a DER OCSPResponse; never raises for bad input."""
+    try:
+        request = ocsp.load_der_ocsp_request(bytes(request_der))
+        algorithm = request.hash_algorithm
+        nonce = _nonce(request)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    for authority in authorities:
+        if issuer_hashes(authority.certificate, algorithm) == (request.issuer_name_hash, request.issuer_key_hash):
+            break
+    else:
+        return unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    try:
+        record = authority.lookup(request.serial_number)
+        responder, key = authority.responder()
+    except LabkitError:
+        return unsuccessful(ocsp.OCSPResponseStatus.INTERNAL_ERROR)
+    if record is not None and record.ca is not authority.kind:
+        record = None
+    status, revoked_at, reason = ocsp.OCSPCertStatus.UNKNOWN, None, None
+    if record is not None:
+        if record.revocation is None:
+            status = ocsp.OCSPCertStatus.GOOD
+        else:
+            status = ocsp.OCSPCertStatus.REVOKED
+            revoked_at = record.revocation.revoked_at
+            if record.revocation.reason is not Reason.UNSPECIFIED:
+                reason = record.revocation.reason.flag
+    builder = (ocsp.OCSPResponseBuilder()
+               .add_response_by_hash(request.issuer_name_hash, request.issuer_key_hash, request.serial_number,
+                                     algorithm, status, now, None, revoked_at, reason)
+               .responder_id(ocsp.OCSPResponderEncoding.HASH, responder)
+               .certificates([responder]))
+    if nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def _nonce(request: ocsp.OCSPRequest) -> bytes | None:
+    try:
+        return request.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
+    except x509.ExtensionNotFound:
+        return None
