@@ -3,6 +3,8 @@ PKCS#1 v1.5 type-1 block the card builds itself (reference §4)."""
 
 from __future__ import annotations
 
+import functools
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
@@ -53,7 +55,10 @@ def private_to_der(key: rsa.RSAPrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
+@functools.lru_cache(maxsize=32)
 def private_from_der(der: bytes) -> rsa.RSAPrivateKey:
+    """Load (and validate, ~30 ms) a PKCS#8 key; keys are immutable, so repeated loads of
+    the same image — tests, a reloaded emulator — share one object."""
     key = serialization.load_der_private_key(der, password=None)
     if not isinstance(key, rsa.RSAPrivateKey) or key.key_size != KEY_BITS:
         raise ValueError("not an RSA-2048 private key")
