@@ -52,6 +52,7 @@ class MyNumberCard:
         self.os = CardOS(applets=list(applets), atr_bytes=bytes(atr), max_channels=1,
                          default_applet=MasterFile())
         self.state_path: Path | None = None
+        self._reset_listeners: list[Callable[[], None]] = []
         for applet in applets:
             applet.on_change = self._eeprom_written
 
@@ -61,12 +62,15 @@ class MyNumberCard:
         return self.os.atr
 
     def power_on(self) -> bytes:
+        self._notify_reset()
         return self.os.power_on()
 
     def power_off(self) -> None:
+        self._notify_reset()
         self.os.power_off()
 
     def reset(self) -> bytes:
+        self._notify_reset()
         return self.os.reset()
 
     def transmit(self, command: bytes) -> bytes:
@@ -77,6 +81,17 @@ class MyNumberCard:
 
     def remove_observer(self, observer: Callable[[ApduExchange], None]) -> None:
         self.os.remove_observer(observer)
+
+    def add_reset_listener(self, listener: Callable[[], None]) -> None:
+        """Called on power-on, power-off and reset (a trace forgets the selection then)."""
+        self._reset_listeners.append(listener)
+
+    def remove_reset_listener(self, listener: Callable[[], None]) -> None:
+        self._reset_listeners.remove(listener)
+
+    def _notify_reset(self) -> None:
+        for listener in list(self._reset_listeners):
+            listener()
 
     # -- persistence ------------------------------------------------------------------------
     def bind(self, path: str | os.PathLike[str]) -> None:

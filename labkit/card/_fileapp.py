@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
-from ..apdu import SW, CommandAPDU, StatusWordError
-from ..cardos import ISO, Applet, handles
+from ..apdu import SW, CommandAPDU, StatusWordError, parse_cla
+from ..cardos import ISO, Applet, HandlerResult, handles
 from ._eeprom import Persistent
 from ._pin import PinCounter
 from .constants import Ins
@@ -57,6 +58,13 @@ class FileApplet(Persistent, Applet):
     # -- card OS hooks -------------------------------------------------------------------
     def new_session(self, channel: int) -> FileSession:
         return FileSession()
+
+    def process(self, command: CommandAPDU, session: Any, *, proprietary: bool) -> HandlerResult:
+        """Secure messaging is not offered by these APs: a CLA with the SM bits → 6882."""
+        info = parse_cla(command.cla)
+        if info is not None and info.secure_messaging:
+            raise StatusWordError(SW.SECURE_MESSAGING_NOT_SUPPORTED)
+        return super().process(command, session, proprietary=proprietary)
 
     def select(self, command: CommandAPDU, session: FileSession) -> bytes:
         return b""  # P2 = 0C: no FCI; other P2 values also answer without FCI

@@ -56,7 +56,12 @@ class JpkiApplet(FileApplet):
     """The JPKI AP. APDUs: SELECT FID, READ BINARY, VERIFY, CHANGE REFERENCE DATA (see
     :class:`FileApplet`) and ``80 2A 00 80|SFI`` (sign). Issuer-side methods
     (:meth:`generate_key`, :meth:`write_certificate`, :meth:`set_pin`) are what the
-    municipal counter — or the SE's provisioning — calls; they never expose a private key."""
+    municipal counter — or the SE's provisioning — calls; they never expose a private key.
+
+    Extension points for subclasses (the phone SE uses them): ``_keys``, ``_certs`` and
+    ``_ca_certs`` are ``MutableMapping[KeyRole, …]`` that may be replaced by other storage;
+    ``new_session`` may return a subclass of :class:`FileSession`; call ``_changed()`` after
+    writing EEPROM state yourself."""
 
     aid = bytes(Aid.JPKI)
 

@@ -213,11 +213,17 @@ class Trace:
             del self.entries[: len(self.entries) - self.limit]
 
     def attach(self, device: Any) -> Trace:
+        """Observe ``device`` (anything with ``add_observer``, e.g. a MyNumberCard or CardOS);
+        with ``add_reset_listener`` the decoder also forgets the selection on resets."""
         device.add_observer(self)
+        if hasattr(device, "add_reset_listener"):
+            device.add_reset_listener(self.decoder.reset)
         return self
 
     def detach(self, device: Any) -> None:
         device.remove_observer(self)
+        if hasattr(device, "remove_reset_listener"):
+            device.remove_reset_listener(self.decoder.reset)
 
     def clear(self) -> None:
         self.entries.clear()

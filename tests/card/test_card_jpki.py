@@ -50,6 +50,13 @@ def test_only_the_basic_channel(tx) -> None:
     assert tx(f"41 A4 04 0C 0A {JPKI_AID}")[1] == 0x6881
 
 
+def test_secure_messaging_cla_is_refused(tx) -> None:
+    tx(SELECT_JPKI)
+    assert tx("0C A4 02 0C 02 000A")[1] == 0x6882
+    assert tx("8C 2A 00 97 01 00 00")[1] == 0x6882
+    assert tx("00 A4 02 0C 02 000A")[1] == 0x9000
+
+
 def test_select_ef_errors(tx) -> None:
     tx(SELECT_JPKI)
     assert tx("00 A4 02 0C 02 0003")[1] == 0x6A82

@@ -84,3 +84,15 @@ def test_stateless_explain_and_limit() -> None:
     assert [e.index for e in trace.entries] == [4, 5]
     trace.clear()
     assert trace.entries == [] and trace.decoder.ap is None
+
+
+def test_trace_forgets_the_selection_on_reset(card: MyNumberCard) -> None:
+    trace = Trace().attach(card)
+    _run(card, f"00 A4 04 0C 0A {KENHOJO_AID}")
+    assert trace.decoder.ap is not None
+    card.reset()
+    assert trace.decoder.ap is None
+    _run(card, "00 A4 02 0C 02 0001")  # not selected on the card any more: 6986/6A82 at MF level
+    assert "EF 0001" in trace.entries[-1].explain("en")
+    trace.detach(card)
+    card.power_off()
