@@ -123,6 +123,17 @@ def time(when: datetime) -> bytes:
     return tlv(Tag.GENERALIZED_TIME, when.strftime("%Y%m%d%H%M%SZ").encode())
 
 
+def generalized_time(when: datetime) -> bytes:
+    """GeneralizedTime in whole seconds, always (OCSP uses it for every date, RFC 6960)."""
+    if when.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    return tlv(Tag.GENERALIZED_TIME, when.astimezone(UTC).strftime("%Y%m%d%H%M%SZ").encode())
+
+
+def bit_string(data: bytes) -> bytes:
+    return tlv(Tag.BIT_STRING, b"\0" + data)
+
+
 # --- decoding ------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@ Choices:
 * ``nextUpdate`` is omitted: the answer comes live from the store, which RFC 6960 §4.2.2.1
   expresses as "newer information is always available". The nonce is echoed.
 * Store failures yield ``internalError`` so the HTTP server never has to catch anything.
+* ``producedAt``: ``cryptography`` always stamps the wall-clock time and has no setter, which
+  would leak real time into a lab running on a simulated clock; :func:`_restamp` rewrites
+  it to the lab clock and signs the ResponseData again (the only hand-made DER here).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from datetime import datetime
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import ocsp
 
 from ..errors import LabkitError
+from . import _der as der
 from .constants import CaKind, Reason
 from .store import CertRecord
 
@@ -93,7 +97,21 @@ def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datet
                .certificates([responder]))
     if nonce is not None:
         builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
-    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    return _restamp(builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER), now, key)
+
+
+def _restamp(response_der: bytes, now: datetime, key: rsa.RSAPrivateKey) -> bytes:
+    """Set ResponseData.producedAt to ``now`` and re-sign (RFC 6960 §4.2.1 structures)."""
+    status, response_bytes = der.parse(response_der).children()
+    response_type, octets = response_bytes.children()[0].children()
+    tbs, sig_alg, _signature, *certs = der.parse(octets.as_octets()).children()
+    fields = [der.generalized_time(now) if f.tag == der.Tag.GENERALIZED_TIME else f.encoded
+              for f in tbs.children()]  # producedAt is ResponseData's only direct GeneralizedTime
+    new_tbs = der.sequence(*fields)
+    signature = key.sign(new_tbs, padding.PKCS1v15(), hashes.SHA256())
+    basic = der.sequence(new_tbs, sig_alg.encoded, der.bit_string(signature), *(c.encoded for c in certs))
+    body = der.sequence(response_type.encoded, der.octet_string(basic))
+    return der.sequence(status.encoded, der.explicit(0, body))
 
 
 def _nonce(request: ocsp.OCSPRequest) -> bytes | None:
