@@ -21,7 +21,7 @@ from ._eeprom import CardStateError, b64, corrupted, field_of, unb64
 from ._fileapp import EfKind, FileApplet, FileSession
 from ._pin import PinCounter, PinStatus
 from ._profile import CardQuirks, JpkiProfile
-from .constants import CERT_ABSENT, CERT_PRESENT, Aid, Ins, JpkiFile, KeyRole
+from .constants import CERT_ABSENT, CERT_PRESENT, MAX_SIGN_INPUT, Aid, Ins, JpkiFile, KeyRole
 
 # PKCS#11 CK_TOKEN_INFO flags (PKCS#11 v2.40 §3.2, Table 8).
 _CKF_RNG = 0x0001
@@ -179,7 +179,7 @@ class JpkiApplet(FileApplet):
         session.current_ef = fid
         if role.pin_file not in session.verified:
             raise StatusWordError(SW.SECURITY_STATUS_NOT_SATISFIED)
-        if not 1 <= len(command.data) <= _rsa.MAX_SIGN_INPUT:
+        if not 1 <= len(command.data) <= MAX_SIGN_INPUT:
             raise StatusWordError(SW.WRONG_LENGTH)
         return _rsa.sign_raw(self._keys[role], command.data)
 

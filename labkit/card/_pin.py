@@ -8,7 +8,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ..apdu import SW, StatusWordError, sw_tries_left
@@ -81,24 +81,30 @@ class PinStatus:
         return self.remaining == 0
 
 
-@dataclass(eq=False)
 class PinCounter:
     """The non-volatile record of one PIN. ``value`` None = no reference data (e.g. an
-    under-15 card has no signing password): every VERIFY then answers as blocked."""
+    under-15 card has no signing password): every VERIFY then answers as blocked.
+    ``remaining`` None = the policy's maximum. ``repr`` never shows the value."""
 
-    policy: PinPolicy
-    value: str | None = field(default=None, repr=False)
-    remaining: int | None = None  # None: the policy's maximum
-    #: Called after every change of value or counter (the card persists its EEPROM).
-    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("on_change", "policy", "remaining", "value")
 
-    def __post_init__(self) -> None:
-        if self.value is not None:
-            self.policy.check(self.value)
-        if self.remaining is None:
-            self.remaining = self.policy.max_tries
-        if not isinstance(self.remaining, int) or not 0 <= self.remaining <= self.policy.max_tries:
+    def __init__(self, policy: PinPolicy, value: str | None = None, remaining: int | None = None, *,
+                 on_change: Callable[[], None] | None = None) -> None:
+        if value is not None:
+            policy.check(value)
+        if remaining is None:
+            remaining = policy.max_tries
+        if not isinstance(remaining, int) or isinstance(remaining, bool) \
+                or not 0 <= remaining <= policy.max_tries:
             raise InputError(Text("残り回数が範囲外", "tries left out of range"))
+        self.policy = policy
+        self.value = value
+        self.remaining: int = remaining
+        #: Called after every change of value or counter (the card persists its EEPROM).
+        self.on_change = on_change
+
+    def __repr__(self) -> str:
+        return f"<PinCounter {self.policy.name.en}: {self.remaining}/{self.policy.max_tries} tries>"
 
     @property
     def status(self) -> PinStatus:

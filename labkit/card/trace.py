@@ -149,6 +149,7 @@ class TraceDecoder:
         return Text("SELECT", "SELECT"), None, None
 
     def _read_binary(self, apdu: CommandAPDU, data: bytes, ok: bool) -> tuple[Text, Text | None, Text | None]:
+        fid: int | None
         if apdu.p1 & 0x80:
             fid, offset = apdu.p1 & 0x1F, apdu.p2
             if ok:
