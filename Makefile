@@ -45,11 +45,16 @@ system-packages:
 	for i in 1 2 3; do $$SUDO apt-get update -qq && break; sleep 5; done; \
 	for i in 1 2 3; do DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && break; sleep 5; done
 
-run: $(VENV)/.run-installed
-	$(PY) -m voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+# Voilà reads ./voila.json (template "course", no sources, culling); the template lives in
+# share/jupyter, hence JUPYTER_PATH. `/` opens the course index; ?lang=en for English.
+COURSE_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter
 
+run: $(VENV)/.run-installed
+	$(COURSE_ENV) $(PY) -m voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+
+# Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed
-	$(VENV)/bin/jupyter lab notebooks/
+	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/
 
 test: system-packages venv
 	$(VENV)/bin/ruff check labkit tests
