@@ -71,7 +71,7 @@ def pcsc_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscStack]:
         if in_ci and os.geteuid() == 0:
             pytest.fail(f"CI runs as root but the PC/SC stack is missing: {reason}")
         pytest.skip(reason)
-    stack = PcscStack(tmp_path_factory.mktemp("pcsc"))
+    stack = PcscStack(tmp_path_factory.mktemp("pcsc"), lock_timeout=90)
     try:
         stack.start()
     except StackUnavailable as exc:

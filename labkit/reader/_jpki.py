@@ -28,7 +28,7 @@ from ._errors import LastTryRefusedError, PinBlockedError, WrongCardError, Wrong
 from ._transport import Transport
 
 __all__ = ["SHA256_DIGEST_INFO_PREFIX", "JpkiCertificates", "JpkiClient", "PinTries",
-           "normalize_pin", "sha256_digest_info"]
+           "normalize_pin", "pin_name", "sha256_digest_info"]
 
 #: DER of ``DigestInfo`` for SHA-256 up to the hash (RFC 8017 §9.2 note 1).
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -36,6 +36,13 @@ SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d06096086480165030402010500042
 MAX_TRIES = {KeyRole.AUTH: 3, KeyRole.SIGN: 5}
 _SHORT_LE = 256
 _INS_GET_RESPONSE = 0xC0
+
+
+def pin_name(role: KeyRole) -> Text:
+    """利用者証明用暗証番号 / 署名用パスワード, for messages."""
+    if KeyRole(role) is KeyRole.AUTH:
+        return Text("利用者証明用暗証番号", "user authentication PIN")
+    return Text("署名用パスワード", "digital signature password")
 
 
 def sha256_digest_info(digest: bytes) -> bytes:
@@ -85,11 +92,11 @@ class PinTries:
         return self.remaining == 0
 
     def describe(self) -> Text:
-        label = KeyRole(self.role).label
+        name = pin_name(self.role)
         if self.blocked:
-            return Text(f"{label.ja}: ロック中 (残り 0 回)", f"{label.en}: blocked (0 tries left)")
-        return Text(f"{label.ja}: 残り {self.remaining}/{self.maximum} 回",
-                    f"{label.en}: {self.remaining} of {self.maximum} tries left")
+            return Text(f"{name.ja}: ロック中 (残り 0 回)", f"{name.en}: blocked (0 tries left)")
+        return Text(f"{name.ja}: 残り {self.remaining}/{self.maximum} 回",
+                    f"{name.en}: {self.remaining} of {self.maximum} tries left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +221,9 @@ class JpkiClient:
             return self.read_file(role.cert_file)
         except StatusWordError as exc:
             if exc.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-                what = "署名用パスワード" if role is KeyRole.SIGN else "利用者証明用暗証番号"
-                what_en = "digital signature password" if role is KeyRole.SIGN else "user authentication PIN"
-                raise CardError(Text(f"{role.label.ja}電子証明書を読むには{what}が必要です",
-                                     f"reading the {role.label.en} certificate needs the {what_en}"),
+                name = pin_name(role)
+                raise CardError(Text(f"{role.label.ja}電子証明書を読むには{name.ja}が必要です",
+                                     f"reading the {role.label.en} certificate needs the {name.en}"),
                                 sw=exc.sw) from None
             if exc.sw == SW.FILE_NOT_FOUND:
                 raise CardError(Text(f"このカードには{role.label.ja}電子証明書がありません",
@@ -274,17 +280,17 @@ class JpkiClient:
 
     @staticmethod
     def _check_tries(tries: PinTries, allow_last_try: bool) -> None:
-        label = KeyRole(tries.role).label
+        name = pin_name(tries.role)
         if tries.blocked:
             raise PinBlockedError(Text(
-                f"{label.ja}の暗証番号はロックされています。市区町村の窓口で初期化が必要です",
-                f"the {label.en} PIN is blocked; it must be reset at the municipal office"),
+                f"{name.ja}はロックされています。市区町村の窓口で初期化が必要です",
+                f"the {name.en} is blocked; it must be reset at the municipal office"),
                 sw=SW.REFERENCE_DATA_BLOCKED)
         if tries.remaining == 1 and not allow_last_try:
             raise LastTryRefusedError(Text(
-                f"{label.ja}の暗証番号は残り 1 回です。間違えるとロックされるため送信しませんでした "
+                f"{name.ja}は残り 1 回です。間違えるとロックされるため送信しませんでした "
                 "(allow_last_try=True で送信)",
-                f"only 1 try is left for the {label.en} PIN; a mistake would block it, so nothing "
+                f"only 1 try is left for the {name.en}; a mistake would block it, so nothing "
                 "was sent (pass allow_last_try=True to send it)"), tries_left=1)
 
     @staticmethod
@@ -292,14 +298,14 @@ class JpkiClient:
         if sw == SW.OK:
             return
         tries = tries_from_sw(sw)
-        label = role.label
+        name = pin_name(role)
         if tries == 0 or sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
             raise PinBlockedError(Text(
-                f"{label.ja}の暗証番号が違います。ロックされました (市区町村の窓口で初期化が必要)",
-                f"wrong {label.en} PIN; it is now blocked (reset at the municipal office)"), sw=sw)
+                f"{name.ja}が違います。ロックされました (市区町村の窓口で初期化が必要)",
+                f"wrong {name.en}; it is now blocked (reset at the municipal office)"), sw=sw)
         if tries is not None:
-            raise WrongPinError(Text(f"{label.ja}の暗証番号が違います (残り {tries} 回)",
-                                     f"wrong {label.en} PIN ({tries} tries left)"), sw=sw, tries_left=tries)
+            raise WrongPinError(Text(f"{name.ja}が違います (残り {tries} 回)",
+                                     f"wrong {name.en} ({tries} tries left)"), sw=sw, tries_left=tries)
         raise StatusWordError(sw)
 
     def change_pin(self, role: KeyRole, old: str, new: str, *, allow_last_try: bool = False) -> None:
@@ -316,8 +322,8 @@ class JpkiClient:
         sw = self.send(CommandAPDU(0x00, Ins.CHANGE_REFERENCE_DATA, 0x01, 0x80,
                                    new_value.encode("ascii"))).sw
         if sw != SW.OK:
-            raise StatusWordError(sw, Text(f"{role.label.ja}の暗証番号を変更できません",
-                                           f"cannot change the {role.label.en} PIN"))
+            raise StatusWordError(sw, Text(f"{pin_name(role).ja}を変更できません",
+                                           f"cannot change the {pin_name(role).en}"))
 
     # -- signing ----------------------------------------------------------------------------
     def sign_digest_info(self, role: KeyRole, digest_info: bytes, *, pin: str | None = None,
@@ -335,8 +341,8 @@ class JpkiClient:
         response = self.send(CommandAPDU(0x80, Ins.COMPUTE_SIGNATURE, 0x00, 0x80, bytes(digest_info),
                                          ne=_SHORT_LE))
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-            raise CardError(Text(f"{role.label.ja}の暗証番号を照合してから署名してください",
-                                 f"verify the {role.label.en} PIN before signing"), sw=response.sw)
+            raise CardError(Text(f"{pin_name(role).ja}を照合してから署名してください",
+                                 f"verify the {pin_name(role).en} before signing"), sw=response.sw)
         if response.sw != SW.OK:
             raise StatusWordError(response.sw)
         return response.data

@@ -61,7 +61,7 @@ class VpcdBridge:
         self.error: BaseException | None = None
         self._stop = threading.Event()
         self._connected = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # stop() may run in a signal handler on this thread
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
 

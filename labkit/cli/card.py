@@ -1,0 +1,171 @@
+"""``labkit card``: put an emulated My Number Card into pcscd's virtual reader, or read the
+card in any PC/SC reader (a real card on a USB NFC reader works the same).
+
+- ``labkit card emulate [--port 35963] [--auth-pin PIN] [--sign-password PW] [--state FILE]``
+- ``labkit card read [--reader N|NAME] [--sign-password PW]``
+- ``labkit card readers``
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from cryptography import x509
+
+from ..card import KeyRole, MyNumberCard
+from ..card.personalise import personalise
+from ..clock import SystemClock, to_jst
+from ..i18n import Text
+from ..pki import BasicAttributes, Holder, Jpki, MemoryStore, Sex, SqliteStore
+from ..reader import VPCD_PORT, JpkiClient, PcscTransport, VpcdBridge, list_readers
+
+__all__ = ["register", "sample_holder"]
+
+SAMPLE_AUTH_PIN = "1234"
+SAMPLE_SIGN_PASSWORD = "ABC123"
+SAMPLE_MY_NUMBER = "123456789018"
+
+
+def sample_holder(today: date) -> Holder:
+    """The course's sample resident (見本 花子, Kiyose-shi), card valid for ten years."""
+    birth = date(1990, 2, 17)
+    return Holder("sample-resident", BasicAttributes("見本\u3000花子", Sex.FEMALE, birth,
+                                                     "東京都清瀬市中里５丁目８４２番地"),
+                  "Tokyo", "Kiyose-shi", date(today.year + 10, birth.month, birth.day))
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "card", help="マイナンバーカード: 仮想リーダーで模擬カードを動かす / 読む (emulate or read a card)")
+    sub = parser.add_subparsers(dest="card_command", required=True)
+
+    emulate = sub.add_parser("emulate", help="模擬カードを仮想リーダー (vpcd) に挿入する / insert an emulated card")
+    emulate.add_argument("--port", type=int, default=VPCD_PORT,
+                         help="vpcd port: 35963 = slot 0, 35964 = slot 1 (default 35963)")
+    emulate.add_argument("--host", default="127.0.0.1", help="vpcd host (default 127.0.0.1)")
+    emulate.add_argument("--auth-pin", default=None,
+                         help=f"利用者証明用暗証番号 for a new card (default {SAMPLE_AUTH_PIN})")
+    emulate.add_argument("--sign-password", default=None,
+                         help=f"署名用パスワード for a new card (default {SAMPLE_SIGN_PASSWORD})")
+    emulate.add_argument("--state", type=Path, default=None,
+                         help="card state file: loaded if it exists, else created; PIN counters are saved back")
+    emulate.add_argument("--pki-db", type=Path, default=None,
+                         help="lab J-LIS store (SQLite) that issues the certificates (default: in memory)")
+    emulate.set_defaults(func=_emulate)
+
+    read = sub.add_parser("read", help="リーダーのカードの証明書と残り回数を表示 / show certificates and PIN tries")
+    read.add_argument("--reader", default=None, help="reader number or name (default: first reader with a card)")
+    read.add_argument("--sign-password", default=None,
+                      help="署名用パスワード: also read the signing certificate (uses a try if wrong)")
+    read.set_defaults(func=_read)
+
+    readers = sub.add_parser("readers", help="PC/SC リーダーの一覧 / list PC/SC readers")
+    readers.set_defaults(func=_readers)
+
+
+def _say(args: argparse.Namespace, text: Text, *, file: Any = None) -> None:
+    print(text.get(args.lang), file=file or sys.stdout, flush=True)
+
+
+# -- emulate ---------------------------------------------------------------------------------
+def _make_card(args: argparse.Namespace) -> MyNumberCard:
+    if args.state is not None and args.state.exists():
+        if args.auth_pin or args.sign_password:
+            _say(args, Text("注意: 保存済みのカードを使うため --auth-pin/--sign-password は無視します",
+                            "note: using the saved card, so --auth-pin/--sign-password are ignored"),
+                 file=sys.stderr)
+        return MyNumberCard.load(args.state, bind=True)
+    clock = SystemClock()
+    store = SqliteStore(args.pki_db) if args.pki_db is not None else MemoryStore()
+    jpki = Jpki.create(store, clock)
+    card = personalise(jpki, sample_holder(to_jst(clock.now()).date()), my_number=SAMPLE_MY_NUMBER,
+                       auth_pin=args.auth_pin or SAMPLE_AUTH_PIN,
+                       sign_password=(args.sign_password or SAMPLE_SIGN_PASSWORD).upper())
+    if args.state is not None:
+        card.bind(args.state)
+    return card
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    card = _make_card(args)
+    bridge = VpcdBridge(card, host=args.host, port=args.port)
+    stopped: list[int] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopped.append(signum)
+        bridge.stop()
+
+    previous: dict[int, Callable[..., Any] | int | None] = {
+        sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _say(args, Text(
+        f"模擬マイナンバーカードを仮想リーダー ({args.host}:{args.port}) に挿入します。"
+        "pcscd が起動していなければ待ちます。Ctrl+C で取り出します",
+        f"inserting the emulated My Number Card into the virtual reader at {args.host}:{args.port} "
+        "(waiting for pcscd if needed); Ctrl+C removes it"))
+    try:
+        bridge.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if card.state_path is not None:
+            card.save(card.state_path)
+    _say(args, Text(f"カードを取り出しました ({bridge.apdus} APDU)", f"card removed ({bridge.apdus} APDUs)"))
+    return 0
+
+
+# -- read ------------------------------------------------------------------------------------
+def _reader_arg(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _describe(cert: x509.Certificate, title: Text, lang: str) -> list[str]:
+    fmt = "%Y-%m-%d %H:%M:%S JST"
+    start = to_jst(cert.not_valid_before_utc).strftime(fmt)
+    end = to_jst(cert.not_valid_after_utc).strftime(fmt)
+    labels = Text("主体|発行者|有効期間|シリアル番号", "subject|issuer|validity|serial").get(lang).split("|")
+    return [title.get(lang),
+            f"  {labels[0]}: {cert.subject.rfc4514_string()}",
+            f"  {labels[1]}: {cert.issuer.rfc4514_string()}",
+            f"  {labels[2]}: {start} – {end}",
+            f"  {labels[3]}: {cert.serial_number:X}"]
+
+
+def _read(args: argparse.Namespace) -> int:
+    transport = PcscTransport(_reader_arg(args.reader))
+    client = JpkiClient(transport)
+    with transport:
+        certs = client.read_certificates(sign_password=args.sign_password)
+        lines = [Text(f"リーダー: {transport.name}", f"reader: {transport.name}").get(args.lang),
+                 f"ATR: {transport.atr.hex(' ').upper()}",
+                 Text(f"トークン: {client.token_label()}", f"token: {client.token_label()}").get(args.lang)]
+        lines += _describe(certs.auth, Text("利用者証明用電子証明書", "user authentication certificate"), args.lang)
+        if certs.sign is not None:
+            lines += _describe(certs.sign, Text("署名用電子証明書", "digital signature certificate"), args.lang)
+        else:
+            lines.append(Text("署名用電子証明書: (読むには --sign-password が必要)",
+                              "digital signature certificate: (needs --sign-password)").get(args.lang))
+        lines += _describe(certs.auth_ca, Text("利用者証明用CA証明書", "user authentication CA"), args.lang)
+        lines += _describe(certs.sign_ca, Text("署名用CA証明書", "digital signature CA"), args.lang)
+        lines.append(Text("暗証番号の残り回数", "PIN tries left").get(args.lang))
+        for role in (KeyRole.AUTH, KeyRole.SIGN):
+            lines.append("  " + client.pin_tries(role).describe().get(args.lang))
+    print("\n".join(lines))
+    return 0
+
+
+def _readers(args: argparse.Namespace) -> int:
+    readers = list_readers()
+    if not readers:
+        _say(args, Text("リーダーがありません", "no readers"))
+        return 1
+    for r in readers:
+        card = (Text("カードあり", "card present") if r.card_present else Text("カードなし", "empty")).get(args.lang)
+        print(f"{r.index}: {r.name} ({card}{': ' + r.atr.hex(' ').upper() if r.atr else ''})")
+    return 0
