@@ -138,6 +138,31 @@ def bilingual_calls(cell_source: str) -> list[tuple[str, dict[str, str]]]:
     return calls
 
 
+_RUNS: dict[tuple[str, str, str], Any] = {}
+_RUN_DIR: Any = None
+
+
+def executed(path: Path, lang: str, audience: str) -> Any:
+    """The notebook run through papermill with these parameters, once per test session
+    (the parameter matrix and the content checks share runs). Kernels get an environment
+    without Voilà request variables or the lecturer default."""
+    import os
+    import tempfile
+
+    global _RUN_DIR
+    key = (path.name, lang, audience)
+    if key not in _RUNS:
+        if _RUN_DIR is None:
+            _RUN_DIR = tempfile.TemporaryDirectory(prefix="papermill-")
+        out = Path(_RUN_DIR.name) / f"{path.stem}.{lang}.{audience}.ipynb"
+        saved = {k: os.environ.pop(k) for k in course.CLEAN_ENV_DROP if k in os.environ}
+        try:
+            _RUNS[key] = execute_with_papermill(path, out, lang=lang, audience=audience)
+        finally:
+            os.environ.update(saved)
+    return _RUNS[key]
+
+
 def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str) -> Any:
     import papermill as pm
 

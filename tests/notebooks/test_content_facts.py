@@ -5,12 +5,10 @@ lecturers and never for students. Sections without a notebook yet are skipped as
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from notebook_support import FACTS, LANGS, NOTEBOOK_DIR, normalise, visible_text
+from notebook_support import FACTS, LANGS, NOTEBOOK_DIR, executed, normalise, visible_text
 
 from labkit import course
 
@@ -36,8 +34,7 @@ def _missing(fact: dict[str, Any], lang: str, text: str) -> list[str]:
 @pytest.mark.notebooks
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("section", ALL, ids=[s.id for s in ALL])
-def test_facts_are_taught(executed: Callable[[Path, str, str], Any],
-                          section: course.Section, lang: str) -> None:
+def test_facts_are_taught(section: course.Section, lang: str) -> None:
     path = NOTEBOOK_DIR / section.notebook
     if not path.exists():
         pytest.skip(f"pending: {section.id} {section.title.ja} ({section.title.en}) — "

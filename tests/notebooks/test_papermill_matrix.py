@@ -3,9 +3,7 @@ text is in the requested language, and lecturer notes appear for lecturers only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from notebook_support import (
@@ -13,6 +11,7 @@ from notebook_support import (
     LANGS,
     bilingual_calls,
     cjk_ratio,
+    executed,
     html_text,
     labkit_outputs,
     normalise,
@@ -32,8 +31,7 @@ NOTEBOOKS = notebooks()
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_language_and_audience(executed: Callable[[Path, str, str], Any], path: Path,
-                               lang: str, audience: str) -> None:
+def test_language_and_audience(path: Path, lang: str, audience: str) -> None:
     nb = executed(path, lang, audience)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and f'lang = "{lang}"' in injected[0].source
