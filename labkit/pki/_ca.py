@@ -126,13 +126,7 @@ def build_crl(*, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, number
     reasonCode is omitted for ``unspecified`` (RFC 5280 §5.3.1 says so); certificateHold
     entries are listed like any other and vanish from the next CRL once the hold is lifted.
     """
-    ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    builder = (x509.CertificateRevocationListBuilder()
-               .issuer_name(issuer.subject)
-               .last_update(this_update)
-               .next_update(this_update + CRL_LIFETIME)
-               .add_extension(x509.CRLNumber(number), critical=False)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False))
+    revoked = []
     for serial, reason, revoked_at, invalidity in entries:
         entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(revoked_at)
         if reason is not Reason.UNSPECIFIED:
@@ -140,7 +134,16 @@ def build_crl(*, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey, number
         if invalidity is not None:
             naive_utc = invalidity.astimezone(UTC).replace(tzinfo=None)
             entry = entry.add_extension(x509.InvalidityDate(naive_utc), critical=False)
-        builder = builder.add_revoked_certificate(entry.build())
+        revoked.append(entry.build())
+    ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    # Entries go in through the constructor: add_revoked_certificate copies the list each
+    # time (immutable builder), which makes a 100,000-entry CRL quadratic.
+    builder = (x509.CertificateRevocationListBuilder(revoked_certificates=revoked)
+               .issuer_name(issuer.subject)
+               .last_update(this_update)
+               .next_update(this_update + CRL_LIFETIME)
+               .add_extension(x509.CRLNumber(number), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False))
     return builder.sign(issuer_key, hashes.SHA256())
 
 

@@ -13,7 +13,8 @@ Choices:
 * Store failures yield ``internalError`` so the HTTP server never has to catch anything.
 * ``producedAt``: ``cryptography`` always stamps the wall-clock time and has no setter, which
   would leak real time into a lab running on a simulated clock; :func:`_restamp` rewrites
-  it to the lab clock and signs the ResponseData again (the only hand-made DER here).
+  it to the lab clock and signs the ResponseData again (the only hand-made DER here). This
+  costs a second RSA signature per response: the builder refuses any key but the responder's.
 """
 
 from __future__ import annotations
