@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from pcscd import PcscStack, StackUnavailable, VirtualSlot, stack_missing
+from pcscd import IssuedCard, PcscStack, StackUnavailable, VirtualSlot, stack_missing
 
 from labkit.card import MyNumberCard
 from labkit.card.personalise import personalise
@@ -24,25 +22,6 @@ def clock() -> SimulatedClock:
 
 
 # --- My Number Card and PC/SC fixtures (reader engineer; documented in tests/pcscd.py) -----
-
-@dataclass(frozen=True)
-class IssuedCard:
-    """A card personalised once per session by the lab J-LIS; :meth:`new` gives a fresh
-    copy of its EEPROM (keys, certificates, full PIN counters) for each test."""
-
-    state: dict
-    jpki: Jpki
-    holder: Holder
-    auth_pin: str = "1234"
-    sign_password: str = "ABC123"
-
-    def new(self) -> MyNumberCard:
-        return MyNumberCard.from_state(copy.deepcopy(self.state))
-
-    def issued_der(self) -> dict[str, bytes]:
-        """The DER of every certificate the PKI core issued for this holder, by profile."""
-        return {r.profile: r.der for r in self.jpki.certificates_of(self.holder.holder_id)}
-
 
 @pytest.fixture(scope="session")
 def issued_card() -> IssuedCard:

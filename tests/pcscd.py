@@ -28,6 +28,11 @@ Fixtures (defined in ``tests/conftest.py``)
     test finds it free. ``slot.reader`` is the reader name, ``slot.port`` the TCP port,
     ``slot.index`` the reader number for ``opensc-tool -r``.
 
+``issued_card`` (session) / ``jpki_card`` (function)
+    A sample resident's My Number Card personalised once by the lab J-LIS
+    (:class:`IssuedCard`: ``issued_der()`` gives what the PKI issued), and a fresh copy of
+    it per test — the card the PC/SC tests insert into slot 0.
+
 The phone SE tests use slot 1, so they never collide with the card tests on slot 0::
 
     import pytest
@@ -49,6 +54,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import copy
 import fcntl
 import os
 import shutil
@@ -59,10 +65,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit.apdu import CardDevice
+from labkit.card import MyNumberCard
+from labkit.pki import Holder, Jpki
 from labkit.reader import VpcdBridge
 from labkit.reader._pcsc import list_readers, wait_for_card
 
-__all__ = ["PORTS", "READERS", "PcscStack", "StackUnavailable", "VirtualSlot", "stack_missing"]
+__all__ = ["PORTS", "READERS", "IssuedCard", "PcscStack", "StackUnavailable", "VirtualSlot", "stack_missing"]
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 PORTS = (35963, 35964)
@@ -76,6 +84,25 @@ DEVICENAME   /dev/null:0x{PORTS[0]:04X}
 LIBPATH      {VPCD_DRIVER}
 CHANNELID    0x{PORTS[0]:04X}
 """
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    """A card personalised once per session by the lab J-LIS; :meth:`new` gives a fresh
+    copy of its EEPROM (keys, certificates, full PIN counters) for each test."""
+
+    state: dict
+    jpki: Jpki
+    holder: Holder
+    auth_pin: str = "1234"
+    sign_password: str = "ABC123"
+
+    def new(self) -> MyNumberCard:
+        return MyNumberCard.from_state(copy.deepcopy(self.state))
+
+    def issued_der(self) -> dict[str, bytes]:
+        """The DER of every certificate the PKI core issued for this holder, by profile."""
+        return {r.profile: r.der for r in self.jpki.certificates_of(self.holder.holder_id)}
 
 
 class StackUnavailable(RuntimeError):

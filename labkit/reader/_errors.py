@@ -7,7 +7,7 @@ subclass, with a bilingual message that says what happened and what to do about 
 
 from __future__ import annotations
 
-from ..errors import CardError, InputError, LabkitError, TransportError
+from ..errors import CardError, LabkitError, TransportError
 from ..i18n import Text
 
 __all__ = [
@@ -152,7 +152,3 @@ def pyscard_error(exc: BaseException, reader: str | None = None) -> TransportErr
     return TransportError(_OTHER.format(who=f" ({reader})" if reader else "", message=str(exc)),
                           reader=reader)
 
-
-def invalid_input(ja: str, en: str) -> InputError:
-    """A bilingual InputError (shared helper of the client's validators)."""
-    return InputError(Text(ja, en))

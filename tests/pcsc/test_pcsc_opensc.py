@@ -11,12 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import IssuedCard
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
-from pcscd import VirtualSlot
+from pcscd import IssuedCard, VirtualSlot
 
 from labkit.card import KeyRole, MyNumberCard
 from labkit.pki import CaKind

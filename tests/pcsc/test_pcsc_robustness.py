@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import IssuedCard
-from pcscd import VirtualSlot
+from pcscd import IssuedCard, VirtualSlot
 
 from labkit.card import KeyRole
 from labkit.errors import TransportError

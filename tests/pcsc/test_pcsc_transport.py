@@ -8,11 +8,10 @@ import sys
 import time
 
 import pytest
-from conftest import IssuedCard
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
-from pcscd import READERS, PcscStack, VirtualSlot
+from pcscd import READERS, IssuedCard, PcscStack, VirtualSlot
 
 from labkit.apdu import CommandAPDU
 from labkit.card import KeyRole, MyNumberCard

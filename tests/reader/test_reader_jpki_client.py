@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from conftest import IssuedCard
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
+from pcscd import IssuedCard
 
 from labkit.apdu import ApduExchange, CardDevice
 from labkit.card import KeyRole, MyNumberCard
