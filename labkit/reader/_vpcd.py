@@ -85,8 +85,8 @@ class VpcdBridge:
 
     def run(self) -> None:
         """Serve in the calling thread until :meth:`stop` (or, without ``reconnect``, until
-        the first connection ends; a refused first connection raises TransportError)."""
-        self._stop.clear()
+        the first connection ends; a refused first connection raises TransportError). A
+        stopped bridge stays stopped: :meth:`start` may be called again to serve anew."""
         while not self._stop.is_set():
             sock = self._open()
             if sock is None:

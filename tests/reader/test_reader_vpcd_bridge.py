@@ -173,6 +173,16 @@ def test_stop_closes_the_connection_and_ends_the_thread(vpcd: FakeVpcd, card: Ca
     bridge.stop()  # idempotent
 
 
+def test_stop_right_after_start_is_not_lost(card: CardOS) -> None:
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    for _ in range(20):
+        bridge = VpcdBridge(card, port=port, retry_interval=0.01).start()
+        bridge.stop()
+        assert bridge._thread is not None and not bridge._thread.is_alive()
+
+
 def test_foreground_run_returns_after_stop(vpcd: FakeVpcd, card: CardOS) -> None:
     bridge = VpcdBridge(card, port=vpcd.port)
     runner = threading.Thread(target=bridge.run)
