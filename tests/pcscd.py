@@ -184,6 +184,7 @@ class PcscStack:
         self.slots = tuple(VirtualSlot(i, port, name) for i, (port, name)
                            in enumerate(zip(PORTS, READERS, strict=True)))
         self._lock_fd: int | None = None
+        self._made_run_dir = False
 
     @property
     def pid(self) -> int | None:
@@ -199,6 +200,7 @@ class PcscStack:
             if other is not None:
                 raise StackUnavailable(f"another pcscd (pid {other}) is already running on this "
                                        "machine; stop it to run the PC/SC tests")
+            self._made_run_dir = not PID_FILE.parent.exists()
             self.config_dir.mkdir(parents=True, exist_ok=True)
             (self.config_dir / "vpcd").write_text(READER_CONF)
             self._launch(timeout)
@@ -241,6 +243,9 @@ class PcscStack:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
+        if self._made_run_dir:  # leave /run as we found it (pcscd removes its own files)
+            with contextlib.suppress(OSError):
+                PID_FILE.parent.rmdir()
         self._release_lock()
 
     def restart(self, timeout: float = 10.0) -> None:
