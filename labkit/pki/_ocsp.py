@@ -68,7 +68,7 @@ def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datet
         request = ocsp.load_der_ocsp_request(bytes(request_der))
         algorithm = request.hash_algorithm
         nonce = _nonce(request)
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+    except (ValueError, TypeError, UnsupportedAlgorithm, NotImplementedError):  # NotImplemented: >1 CertID
         return unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
     for authority in authorities:
         if issuer_hashes(authority.certificate, algorithm) == (request.issuer_name_hash, request.issuer_key_hash):

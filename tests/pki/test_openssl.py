@@ -201,3 +201,11 @@ def test_openssl_verifies_cms_signatures(world: World) -> None:
     printed = world.run("cms", "-cmsout", "-print", "-inform", "DER", "-in", "card-sign.p7s").stdout
     assert "signingTime" in printed and "id-smime-aa-signingCertificateV2" in printed
     assert hashes.SHA256.name in printed
+
+
+def test_multi_certificate_requests_are_refused_as_documented(world: World) -> None:
+    """cryptography parses one CertID per request, so two are answered malformedRequest."""
+    world.run("ocsp", "-issuer", "sign-ca.pem", "-cert", "card-sign.pem", "-cert", "phone-sign.pem",
+              "-reqout", "two.req")
+    response = ocsp.load_der_ocsp_response(world.jpki.ocsp_respond((world.dir / "two.req").read_bytes()))
+    assert response.response_status is ocsp.OCSPResponseStatus.MALFORMED_REQUEST

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -263,3 +264,23 @@ def test_crash_between_serial_allocation_and_recording(tmp_path: Path) -> None:
     assert reopened.find() == before
     assert reopened.issue(CaKind.AUTH, new).serial > 0  # writable again: no lock left behind
     reopened.close()
+
+
+def test_concurrent_issuance_gives_distinct_serials(store: Store) -> None:
+    with_cas(store)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(15):
+                store.issue(CaKind.AUTH, new)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    serials = [r.serial for r in store.find(profile="card-auth")]
+    assert len(serials) == len(set(serials)) == 60
