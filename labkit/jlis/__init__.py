@@ -1,7 +1,38 @@
-"""J-LIS (地方公共団体情報システム機構) lab stand-in: time rules, and (to come) the
-application, issuance, suspension and usage-history service with its HTTP endpoint."""
+"""J-LIS (地方公共団体情報システム機構) lab stand-in: the time rules, the API the phone and the
+relying services call (:mod:`labkit.jlis.api`), and its implementations: the in-process
+service and the HTTP client of ``labkit jlis serve``."""
 
+from .api import (
+    ApplicationKind,
+    ApplicationReceipt,
+    ApplicationRequest,
+    ApplicationState,
+    CertificateInfo,
+    DeviceState,
+    DeviceStatus,
+    JlisApi,
+    LossItem,
+    LossReceipt,
+    LossReport,
+    Notification,
+    NotificationKind,
+    RegistrationPackage,
+    RevocationReceipt,
+    RevocationRequest,
+    Serial,
+    UsageEvent,
+    UsageKind,
+    UsageRecord,
+)
 from .holidays import holidays, is_holiday, is_weekend_or_holiday
+from .prerequisites import (
+    COMPATIBLE_MODELS,
+    DEFAULT_DEVICE_POLICY,
+    MINIMUM_APP_VERSION,
+    DevicePolicy,
+    check_prerequisites,
+)
+from .reasons import MalformedRequestError, Refusal, refuse
 from .rules import (
     DEFAULT_PUSH_POLICY,
     DELETION_WINDOW,
@@ -13,14 +44,42 @@ from .rules import (
 )
 
 __all__ = [
+    "COMPATIBLE_MODELS",
+    "DEFAULT_DEVICE_POLICY",
     "DEFAULT_PUSH_POLICY",
     "DELETION_WINDOW",
     "HOTLINE_GUIDANCE_NUMBER",
     "HOTLINE_HOURS",
+    "MINIMUM_APP_VERSION",
+    "ApplicationKind",
+    "ApplicationReceipt",
+    "ApplicationRequest",
+    "ApplicationState",
+    "CertificateInfo",
+    "DevicePolicy",
+    "DeviceState",
+    "DeviceStatus",
     "HotlineHours",
+    "JlisApi",
+    "LossItem",
+    "LossReceipt",
+    "LossReport",
+    "MalformedRequestError",
+    "Notification",
+    "NotificationKind",
     "PushPolicy",
+    "Refusal",
+    "RegistrationPackage",
+    "RevocationReceipt",
+    "RevocationRequest",
+    "Serial",
+    "UsageEvent",
+    "UsageKind",
+    "UsageRecord",
+    "check_prerequisites",
     "holidays",
     "is_holiday",
     "is_weekend_or_holiday",
     "old_phone_deletes",
+    "refuse",
 ]

@@ -1,0 +1,200 @@
+"""JSON at the edge: dataclasses of :mod:`labkit.jlis.api` to and from JSON values.
+
+Driven by the dataclasses' type hints, so the in-process service and the HTTP client can
+never disagree on a field. Encoding rules: ``bytes`` → base64, ``Serial`` → lower-case
+hex (serials exceed JSON's safe integers), aware ``datetime`` → ISO 8601, ``date`` →
+``YYYY-MM-DD``, enums → their value, :class:`~labkit.i18n.Text` → ``{"ja", "en"}``.
+Decoding is strict: unknown or missing fields, wrong types and over-long values raise
+:class:`~labkit.jlis.reasons.MalformedRequestError` naming the offending field.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+import types
+import typing
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from typing import Any, NewType, TypeVar
+
+from ..errors import LabkitError
+from ..i18n import Text
+from .reasons import MalformedRequestError
+
+__all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "parse_serial"]
+
+#: A certificate serial number (encoded as hex text).
+Serial = NewType("Serial", int)
+
+MAX_STRING = 4096
+MAX_BYTES = 64 * 1024
+MAX_ITEMS = 1000
+
+T = TypeVar("T")
+
+
+def _bad(path: str, ja: str, en: str) -> MalformedRequestError:
+    return MalformedRequestError(Text(f"要求の形式が正しくありません: {path or '本体'} {ja}",
+                                      f"malformed request: {path or 'body'} {en}"), field=path)
+
+
+def parse_serial(text: object, path: str = "serial") -> int:
+    """Hex text (optionally ``0x``) → a positive serial."""
+    if not isinstance(text, str) or not 0 < len(text) <= 42:
+        raise _bad(path, "は16進の文字列です", "must be a hex string")
+    try:
+        value = int(text.removeprefix("0x"), 16)
+    except ValueError:
+        raise _bad(path, "は16進の文字列です", "must be a hex string") from None
+    if value <= 0:
+        raise _bad(path, "は正の数です", "must be positive")
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def encode(value: Any, hint: Any = None) -> Any:
+    """A JSON-ready value (dicts, lists, str, int, bool, None)."""
+    if hint is Serial:
+        return f"{value:x}"
+    if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Text):
+        return {"ja": value.ja, "en": value.en}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hints = _hints(type(value))
+        return {f.name: encode(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(value)}
+    args = typing.get_args(hint) if hint is not None else ()
+    if isinstance(value, list | tuple):
+        item = args[0] if args else None
+        return [encode(v, item) for v in value]
+    if isinstance(value, dict):
+        val = args[1] if len(args) == 2 else None
+        return {encode(k): encode(v, val) for k, v in value.items()}
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def canonical(value: Any) -> bytes:
+    """Deterministic JSON bytes of a dataclass: what a card or SE signs."""
+    return json.dumps(encode(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def decode(hint: type[T] | Any, data: Any, path: str = "") -> T:
+    """Build a ``hint`` value from JSON ``data``; strict (see module docstring)."""
+    return typing.cast(T, _decode(hint, data, path))
+
+
+def _decode(hint: Any, data: Any, path: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"unsupported union {hint}")
+        return _decode(inner[0], data, path)
+    if hint is Serial:
+        return parse_serial(data, path)
+    if hint is Any:
+        return data
+    if hint is bool:
+        if not isinstance(data, bool):
+            raise _bad(path, "は true/false です", "must be true or false")
+        return data
+    if hint is int:
+        if not isinstance(data, int) or isinstance(data, bool) or abs(data) > 2**53:
+            raise _bad(path, "は整数です", "must be an integer")
+        return data
+    if hint is str:
+        if not isinstance(data, str):
+            raise _bad(path, "は文字列です", "must be a string")
+        if len(data) > MAX_STRING:
+            raise _bad(path, "が長すぎます", "is too long")
+        return data
+    if hint is bytes:
+        if not isinstance(data, str) or len(data) > MAX_BYTES * 4 // 3 + 4:
+            raise _bad(path, "は base64 の文字列です", "must be a base64 string")
+        try:
+            return base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise _bad(path, "は base64 の文字列です", "must be a base64 string") from None
+    if hint is datetime:
+        try:
+            value = datetime.fromisoformat(data) if isinstance(data, str) and len(data) < 64 else None
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise _bad(path, "はタイムゾーン付きの ISO 8601 日時です", "must be an ISO 8601 date-time with offset")
+        return value
+    if hint is date:
+        try:
+            return date.fromisoformat(data) if isinstance(data, str) and len(data) == 10 else _none()
+        except ValueError:
+            raise _bad(path, "は YYYY-MM-DD の日付です", "must be a YYYY-MM-DD date") from None
+    if hint is Text:
+        fields = _object(data, path, {"ja", "en"})
+        return Text(_decode(str, fields["ja"], f"{path}.ja"), _decode(str, fields["en"], f"{path}.en"))
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(data)
+        except (ValueError, TypeError):
+            allowed = ", ".join(str(m.value) for m in hint)
+            raise _bad(path, f"は次のいずれかです: {allowed}", f"must be one of: {allowed}") from None
+    if origin in (list, tuple):
+        if not isinstance(data, list) or len(data) > MAX_ITEMS:
+            raise _bad(path, "は配列です", "must be an array")
+        items = [_decode(args[0], v, f"{path}[{i}]") for i, v in enumerate(data)]
+        return items if origin is list else tuple(items)
+    if origin is dict:
+        if not isinstance(data, dict) or len(data) > MAX_ITEMS:
+            raise _bad(path, "はオブジェクトです", "must be an object")
+        return {_decode(args[0], k, f"{path}.{k}"): _decode(args[1], v, f"{path}.{k}") for k, v in data.items()}
+    if dataclasses.is_dataclass(hint):
+        fields = {f.name: f for f in dataclasses.fields(hint)}
+        required = {n for n, f in fields.items()
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        given = _object(data, path, set(fields), required)
+        hints = _hints(hint)
+        kwargs = {n: _decode(hints[n], v, f"{path}.{n}" if path else n) for n, v in given.items()}
+        try:
+            return hint(**kwargs)
+        except (ValueError, TypeError) as exc:
+            if isinstance(exc, MalformedRequestError):
+                raise
+            if isinstance(exc, LabkitError):
+                raise MalformedRequestError(exc.text, field=path) from None
+            raise _bad(path, f"の値が正しくありません ({exc})", f"has an invalid value ({exc})") from None
+    raise TypeError(f"unsupported type {hint!r}")
+
+
+def _none() -> Any:
+    raise ValueError
+
+
+def _object(data: Any, path: str, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _bad(path, "は JSON オブジェクトです", "must be a JSON object")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise _bad(path, f"に不明な項目があります: {', '.join(unknown)}", f"has unknown fields: {', '.join(unknown)}")
+    missing = sorted((allowed if required is None else required) - set(data))
+    if missing:
+        names = ", ".join(missing)
+        raise _bad(path, f"に必須項目がありません: {names}", f"lacks required fields: {names}")
+    return data
