@@ -153,7 +153,7 @@ def test_pcscd_stopped_then_restarted(pcsc_stack: PcscStack, vpcd_slot0: Virtual
     finally:
         pcsc_stack.restart()
     vpcd_slot0.wait_present()  # the bridge re-attached by itself
-    assert bridge.connections == 2
+    assert bridge.connections >= 2  # reconnected (a racing first attempt may add one more)
     with PcscTransport(vpcd_slot0.reader) as transport:
         assert JpkiClient(transport).pin_tries(SIGN).remaining == 5
 
