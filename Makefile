@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench system-packages venv clean help
+.PHONY: run lab test test-fast lint bench slides system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make test       install system packages + test deps, run the whole suite"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
+	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,11 @@ run: $(VENV)/.run-installed
 # Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed
 	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/
+
+# Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s).
+# reveal.js/require.js/jQuery come from npm once; --check opens every deck in chromium.
+slides: $(VENV)/.dev-installed
+	$(PY) slides/build.py --check
 
 test: system-packages venv
 	$(VENV)/bin/ruff check labkit tests

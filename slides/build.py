@@ -1,0 +1,207 @@
+"""Build reveal.js slides from the course notebooks, fully offline (`make slides`).
+
+For each language, every notebook is executed with ``audience=lecturer`` (papermill), so the
+【講師】 notes cells (slide type ``notes``) become reveal speaker notes (press ``s``). Code is
+hidden; widget outputs are replaced by a pointer to the app (slides have no kernel).
+reveal.js 4, require.js and jQuery come from npm once (build/npm → build/slides/vendor);
+nothing is loaded from a CDN. Output: build/slides/index.html, build/slides/{ja,en}/*.html.
+
+    python slides/build.py [--lang ja|en] [--check]
+
+``--check`` serves the result on loopback and opens every deck in chromium (Playwright),
+failing on any request that leaves the machine, a deck that does not start, or a lecturer
+note missing from the speaker notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import SlidesExporter
+from traitlets.config import Config
+
+from labkit import course
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "build" / "slides"
+VENDOR = OUT / "vendor"
+NPM_CACHE = ROOT / "build" / "npm"
+#: reveal.js 4.0.2 is what nbconvert's reveal template is written for.
+PACKAGES = {"reveal.js": "4.0.2", "requirejs": "2.3.7", "jquery": "3.7.1"}
+CSS_DIR = ROOT / "share" / "jupyter" / "voila" / "templates" / "course"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LAB_POINTER = {
+    "ja": "▶ 実習: この操作は講座アプリ (Voilà) で行います。",
+    "en": "▶ Lab: try this in the course app (Voilà).",
+}
+
+
+def vendor() -> None:
+    """Unpack the pinned npm packages into build/slides/vendor (download once)."""
+    for name, version in PACKAGES.items():
+        target = VENDOR / name
+        if target.exists():
+            continue
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        tgz = NPM_CACHE / f"{name}-{version}.tgz"
+        if not tgz.exists():
+            subprocess.run(["npm", "pack", f"{name}@{version}", "--silent",
+                            "--pack-destination", str(NPM_CACHE)], check=True,
+                           stdout=subprocess.DEVNULL)
+        with tarfile.open(tgz) as tar, tempfile.TemporaryDirectory() as tmp:
+            tar.extractall(tmp, filter="data")
+            shutil.move(str(Path(tmp) / "package"), target)
+
+
+def notebooks() -> list[Path]:
+    return [NOTEBOOKS / s.notebook for s in (course.INDEX, *course.SECTIONS)
+            if (NOTEBOOKS / s.notebook).exists()]
+
+
+def execute(path: Path, lang: str, workdir: Path) -> Any:
+    import papermill as pm
+
+    saved = dict(os.environ)
+    for key in course.CLEAN_ENV_DROP:  # kernels inherit this environment
+        os.environ.pop(key, None)
+    try:
+        out = workdir / f"{path.stem}.{lang}.ipynb"
+        pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent),
+                            parameters={"lang": lang, "audience": "lecturer"},
+                            progress_bar=False, execution_timeout=120)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return nbformat.read(out, as_version=4)
+
+
+def for_slides(nb: Any, lang: str) -> Any:
+    """Drop skipped cells and papermill's injected parameters (reveal would open with an
+    empty slide); widgets cannot run without a kernel: point to the app."""
+    nb.cells = [c for c in nb.cells
+                if c.metadata.get("slideshow", {}).get("slide_type") != "skip"
+                and "injected-parameters" not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        if any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
+            cell.outputs = [nbformat.v4.new_output(
+                "display_data", data={"text/html": f'<div class="labkit-slide-lab">'
+                                                   f"{html.escape(LAB_POINTER[lang])}</div>"})]
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def exporter(lang: str) -> SlidesExporter:
+    c = Config()
+    c.SlidesExporter.reveal_url_prefix = "../vendor/reveal.js"
+    c.SlidesExporter.reveal_theme = "white"
+    c.SlidesExporter.reveal_transition = "none"
+    c.SlidesExporter.require_js_url = "../vendor/requirejs/require.js"
+    c.SlidesExporter.jquery_url = "../vendor/jquery/dist/jquery.min.js"
+    c.SlidesExporter.language_code = lang
+    c.TemplateExporter.exclude_input = True
+    c.TemplateExporter.exclude_input_prompt = True
+    c.TemplateExporter.exclude_output_prompt = True
+    c.TemplateExporter.extra_template_basedirs = [str(ROOT / "slides" / "templates")]
+    c.TemplateExporter.extra_template_paths = [str(CSS_DIR)]
+    return SlidesExporter(config=c, template_name="course_reveal")
+
+
+def build(langs: list[str]) -> list[Path]:
+    vendor()
+    decks = []
+    with tempfile.TemporaryDirectory(prefix="slides-") as tmp:
+        for lang in langs:
+            (OUT / lang).mkdir(parents=True, exist_ok=True)
+            exp = exporter(lang)
+            for path in notebooks():
+                nb = for_slides(execute(path, lang, Path(tmp)), lang)
+                body, _ = exp.from_notebook_node(nb, resources={"metadata": {
+                    "name": course.section(nb.metadata["labkit"]["section"]).label(lang)}})
+                target = OUT / lang / f"{path.stem}.slides.html"
+                target.write_text(body, encoding="utf-8")
+                decks.append(target)
+                print(f"wrote {target.relative_to(ROOT)}")
+    links = "".join(f'<li><a href="{d.parent.name}/{d.name}">{d.parent.name}: {d.stem}</a></li>'
+                    for d in decks)
+    (OUT / "index.html").write_text(
+        '<!DOCTYPE html><html lang="ja"><meta charset="utf-8"><title>slides</title>'
+        f"<h1>スマホ用電子証明書 講座 — スライド / slides</h1><ul>{links}</ul>"
+        "<p>講師ノート: s キー / speaker notes: press s</p></html>", encoding="utf-8")
+    return decks
+
+
+def check(decks: list[Path]) -> int:
+    """Open every deck from a loopback HTTP server in chromium; no request may leave."""
+    import functools
+    import http.server
+    import re
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(OUT))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    problems = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium")
+                                        or "/usr/bin/chromium", args=["--no-sandbox"])
+            for deck in decks:
+                page = browser.new_page()
+                external: list[str] = []
+                page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/])(?!data:|about:)"),
+                           lambda r, ext=external: (ext.append(r.request.url), r.abort()))
+                url = f"{base}/{deck.parent.name}/{deck.name}"
+                page.goto(url)
+                try:
+                    page.wait_for_selector(".reveal.ready", timeout=30_000)
+                except Exception:
+                    problems.append(f"{url}: reveal did not start")
+                notes = page.locator("aside.notes").count()
+                source = nbformat.read(NOTEBOOKS / (deck.name.replace(".slides.html", "")
+                                                    + ".ipynb"), as_version=4)
+                expected = sum("course.note(" in c.source for c in source.cells)
+                if notes != expected:
+                    problems.append(f"{url}: {notes} speaker notes, expected {expected}")
+                if external:
+                    problems.append(f"{url}: external requests {external}")
+                slides = page.locator(".slides > section").count()
+                print(f"ok {deck.relative_to(ROOT)}: {slides} slides, {notes} notes")
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    for problem in problems:
+        print("FAIL", problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="build offline reveal.js slides")
+    parser.add_argument("--lang", choices=("ja", "en"), action="append")
+    parser.add_argument("--check", action="store_true", help="open every deck in chromium")
+    args = parser.parse_args()
+    decks = build(args.lang or ["ja", "en"])
+    return check(decks) if args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
