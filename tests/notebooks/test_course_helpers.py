@@ -58,6 +58,19 @@ def test_lecturer_default_from_the_environment() -> None:
     assert resolve("audience=student", env=env).audience == "student"
 
 
+def test_preheated_kernels_wait_for_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    import voila.utils
+
+    calls: list[int] = []
+    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: calls.append(1))
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    course._wait_for_voila_request()
+    assert calls == []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    course._wait_for_voila_request()
+    assert calls == [1]
+
+
 def test_in_voila_is_decided_by_the_request_environment() -> None:
     assert course.in_voila({"SERVER_SOFTWARE": "voila/0.5.13"})
     assert not course.in_voila({})
