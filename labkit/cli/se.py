@@ -57,7 +57,7 @@ def _sample_certificates(se: SecureElement) -> None:
 
     from ..card import KeyRole
     from ..clock import SystemClock, to_jst
-    from ..pki import PHONE_AUTH, PHONE_SIGN, Jpki, MemoryStore
+    from ..pki import PHONE_AUTH, PHONE_SIGN, CaKind, Jpki, MemoryStore
     from .card import SAMPLE_AUTH_PIN, SAMPLE_SIGN_PASSWORD, sample_holder
 
     jpki_ap = se.jpki
@@ -66,9 +66,10 @@ def _sample_certificates(se: SecureElement) -> None:
     clock = SystemClock()
     pki = Jpki.create(MemoryStore(), clock)
     holder = sample_holder(to_jst(clock.now()).date())
-    for role, profile in ((KeyRole.AUTH, PHONE_AUTH), (KeyRole.SIGN, PHONE_SIGN)):
+    for role, profile, kind in ((KeyRole.AUTH, PHONE_AUTH, CaKind.AUTH), (KeyRole.SIGN, PHONE_SIGN, CaKind.SIGN)):
         certificate = pki.issue(profile, jpki_ap.generate_key(role), holder)
         jpki_ap.write_certificate(role, certificate.public_bytes(Encoding.DER))
+        jpki_ap.write_ca_certificate(role, pki.ca(kind).der)  # so PC-side JPKI clients find EF 0002/000B
     jpki_ap.set_pin(KeyRole.AUTH, SAMPLE_AUTH_PIN)
     jpki_ap.set_pin(KeyRole.SIGN, SAMPLE_SIGN_PASSWORD)
     se.save()

@@ -384,3 +384,33 @@ def test_worked_example_through_the_emulated_se() -> None:
          "CEBCA5E32B142A20F41CABD7EE93044F2893857D6E1BDFB2799F103C1E315F0599F01FE3E46E00939000"),
     ]
     assert isd[0].state == 0x0F and isd[0].privileges == 0x9EFE80
+
+
+def test_gp_list_sequence_is_what_gpp_sends(se: SecureElement) -> None:
+    """``gp -l`` sends these four GET STATUS commands through the secure channel."""
+    sent: list[bytes] = []
+    host = GlobalPlatformHost(lambda c: sent.append(c) or se.transmit(c))
+    host.select_isd()
+    host.open_secure_channel(StaticKeys.default_test_keys(), SecurityLevel.FULL)
+    plain: list[str] = []
+    handler = se.isd.get_status
+
+    def spy(command: CommandAPDU, session: object) -> object:  # what the ISD sees after unwrapping
+        plain.append(command.to_bytes().hex().upper())
+        return handler(command, session)  # type: ignore[arg-type]
+
+    se.isd.get_status = spy  # type: ignore[method-assign]
+    for p1 in (GetStatusP1.ISD, GetStatusP1.APPLICATIONS, GetStatusP1.LOAD_FILES_AND_MODULES, GetStatusP1.LOAD_FILES):
+        host.get_status(p1)
+    assert plain == ["80F28002024F0000", "80F24002024F0000", "80F21002024F0000", "80F22002024F0000"]
+    assert all(c[0] == 0x84 for c in sent[-4:])
+
+
+def test_final_application_stays_selectable_when_the_card_is_locked(se: SecureElement,
+                                                                    admin: GlobalPlatformHost) -> None:
+    final = bytes.fromhex("F04C4142574C4C455409")
+    admin.install(WALLET_ELF, WALLET_MODULE, final, privileges=Privilege.FINAL_APPLICATION)
+    admin.set_status(0x80, CardLifeCycle.CARD_LOCKED)
+    assert sw(se.transmit, "0070000001") == SW.OK
+    assert sw(se.transmit, "01A404000A" + final.hex()) == SW.OK
+    assert sw(se.transmit, "01A4040009" + WALLET_AID.hex()) == SW.FUNCTION_NOT_SUPPORTED
