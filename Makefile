@@ -55,7 +55,7 @@ run: $(VENV)/.run-installed
 
 # Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed
-	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/
+	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s).
 # reveal.js/require.js/jQuery come from npm once; --check opens every deck in chromium.
