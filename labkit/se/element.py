@@ -69,6 +69,10 @@ class SecureElement:
     a new SE: ISD with ``isd_keys`` (default: the GP test keys ``40..4F``, KVN 30), ARA-M with
     a rule reserving the JPKI AP for ``mynaportal`` and one opening the wallet to every app,
     an empty JPKI AP, and the wallet. ``mynaportal``/``isd_keys`` only matter the first time.
+
+    ``policy`` (:class:`TamperPolicy`) also sets the ISD's consecutive-failure limit; the rest
+    of ``isd_config`` (AID, SCP03 i, block size) and ``max_channels`` describe the chip model
+    and are not stored. ``challenge_source`` feeds random card challenges (i without b5).
     """
 
     def __init__(self, store: SeStore | str | os.PathLike[str] | None = None, *,
