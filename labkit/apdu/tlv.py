@@ -83,11 +83,13 @@ def _read_length(data: bytes, i: int) -> tuple[int, int]:
     return int.from_bytes(data[i:i + count], "big"), i + count
 
 
-def iter_decode(data: bytes) -> Iterator[Tlv]:
+def iter_decode(data: bytes, padding: bytes = b"\x00") -> Iterator[Tlv]:
+    """ISO 7816-4 §5.2.2.1 allows ``00`` or ``FF`` filler between objects, but GlobalPlatform
+    uses ``FFxx`` tags (ARA-M's ``FF40``), so only ``00`` is skipped unless asked."""
     i = 0
     data = bytes(data)
     while i < len(data):
-        if data[i] in (0x00, 0xFF):  # padding between objects (ISO 7816-4 §5.2.2.1)
+        if data[i] in padding:
             i += 1
             continue
         tag, i = _read_tag(data, i)
@@ -98,9 +100,9 @@ def iter_decode(data: bytes) -> Iterator[Tlv]:
         i += length
 
 
-def decode(data: bytes) -> list[Tlv]:
+def decode(data: bytes, padding: bytes = b"\x00") -> list[Tlv]:
     """Decode a sequence of TLVs (one level)."""
-    return list(iter_decode(data))
+    return list(iter_decode(data, padding))
 
 
 def find(data: bytes | list[Tlv], tag: int) -> Tlv | None:

@@ -126,29 +126,12 @@ def encode_rules(rules: Iterable[AccessRule]) -> bytes:
     return tlv.encode(AraTag.RESPONSE_ALL_REF_AR_DO, b"".join(r.to_bytes() for r in rules))
 
 
-def split_ff_tag(data: bytes, tag: int) -> bytes | None:
-    """The value of a leading ``FFxx`` object, or None. Needed because ISO 7816-4 treats a
-    leading ``FF`` as padding (so the generic BER-TLV reader skips it), while SEAC uses
-    ``FF40``/``FF50`` tags."""
-    if len(data) < 3 or data[:2] != tag.to_bytes(2, "big"):
-        return None
-    first = data[2]
-    if first < 0x80:
-        start, length = 3, first
-    elif 0x81 <= first <= 0x83 and len(data) >= 3 + (first & 0x7F):
-        count = first & 0x7F
-        start, length = 3 + count, int.from_bytes(data[3:3 + count], "big")
-    else:
-        raise ValueError("bad length after an FFxx tag")
-    if start + length > len(data):
-        raise ValueError(f"{tag:X} value truncated")
-    return data[start:start + length]
-
-
 def decode_rules(data: bytes) -> list[AccessRule]:
     """Decode ``FF40 {E2...}`` (or the bare ``E2`` sequence)."""
-    inner = split_ff_tag(data, AraTag.RESPONSE_ALL_REF_AR_DO)
-    return [AccessRule.from_tlv(i) for i in tlv.decode(data if inner is None else inner)]
+    items = tlv.decode(data)
+    if len(items) == 1 and items[0].tag == AraTag.RESPONSE_ALL_REF_AR_DO:
+        items = items[0].children()
+    return [AccessRule.from_tlv(i) for i in items]
 
 
 @dataclass(slots=True)

@@ -104,7 +104,17 @@ def test_tlv_nested_lengths_and_find() -> None:
     assert parsed.constructed and parsed.children() == inner
     assert tlv.find(parsed.value, 0x5F51) == inner[1] and tlv.find(parsed.value, 0x99) is None
     assert tlv.encode_length(0x7F) == b"\x7f" and tlv.encode_length(0x100) == b"\x82\x01\x00"
-    assert tlv.decode(b"\x00\xff" + tlv.encode(0x80, b"x") + b"\x00") == [tlv.Tlv(0x80, b"x")]
+    assert tlv.decode(b"\x00\xff" + tlv.encode(0x80, b"x") + b"\x00", padding=b"\x00\xff") == [
+        tlv.Tlv(0x80, b"x")]
+    assert tlv.decode(b"\x00" + tlv.encode(0x80, b"x")) == [tlv.Tlv(0x80, b"x")]
+
+
+def test_tlv_ff_tags_are_tags_by_default() -> None:
+    """GlobalPlatform's ARA-M answers with FF40; FF is not filler there."""
+    encoded = tlv.encode(0xFF40, tlv.encode(0xE2, b"\x01"))
+    (outer,) = tlv.decode(encoded)
+    assert outer.tag == 0xFF40 and outer.constructed
+    assert outer.children() == [tlv.Tlv(0xE2, b"\x01")]
 
 
 @pytest.mark.parametrize("raw", ["80", "8005AB", "1F", "1F8080", "8080", "8085FFFFFFFFFF"])
