@@ -62,7 +62,10 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def encode(value: Any, hint: Any = None) -> Any:
     """A JSON-ready value (dicts, lists, str, int, bool, None)."""
-    if hint is Serial:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        hint = inner[0] if len(inner) == 1 else None
+    if hint is Serial and value is not None:
         return f"{value:x}"
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
         return value

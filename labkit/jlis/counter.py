@@ -1,0 +1,199 @@
+"""What J-LIS does on behalf of the municipal counter (市区町村窓口) and the hotline: these
+need an official's identity check, so they are not part of :class:`~labkit.jlis.api.JlisApi`
+(the phone cannot call them); the municipality and :mod:`labkit.jlis.hotline` do.
+
+Decisions (lecture 2-6, J-LIS CPS as summarised in the reference §8):
+
+* **Suspension** (一時保留, certificateHold) — phone lost: both phone certificates; card
+  lost: the card's two certificates and the phone's.
+* **Phone found** (counter): the phone user-auth hold is lifted; the held phone signing
+  certificate is revoked (**keyCompromise**: the key was out of the holder's control); a new
+  one needs a new application from the app (kind ``reissue``, the SE makes a new key).
+* **Card found** (counter): the card user-auth hold is lifted; the card signing certificate
+  is revoked (keyCompromise) and, if the resident wants, re-issued on the card with a new
+  on-card key (:meth:`labkit.municipality.Municipality.card_found`). The phone certificates
+  stay suspended until the resident lifts them *in the app with the card*
+  (:meth:`JlisService.lift_suspension_by_card`), which needs that good card certificate.
+* **Change of address or name**: the card's and the phone's signing certificates are
+  revoked (**affiliationChanged**); the user-auth ones carry no personal data and survive.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from cryptography import x509
+
+from ..card import KeyRole, MyNumberCard
+from ..card.personalise import personalise
+from ..i18n import Text
+from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertState, Holder, Reason
+from ._core import JlisCore
+from .api import DeviceState, LossItem, LossReport, NotificationKind, UsageKind
+from .reasons import Refusal, refuse
+
+__all__ = ["CounterOps"]
+
+
+def _name_key(name: str) -> str:
+    """Compare names as people say them: NFKC, any run of spaces = one U+3000."""
+    return "\u3000".join(unicodedata.normalize("NFKC", name).split())
+
+
+class CounterOps(JlisCore):
+    """Privileged operations; every one is logged in the holder's usage history."""
+
+    # -- cards --------------------------------------------------------------------------------
+    def register_holder(self, holder: Holder) -> None:
+        """Record (or update, without side effects) what J-LIS knows about a resident."""
+        self.db.put_holder(holder)
+
+    def issue_card(self, holder: Holder, *, my_number: str, auth_pin: str, sign_password: str | None,
+                   **options: object) -> MyNumberCard:
+        """Personalise a card at the counter (keys on the card, certificates from this J-LIS)."""
+        with self._lock:
+            card = personalise(self.jpki, holder, my_number=my_number, auth_pin=auth_pin,
+                               sign_password=sign_password, **options)  # type: ignore[arg-type]
+            self.db.put_holder(holder)
+            for role in KeyRole:
+                der = card.jpki.certificate(role)
+                if der is not None:
+                    serial = _serial_of(der)
+                    self.usage(UsageKind.CARD_ISSUANCE, Text("カードの電子証明書を発行", "card certificate issued"),
+                               holder_id=holder.holder_id, serial=serial)
+            return card
+
+    def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
+        out = []
+        for profile in (CARD_AUTH, CARD_SIGN):
+            for rec in self.jpki.store.find(holder_id=holder_id, profile=profile.id):
+                if not live_only or self.live(rec.serial):
+                    out.append(rec.serial)
+        return out
+
+    # -- the hotline ---------------------------------------------------------------------------
+    def identify(self, report: LossReport) -> Holder:
+        """Name + date of birth (+ address when that is ambiguous) against J-LIS records."""
+        if not isinstance(report.name, str) or not report.name.strip():
+            raise refuse(Refusal.IDENTITY_MISMATCH)
+        key = _name_key(report.name)
+        matches = self.db.holders_named(key, report.birth_date)
+        if len(matches) > 1 and report.address:
+            matches = [h for h in matches if _name_key(h.attributes.address) == _name_key(report.address)]
+        if len(matches) != 1:
+            raise refuse(Refusal.IDENTITY_MISMATCH,
+                         Text("住所もお聞きします", "the address is needed too") if len(matches) > 1 else None)
+        return matches[0]
+
+    def suspend(self, holder_id: str, item: LossItem) -> tuple[int, ...]:
+        """一時保留 of every good certificate ``item`` concerns; already-held ones are left."""
+        with self._lock:
+            self.tick()
+            item = LossItem(item)
+            phone = self.active_device(holder_id)
+            phone_serials = [lk.serial for lk in self.db.links(device_id=phone)] if phone else []
+            targets = phone_serials + (self.card_certificates(holder_id) if item is LossItem.CARD else [])
+            if not any(self.live(s) for s in targets):
+                raise refuse(Refusal.NOTHING_TO_SUSPEND)
+            held = []
+            for serial in targets:
+                if self.cert_status(serial).state is CertState.GOOD:
+                    self.jpki.hold(serial)
+                    held.append(serial)
+                    self.usage(UsageKind.SUSPENSION, Text(f"一時利用停止 ({_what(item).ja}の紛失)",
+                                                          f"suspended ({_what(item).en} lost)"),
+                               holder_id=holder_id, serial=serial, device_id=phone if serial in phone_serials else None)
+            if phone and any(s in phone_serials for s in held):
+                self.db.notify(phone, NotificationKind.SUSPENDED.value, self.now(),
+                               Text("スマホ用電子証明書は一時利用停止中です",
+                                    "your smartphone certificates are suspended"),
+                               serials=tuple(s for s in held if s in phone_serials))
+            return tuple(held)
+
+    # -- the counter ---------------------------------------------------------------------------
+    def phone_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Lift the phone user-auth hold, revoke the held phone signing certificate.
+        Returns (released, revoked)."""
+        with self._lock:
+            self.tick()
+            phone = self.active_device(holder_id)
+            links = self.db.links(device_id=phone) if phone else []
+            held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
+            if not held:
+                raise refuse(Refusal.NOTHING_TO_LIFT)
+            released, revoked = [], []
+            for link in held:
+                if link.kind is CaKind.AUTH:
+                    self.jpki.release_hold(link.serial)
+                    released.append(link.serial)
+                    self.usage(UsageKind.RESUMPTION,
+                               Text("窓口で一時利用停止を解除", "suspension lifted at the counter"),
+                               holder_id=holder_id, serial=link.serial, device_id=phone)
+                elif self.revoke_quietly(link.serial, Reason.KEY_COMPROMISE):
+                    revoked.append(link.serial)
+                    self.usage(UsageKind.REVOCATION,
+                               Text("窓口で失効 (紛失後の署名用)", "revoked at the counter (was lost)"),
+                               holder_id=holder_id, serial=link.serial, device_id=phone)
+            assert phone is not None
+            self.db.notify(phone, NotificationKind.RESUMED.value, self.now(),
+                           Text("利用者証明用は再び使えます。署名用は失効したので必要なら再発行を申請してください",
+                                "user authentication works again; the signing certificate was revoked: "
+                                "apply to re-issue"),
+                           serials=tuple(released + revoked))
+            return tuple(released), tuple(revoked)
+
+    def card_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The card's own certificates: lift the user-auth hold, revoke the signing one.
+        Returns (released, revoked); the phone certificates are untouched."""
+        with self._lock:
+            self.tick()
+            released, revoked = [], []
+            for serial in self.card_certificates(holder_id):
+                rec = self.jpki.record(serial)
+                if self.cert_status(serial).state is not CertState.HELD:
+                    continue
+                if rec.profile == CARD_AUTH.id:
+                    self.jpki.release_hold(serial)
+                    released.append(serial)
+                elif self.revoke_quietly(serial, Reason.KEY_COMPROMISE):
+                    revoked.append(serial)
+                self.usage(UsageKind.RESUMPTION if rec.profile == CARD_AUTH.id else UsageKind.REVOCATION,
+                           Text("カード発見: 窓口で手続き", "card found: handled at the counter"),
+                           holder_id=holder_id, serial=serial)
+            if not released and not revoked:
+                raise refuse(Refusal.NOTHING_TO_LIFT)
+            return tuple(released), tuple(revoked)
+
+    def change_attributes(self, holder: Holder) -> tuple[int, ...]:
+        """転居・氏名の変更: revoke the card's and the phone's signing certificates."""
+        with self._lock:
+            self.tick()
+            self.db.put_holder(holder)
+            revoked = []
+            for rec in self.jpki.store.find(holder_id=holder.holder_id, ca=CaKind.SIGN):
+                if rec.profile in (CARD_SIGN.id, "phone-sign") and self.revoke_quietly(rec.serial,
+                                                                                        Reason.AFFILIATION_CHANGED):
+                    revoked.append(rec.serial)
+                    link = self.db.link_of(rec.serial)
+                    device = link.device_id if link else None
+                    self.usage(UsageKind.ATTRIBUTE_CHANGE,
+                               Text("基本4情報の変更により署名用を失効",
+                                    "signing certificate revoked: basic attributes changed"),
+                               holder_id=holder.holder_id, serial=rec.serial, device_id=device)
+                    if link is not None:
+                        self.db.notify(link.device_id, NotificationKind.REVOKED.value, self.now(),
+                                       Text("住所・氏名の変更によりスマホ用署名用電子証明書は失効しました",
+                                            "your smartphone signing certificate was revoked: address or name changed"),
+                                       serials=(rec.serial,))
+            return tuple(revoked)
+
+    def devices(self, holder_id: str) -> list[str]:
+        return [d.device_id for d in self.db.devices_of(holder_id) if d.state != DeviceState.UNKNOWN.value]
+
+
+def _what(item: LossItem) -> Text:
+    return Text("カード", "card") if item is LossItem.CARD else Text("スマホ", "phone")
+
+
+def _serial_of(der: bytes) -> int:
+    return x509.load_der_x509_certificate(der).serial_number

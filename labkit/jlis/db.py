@@ -1,0 +1,384 @@
+"""J-LIS's own records, in SQLite: holders, phones, applications, which phone holds which
+certificate, push notifications (deletion orders included), the usage history and spent nonces.
+
+The PKI store keeps certificates and their revocation state; these tables keep everything
+else. Both may live in one file (``labkit jlis serve --db FILE``: tables prefixed
+``jlis_``) or this one in ``":memory:"`` for notebooks and tests. WAL journal,
+``synchronous=FULL`` and one ``BEGIN IMMEDIATE`` transaction per change: a killed server
+keeps every change it had answered. Times are UTC epoch seconds; serials 40-digit hex.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..i18n import Text
+from ..pki import BasicAttributes, CaKind, Holder, Reason, Sex
+
+__all__ = ["ApplicationRow", "DeviceRow", "JlisDb", "LinkRow", "NotificationRow", "UsageRow"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jlis_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jlis_holders (
+    holder_id TEXT PRIMARY KEY, name TEXT NOT NULL, birth_date TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jlis_holders_name ON jlis_holders (name, birth_date);
+CREATE TABLE IF NOT EXISTS jlis_devices (
+    device_id TEXT PRIMARY KEY, holder_id TEXT, se_id TEXT, state TEXT NOT NULL,
+    retire_reason INTEGER, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS jlis_devices_holder ON jlis_devices (holder_id, state);
+CREATE TABLE IF NOT EXISTS jlis_applications (
+    application_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, holder_id TEXT NOT NULL,
+    se_id TEXT NOT NULL, kind TEXT NOT NULL, certificates TEXT NOT NULL, public_keys TEXT NOT NULL,
+    card_serial TEXT NOT NULL, state TEXT NOT NULL, applied_at INTEGER NOT NULL,
+    push_at INTEGER NOT NULL, refusal TEXT, old_device_id TEXT, revoked TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX IF NOT EXISTS jlis_applications_state ON jlis_applications (state, push_at);
+CREATE INDEX IF NOT EXISTS jlis_applications_holder ON jlis_applications (holder_id, state);
+CREATE TABLE IF NOT EXISTS jlis_phone_certs (
+    serial TEXT PRIMARY KEY, device_id TEXT NOT NULL, holder_id TEXT NOT NULL,
+    application_id TEXT NOT NULL, kind TEXT NOT NULL, settled INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS jlis_phone_certs_device ON jlis_phone_certs (device_id);
+CREATE INDEX IF NOT EXISTS jlis_phone_certs_holder ON jlis_phone_certs (holder_id);
+CREATE TABLE IF NOT EXISTS jlis_notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL, kind TEXT NOT NULL,
+    due_at INTEGER NOT NULL, expires_at INTEGER, application_id TEXT, serials TEXT NOT NULL,
+    ja TEXT NOT NULL, en TEXT NOT NULL, delivered_at INTEGER, lapsed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS jlis_notifications_device ON jlis_notifications (device_id, delivered_at);
+CREATE TABLE IF NOT EXISTS jlis_usage (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, holder_id TEXT,
+    serial TEXT, device_id TEXT, service TEXT NOT NULL, outcome TEXT NOT NULL, ja TEXT NOT NULL,
+    en TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jlis_usage_holder ON jlis_usage (holder_id, at);
+CREATE TABLE IF NOT EXISTS jlis_nonces (nonce TEXT PRIMARY KEY, at INTEGER NOT NULL);
+"""
+
+
+def _ts(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+def _dt(ts: int | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def _hex(serial: int) -> str:
+    return f"{serial:040x}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    device_id: str
+    holder_id: str | None
+    se_id: str | None
+    state: str
+    retire_reason: Reason | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRow:
+    application_id: str
+    device_id: str
+    holder_id: str
+    se_id: str
+    kind: str
+    certificates: tuple[CaKind, ...]
+    public_keys: dict[CaKind, bytes]
+    card_serial: int
+    state: str
+    applied_at: datetime
+    push_at: datetime
+    refusal: tuple[str, Text] | None = None
+    old_device_id: str | None = None
+    revoked: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    serial: int
+    device_id: str
+    holder_id: str
+    application_id: str
+    kind: CaKind
+    settled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRow:
+    id: int
+    device_id: str
+    kind: str
+    due_at: datetime
+    expires_at: datetime | None
+    application_id: str | None
+    serials: tuple[int, ...]
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    id: int
+    at: datetime
+    kind: str
+    holder_id: str | None
+    serial: int | None
+    device_id: str | None
+    service: str
+    outcome: str
+    text: Text
+
+
+def holder_to_json(holder: Holder) -> str:
+    a = holder.attributes
+    return json.dumps({"holder_id": holder.holder_id, "name": a.name, "sex": int(a.sex),
+                       "birth_date": a.birth_date.isoformat(), "address": a.address,
+                       "name_substitute": a.name_substitute, "address_substitute": a.address_substitute,
+                       "prefecture": holder.prefecture, "municipality": holder.municipality,
+                       "card_expiry": holder.card_expiry.isoformat()}, ensure_ascii=False)
+
+
+def holder_from_json(text: str) -> Holder:
+    d = json.loads(text)
+    attrs = BasicAttributes(d["name"], Sex(d["sex"]), date.fromisoformat(d["birth_date"]), d["address"],
+                            d["name_substitute"], d["address_substitute"])
+    return Holder(d["holder_id"], attrs, d["prefecture"], d["municipality"], date.fromisoformat(d["card_expiry"]))
+
+
+class JlisDb:
+    """The J-LIS tables in one SQLite database; thread-safe (one connection, one lock)."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            with self.tx() as db:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
+    @staticmethod
+    def _error(exc: sqlite3.Error) -> StoreError:
+        return StoreError(Text("J-LIS のデータベースを操作できません", "the J-LIS database failed"),
+                          cause=f"{type(exc).__name__}: {exc}")
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one)."""
+        with self._lock:
+            if self._db.in_transaction:
+                yield self._db
+                return
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
+    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- meta -------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        rows = self._all("SELECT value FROM jlis_meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO jlis_meta VALUES (?, ?)", (key, value))
+
+    # -- holders ----------------------------------------------------------------------------
+    def put_holder(self, holder: Holder) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO jlis_holders VALUES (?, ?, ?, ?)",
+                       (holder.holder_id, holder.attributes.name, holder.attributes.birth_date.isoformat(),
+                        holder_to_json(holder)))
+
+    def holder(self, holder_id: str) -> Holder | None:
+        rows = self._all("SELECT data FROM jlis_holders WHERE holder_id = ?", (holder_id,))
+        return holder_from_json(rows[0][0]) if rows else None
+
+    def holders_named(self, name: str, birth_date: date) -> list[Holder]:
+        rows = self._all("SELECT data FROM jlis_holders WHERE name = ? AND birth_date = ? ORDER BY holder_id",
+                         (name, birth_date.isoformat()))
+        return [holder_from_json(r[0]) for r in rows]
+
+    # -- devices ----------------------------------------------------------------------------
+    def device(self, device_id: str) -> DeviceRow | None:
+        rows = self._all("SELECT device_id, holder_id, se_id, state, retire_reason FROM jlis_devices "
+                         "WHERE device_id = ?", (device_id,))
+        return self._device(rows[0]) if rows else None
+
+    @staticmethod
+    def _device(row: tuple[Any, ...]) -> DeviceRow:
+        return DeviceRow(row[0], row[1], row[2], row[3], None if row[4] is None else Reason(row[4]))
+
+    def devices_of(self, holder_id: str, state: str | None = None) -> list[DeviceRow]:
+        rows = self._all("SELECT device_id, holder_id, se_id, state, retire_reason FROM jlis_devices "
+                         "WHERE holder_id = ? AND (? IS NULL OR state = ?) ORDER BY updated_at, device_id",
+                         (holder_id, state, state))
+        return [self._device(r) for r in rows]
+
+    def put_device(self, row: DeviceRow, at: datetime) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO jlis_devices VALUES (?, ?, ?, ?, ?, ?)",
+                       (row.device_id, row.holder_id, row.se_id, row.state,
+                        None if row.retire_reason is None else int(row.retire_reason), _ts(at)))
+
+    # -- applications -----------------------------------------------------------------------
+    _APP = ("SELECT application_id, device_id, holder_id, se_id, kind, certificates, public_keys, card_serial, "
+            "state, applied_at, push_at, refusal, old_device_id, revoked FROM jlis_applications")
+
+    @staticmethod
+    def _app(r: tuple[Any, ...]) -> ApplicationRow:
+        keys = {CaKind(k): bytes.fromhex(v) for k, v in json.loads(r[6]).items()}
+        refusal = None
+        if r[11] is not None:
+            code, ja, en = json.loads(r[11])
+            refusal = (code, Text(ja, en))
+        return ApplicationRow(r[0], r[1], r[2], r[3], r[4], tuple(CaKind(k) for k in json.loads(r[5])), keys,
+                              int(r[7], 16), r[8], _dt(r[9]), _dt(r[10]), refusal, r[12],  # type: ignore[arg-type]
+                              tuple(int(s, 16) for s in json.loads(r[13])))
+
+    def add_application(self, app: ApplicationRow) -> None:
+        with self.tx() as db:
+            db.execute("INSERT INTO jlis_applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (app.application_id, app.device_id, app.holder_id, app.se_id, app.kind,
+                        json.dumps([k.value for k in app.certificates]),
+                        json.dumps({k.value: v.hex() for k, v in app.public_keys.items()}),
+                        _hex(app.card_serial), app.state, _ts(app.applied_at), _ts(app.push_at),
+                        None, app.old_device_id, json.dumps([_hex(s) for s in app.revoked])))
+
+    def application(self, application_id: str) -> ApplicationRow | None:
+        rows = self._all(self._APP + " WHERE application_id = ?", (application_id,))
+        return self._app(rows[0]) if rows else None
+
+    def applications(self, *, state: str, holder_id: str | None = None, due_by: datetime | None = None,
+                     device_id: str | None = None) -> list[ApplicationRow]:
+        rows = self._all(self._APP + " WHERE state = ? AND (? IS NULL OR holder_id = ?) AND (? IS NULL OR push_at <= ?)"
+                         " AND (? IS NULL OR device_id = ?) ORDER BY push_at, applied_at, application_id",
+                         (state, holder_id, holder_id, None if due_by is None else 1,
+                          None if due_by is None else _ts(due_by), device_id, device_id))
+        return [self._app(r) for r in rows]
+
+    def set_application_state(self, application_id: str, state: str, *, expected: str,
+                              refusal: tuple[str, Text] | None = None) -> bool:
+        """Compare-and-set; False if the application was not in ``expected``."""
+        with self.tx() as db:
+            cur = db.execute("UPDATE jlis_applications SET state = ?, refusal = COALESCE(?, refusal) "
+                             "WHERE application_id = ? AND state = ?",
+                             (state, None if refusal is None else json.dumps([refusal[0], refusal[1].ja,
+                                                                               refusal[1].en], ensure_ascii=False),
+                              application_id, expected))
+            return cur.rowcount == 1
+
+    # -- which phone holds which certificate ------------------------------------------------
+    _LINK = "SELECT serial, device_id, holder_id, application_id, kind, settled FROM jlis_phone_certs"
+
+    @staticmethod
+    def _link(r: tuple[Any, ...]) -> LinkRow:
+        return LinkRow(int(r[0], 16), r[1], r[2], r[3], CaKind(r[4]), bool(r[5]))
+
+    def link(self, serial: int, device_id: str, holder_id: str, application_id: str, kind: CaKind) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR IGNORE INTO jlis_phone_certs VALUES (?, ?, ?, ?, ?, 0)",
+                       (_hex(serial), device_id, holder_id, application_id, CaKind(kind).value))
+
+    def link_of(self, serial: int) -> LinkRow | None:
+        rows = self._all(self._LINK + " WHERE serial = ?", (_hex(serial),))
+        return self._link(rows[0]) if rows else None
+
+    def links(self, *, device_id: str | None = None, holder_id: str | None = None,
+              application_id: str | None = None) -> list[LinkRow]:
+        rows = self._all(self._LINK + " WHERE (? IS NULL OR device_id = ?) AND (? IS NULL OR holder_id = ?)"
+                         " AND (? IS NULL OR application_id = ?) ORDER BY rowid",
+                         (device_id, device_id, holder_id, holder_id, application_id, application_id))
+        return [self._link(r) for r in rows]
+
+    def unsettled_on_retired(self) -> list[tuple[LinkRow, Reason]]:
+        rows = self._all("SELECT c.serial, c.device_id, c.holder_id, c.application_id, c.kind, c.settled, "
+                         "d.retire_reason FROM jlis_phone_certs c JOIN jlis_devices d ON d.device_id = c.device_id "
+                         "WHERE d.state = 'retired' AND c.settled = 0 ORDER BY c.rowid")
+        return [(self._link(r[:6]), Reason(r[6] if r[6] is not None else 0)) for r in rows]
+
+    def settle(self, serial: int) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE jlis_phone_certs SET settled = 1 WHERE serial = ?", (_hex(serial),))
+
+    # -- notifications ----------------------------------------------------------------------
+    def notify(self, device_id: str, kind: str, due_at: datetime, text: Text, *, application_id: str | None = None,
+               serials: tuple[int, ...] = (), expires_at: datetime | None = None) -> None:
+        with self.tx() as db:
+            db.execute("INSERT INTO jlis_notifications (device_id, kind, due_at, expires_at, application_id, "
+                       "serials, ja, en) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (device_id, kind, _ts(due_at), None if expires_at is None else _ts(expires_at),
+                        application_id, json.dumps([_hex(s) for s in serials]), text.ja, text.en))
+
+    def due(self, device_id: str, now: datetime) -> list[NotificationRow]:
+        rows = self._all("SELECT id, device_id, kind, due_at, expires_at, application_id, serials, ja, en "
+                         "FROM jlis_notifications WHERE device_id = ? AND delivered_at IS NULL AND lapsed = 0 "
+                         "AND due_at <= ? ORDER BY due_at, id", (device_id, _ts(now)))
+        return [NotificationRow(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]), r[5],  # type: ignore[arg-type]
+                                tuple(int(s, 16) for s in json.loads(r[6])), Text(r[7], r[8])) for r in rows]
+
+    def mark_delivered(self, ids: list[int], at: datetime) -> None:
+        with self.tx() as db:
+            for nid in ids:
+                db.execute("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", (_ts(at), nid))
+
+    def mark_lapsed(self, ids: list[int]) -> None:
+        with self.tx() as db:
+            for nid in ids:
+                db.execute("UPDATE jlis_notifications SET lapsed = 1 WHERE id = ?", (nid,))
+
+    # -- usage history ----------------------------------------------------------------------
+    def add_usage(self, at: datetime, kind: str, text: Text, *, holder_id: str | None, serial: int | None,
+                  device_id: str | None, service: str = "J-LIS", outcome: str = "ok") -> UsageRow:
+        with self.tx() as db:
+            cur = db.execute("INSERT INTO jlis_usage (at, kind, holder_id, serial, device_id, service, outcome, ja, en)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (_ts(at), kind, holder_id, None if serial is None else _hex(serial), device_id,
+                              service, outcome, text.ja, text.en))
+            row_id = cur.lastrowid
+        assert row_id is not None
+        return UsageRow(row_id, datetime.fromtimestamp(_ts(at), UTC), kind, holder_id, serial, device_id, service,
+                        outcome, text)
+
+    def usage(self, holder_id: str, limit: int) -> list[UsageRow]:
+        rows = self._all("SELECT id, at, kind, holder_id, serial, device_id, service, outcome, ja, en FROM jlis_usage "
+                         "WHERE holder_id = ? ORDER BY at DESC, id DESC LIMIT ?", (holder_id, limit))
+        return [UsageRow(r[0], _dt(r[1]), r[2], r[3], None if r[4] is None else int(r[4], 16),  # type: ignore[arg-type]
+                         r[5], r[6], r[7], Text(r[8], r[9])) for r in rows]
+
+    # -- nonces -----------------------------------------------------------------------------
+    def spend_nonce(self, nonce: bytes, at: datetime) -> bool:
+        """Record a request nonce; False if it was seen before (a replay)."""
+        with self.tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO jlis_nonces VALUES (?, ?)", (nonce.hex(), _ts(at)))
+            return cur.rowcount == 1

@@ -1,0 +1,68 @@
+"""マイナンバー総合フリーダイヤル (lecture 1-6, 2-6): the number to call when a card or phone
+is lost.
+
+* Voice guidance: press **4** for the smartphone e-certificate.
+* Enquiries: weekdays 9:30–20:00, weekends and holidays 9:30–17:30 (``outside_hours``
+  otherwise).
+* Temporary suspension (一時利用停止) of a lost phone's or card's certificates: **24時間365日**,
+  after an identity check (name and date of birth; the address too when that is ambiguous).
+
+The hotline works over any :class:`~labkit.jlis.api.JlisApi`, in process or over HTTP.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..i18n import Text
+from .api import JlisApi, LossReceipt, LossReport
+from .reasons import Refusal, refuse
+from .rules import HOTLINE_GUIDANCE_NUMBER, HOTLINE_HOURS, HotlineHours
+
+__all__ = ["HOTLINE_NAME", "Hotline"]
+
+HOTLINE_NAME = Text("マイナンバー総合フリーダイヤル", "My Number general toll-free line")
+
+_MENU = Text(
+    "マイナンバー総合フリーダイヤルです。スマホ用電子証明書については4番を押してください。"
+    "紛失・盗難による一時利用停止は24時間365日受け付けます。",
+    "This is the My Number general toll-free line. For the smartphone e-certificate press 4. "
+    "Suspension after loss or theft is taken 24 hours a day, 365 days a year.",
+)
+
+
+class Hotline:
+    """The toll-free line; ``jlis`` is where suspensions go."""
+
+    def __init__(self, jlis: JlisApi, hours: HotlineHours = HOTLINE_HOURS) -> None:
+        self.jlis = jlis
+        self.hours = hours
+
+    def _now(self) -> datetime:
+        return self.jlis.now()
+
+    def guidance(self) -> Text:
+        """What the caller hears first."""
+        return _MENU
+
+    def is_open(self) -> bool:
+        return self.hours.is_open(self._now())
+
+    def press(self, number: int) -> Text:
+        """Voice guidance: only 4 leads to the smartphone e-certificate desk."""
+        if number != HOTLINE_GUIDANCE_NUMBER:
+            return Text("スマホ用電子証明書については4番を押してください", "for the smartphone e-certificate press 4")
+        return Text("スマホ用電子証明書の窓口です。紛失の方はそのまま一時利用停止を受け付けます",
+                    "smartphone e-certificate desk; if something is lost, suspension is taken now")
+
+    def enquire(self, question: str) -> Text:
+        """General questions: only during the opening hours."""
+        if not self.is_open():
+            raise refuse(Refusal.OUTSIDE_HOURS)
+        return Text(f"ご質問「{question}」を承りました。教材にない内容は担当窓口からご案内します",
+                    f"your question ({question!r}) was taken; matters beyond the material are answered by the desk")
+
+    def report_loss(self, report: LossReport) -> LossReceipt:
+        """Suspend at once, any hour (HotlineHours.accepts_suspension is always true)."""
+        assert self.hours.accepts_suspension(self._now())
+        return self.jlis.report_loss(report)

@@ -1,0 +1,415 @@
+"""The in-process J-LIS: :class:`JlisService` implements :class:`~labkit.jlis.api.JlisApi`
+(what phones and relying services call) plus the counter operations municipalities and the
+hotline use (:class:`~labkit.jlis.counter.CounterOps`).
+
+Rules it enforces (lecture chapter 2):
+
+* 2-3 prerequisites and card checks (:mod:`labkit.jlis.verify`); one person, one device
+  (FAQ Q3): a second phone is refused with ``one_device`` unless the application is a
+  device change; a phone that already holds live certificates is refused with
+  ``already_registered``. A newer application cancels an unregistered older one.
+* 2-3/Q2 push timing; registration only once the push is due (``before_push``).
+* 2-5 device change: the old phone's live certificates are revoked at once (reason
+  **superseded**) and it gets a deletion order, delivered if it polls within 48 hours
+  (inclusive); later the order lapses and the revoked certificates stay in its SE.
+  A device-change application with no old phone is treated as a new one.
+* 2-7 stop using: both phone certificates revoked (cessationOfOperation); the phone erases
+  its SE data. A held (suspended) phone certificate may still be used for this request —
+  revocation only takes power away. Expired or revoked ones are refused.
+* 2-6 card found (in the app): see :meth:`JlisService.lift_suspension_by_card`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..i18n import Text
+from ..pki import CaKind, CertificateStatus, CertState, Reason
+from ._core import jst_text as _jst
+from .api import (
+    ApplicationKind,
+    ApplicationReceipt,
+    ApplicationRequest,
+    ApplicationState,
+    DeviceState,
+    DeviceStatus,
+    LossReceipt,
+    LossReport,
+    Notification,
+    NotificationKind,
+    RegistrationPackage,
+    RevocationReceipt,
+    RevocationRequest,
+    UsageEvent,
+    UsageKind,
+    UsageRecord,
+)
+from .counter import CounterOps
+from .db import ApplicationRow, DeviceRow, UsageRow
+from .reasons import MalformedRequestError, Refusal, refuse
+from .rules import DELETION_WINDOW, old_phone_deletes
+from .verify import load_public_key, verify_card_request, verify_signature
+
+__all__ = ["JlisService"]
+
+_MAX_SERVICE = 64
+
+
+class JlisService(CounterOps):
+    """J-LIS in one object; create it over a :class:`~labkit.pki.Jpki` and a
+    :class:`~labkit.jlis.db.JlisDb` (``JlisService(jpki)`` keeps its records in memory)."""
+
+    # -- 2-3 / 2-5 applications -------------------------------------------------------------
+    def submit_application(self, request: ApplicationRequest) -> ApplicationReceipt:
+        if request.kind is ApplicationKind.CARD_FOUND:
+            raise refuse(Refusal.MALFORMED, Text("カード発見の手続きは lift_suspension_by_card です",
+                                                 "a card-found request goes to lift_suspension_by_card"))
+        with self._lock:
+            self.tick()
+            now = self.now()
+            card = verify_card_request(self.jpki, request, now, self.device_policy)
+            self._check_keys(request, required=True)
+            holder_id = card.holder_id
+            active = self.active_device(holder_id)
+            this = self.db.device(request.device_id)
+            if this is not None and this.holder_id not in (None, holder_id) \
+                    and self.active_device(this.holder_id or "") == this.device_id:
+                raise refuse(Refusal.ALREADY_REGISTERED)  # someone else's phone
+            old_device = None
+            if request.kind is ApplicationKind.REISSUE:
+                if active is None:
+                    raise refuse(Refusal.NOT_REGISTERED, Text("新規に申請してください", "apply as a new application"))
+                if active != request.device_id:
+                    raise refuse(Refusal.ONE_DEVICE)
+                for link in self.db.links(device_id=active):
+                    if link.kind in request.certificates and self.live(link.serial):
+                        raise refuse(Refusal.STILL_ACTIVE, self.cert_status(link.serial).text, kind=link.kind.value)
+            elif active == request.device_id:
+                raise refuse(Refusal.ALREADY_REGISTERED)
+            elif active is not None:
+                if request.kind is not ApplicationKind.DEVICE_CHANGE:
+                    raise refuse(Refusal.ONE_DEVICE)
+                old_device = active
+            self._spend(request.nonce, now)
+            app = ApplicationRow(self.new_id("app"), request.device_id, holder_id, request.se_id, request.kind.value,
+                                 request.certificates, dict(request.public_keys), card.record.serial,
+                                 ApplicationState.PENDING.value, now, self._push_time(now),
+                                 old_device_id=old_device)
+            with self.db.tx():
+                self._cancel_unregistered(holder_id)
+                self.db.add_application(app)
+                if this is None or this.state != DeviceState.ACTIVE.value:
+                    self.db.put_device(DeviceRow(request.device_id, holder_id, request.se_id,
+                                                 DeviceState.PENDING.value), now)
+                if old_device is not None:
+                    self._order_deletion(old_device, holder_id, now)
+                self.usage(UsageKind.APPLICATION, _APPLIED[request.kind], holder_id=holder_id,
+                           device_id=request.device_id)
+            revoked = self._settle_retired(old_device, Text("機種変更により失効 (superseded)",
+                                                            "revoked by the device change (superseded)"))
+            return self._receipt(app, revoked)
+
+    def _check_keys(self, request: ApplicationRequest, *, required: bool) -> None:
+        kinds = request.certificates
+        if (required and not kinds) or len(set(kinds)) != len(kinds) or set(request.public_keys) != set(kinds):
+            raise refuse(Refusal.MALFORMED, Text("申請する証明書 (sign/auth) と同じ種類の公開鍵が必要です",
+                                                 "give one public key per requested certificate (sign/auth)"))
+        keys = [load_public_key(request.public_keys[k], k).public_numbers() for k in kinds]
+        if len(keys) == 2 and keys[0] == keys[1]:
+            raise refuse(Refusal.MALFORMED, Text("署名用と利用者証明用の鍵は別々です",
+                                                 "the signing and user-auth keys must differ"))
+
+    def _push_time(self, now: datetime) -> datetime:
+        return self.push_policy.push_time(now).astimezone(UTC)
+
+    def _spend(self, nonce: bytes, now: datetime) -> None:
+        if not self.db.spend_nonce(nonce, now):
+            raise refuse(Refusal.REPLAYED)
+
+    def _cancel_unregistered(self, holder_id: str) -> None:
+        for state in (ApplicationState.PENDING, ApplicationState.READY):
+            for old in self.db.applications(state=state.value, holder_id=holder_id):
+                if self.db.set_application_state(old.application_id, ApplicationState.CANCELLED.value,
+                                                 expected=state.value):
+                    for link in self.db.links(application_id=old.application_id):
+                        self.revoke_quietly(link.serial, Reason.SUPERSEDED)
+
+    def _order_deletion(self, device_id: str, holder_id: str, now: datetime) -> None:
+        serials = tuple(link.serial for link in self.db.links(device_id=device_id) if self.live(link.serial))
+        old = self.db.device(device_id)
+        self.db.put_device(DeviceRow(device_id, holder_id, old.se_id if old else None, DeviceState.RETIRED.value,
+                                     Reason.SUPERSEDED), now)
+        self.db.notify(device_id, NotificationKind.DELETE_CERTIFICATES.value, now,
+                       Text("機種変更によりこのスマホの電子証明書は失効しました。スマホから削除します",
+                            "after a device change the certificates on this phone are revoked; deleting them"),
+                       serials=serials, expires_at=now + DELETION_WINDOW)
+        self.usage(UsageKind.DELETION_ORDER, Text("機種変更: 旧スマホの電子証明書を失効し、削除を指示",
+                                                  "device change: old phone's certificates revoked, deletion ordered"),
+                   holder_id=holder_id, device_id=device_id)
+
+    def _settle_retired(self, device_id: str | None, why: Text) -> tuple[int, ...]:
+        """Revoke what a retired phone still holds (see :meth:`reconcile`), and say which."""
+        if device_id is None:
+            return ()
+        before = {link.serial for link in self.db.links(device_id=device_id) if self.live(link.serial)}
+        self.reconcile()
+        for serial in sorted(before):
+            self.usage(UsageKind.REVOCATION, why, holder_id=self.jpki.record(serial).holder_id,
+                       serial=serial, device_id=device_id)
+        return tuple(sorted(before))
+
+    def _receipt(self, app: ApplicationRow, revoked: tuple[int, ...]) -> ApplicationReceipt:
+        push = app.push_at
+        return ApplicationReceipt(app.application_id, app.device_id, ApplicationKind(app.kind), app.certificates,
+                                  ApplicationState(app.state), app.applied_at, push, revoked, app.old_device_id,
+                                  Text(f"申請を受け付けました。{_jst(push)} ごろプッシュ通知が届きます",
+                                       f"application accepted; the push notification comes around {_jst(push)}"))
+
+    # -- 2-6 card found, in the app ----------------------------------------------------------
+    def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
+        """The phone user-auth certificate resumes; the held phone signing certificate is
+        revoked (superseded) and a new one, for ``public_keys["sign"]``, is applied for under
+        the push rule (register again). The card itself must be good: a lost-and-found card
+        first goes to the municipal counter, which restores the card's certificates."""
+        if request.kind is not ApplicationKind.CARD_FOUND:
+            raise refuse(Refusal.MALFORMED, Text("種類は card_found です", "kind must be card_found"))
+        with self._lock:
+            self.tick()
+            now = self.now()
+            card = verify_card_request(self.jpki, request, now, self.device_policy)
+            self._check_keys(request, required=False)
+            if self.active_device(card.holder_id) != request.device_id:
+                raise refuse(Refusal.NOT_REGISTERED)
+            links = self.db.links(device_id=request.device_id)
+            held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
+            if not held:
+                raise refuse(Refusal.NOTHING_TO_LIFT)
+            if any(lk.kind is CaKind.SIGN for lk in held) and CaKind.SIGN not in request.certificates:
+                raise refuse(Refusal.MALFORMED, Text("署名用電子証明書を再発行するための新しい鍵が必要です",
+                                                     "a new signing key is needed to re-issue the signing certificate"))
+            self._spend(request.nonce, now)
+            app = ApplicationRow(self.new_id("app"), request.device_id, card.holder_id, request.se_id,
+                                 ApplicationKind.CARD_FOUND.value, request.certificates, dict(request.public_keys),
+                                 card.record.serial, ApplicationState.PENDING.value, now, self._push_time(now))
+            with self.db.tx():
+                self._cancel_unregistered(card.holder_id)
+                if request.certificates:
+                    self.db.add_application(app)
+            revoked = []
+            for link in held:
+                if link.kind is CaKind.AUTH:
+                    self.jpki.release_hold(link.serial)
+                    self.usage(UsageKind.RESUMPTION, Text("一時利用停止を解除 (カードで本人確認)",
+                                                          "suspension lifted (identity proven with the card)"),
+                               holder_id=card.holder_id, serial=link.serial, device_id=request.device_id)
+                elif self.revoke_quietly(link.serial, Reason.SUPERSEDED):
+                    revoked.append(link.serial)
+                    self.usage(UsageKind.REVOCATION, Text("再発行のため失効", "revoked for re-issue"),
+                               holder_id=card.holder_id, serial=link.serial, device_id=request.device_id)
+            self.db.notify(request.device_id, NotificationKind.RESUMED.value, now,
+                           Text("スマホ用電子証明書の一時利用停止を解除しました", "the suspension was lifted"),
+                           serials=tuple(lk.serial for lk in held if lk.kind is CaKind.AUTH))
+            if not request.certificates:
+                app = ApplicationRow(app.application_id, app.device_id, app.holder_id, app.se_id, app.kind, (), {},
+                                     app.card_serial, ApplicationState.REGISTERED.value, now, now)
+            return self._receipt(app, tuple(revoked))
+
+    # -- push notifications and registration (2-4) -------------------------------------------
+    def poll(self, device_id: str) -> list[Notification]:
+        """Due notifications, each delivered once. A deletion order more than 48 hours old
+        lapses undelivered (2-5)."""
+        with self._lock:
+            self.tick()
+            now = self.now()
+            out, lapsed = [], []
+            for row in self.db.due(device_id, now):
+                if row.kind == NotificationKind.DELETE_CERTIFICATES.value and not old_phone_deletes(row.due_at, now):
+                    lapsed.append(row.id)
+                    continue
+                out.append(Notification(row.id, row.device_id, NotificationKind(row.kind), row.due_at,
+                                        row.application_id, row.serials, row.text, row.expires_at))
+            with self.db.tx():
+                self.db.mark_lapsed(lapsed)
+                self.db.mark_delivered([n.notification_id for n in out], now)
+            return out
+
+    def _application_for(self, application_id: str, device_id: str) -> ApplicationRow:
+        app = self.db.application(application_id) if isinstance(application_id, str) else None
+        if app is None:
+            raise refuse(Refusal.NOT_FOUND, Text(f"申請 {application_id}", f"application {application_id}"))
+        if app.device_id != device_id:
+            raise refuse(Refusal.WRONG_DEVICE)
+        if app.state == ApplicationState.PENDING.value:
+            raise refuse(Refusal.BEFORE_PUSH, Text(f"{_jst(app.push_at)} ごろ", f"around {_jst(app.push_at)}"),
+                         push_at=app.push_at.isoformat())
+        if app.state == ApplicationState.REFUSED.value:
+            raise refuse(Refusal.APPLICATION_REFUSED, app.refusal[1] if app.refusal else None,
+                         cause=app.refusal[0] if app.refusal else None)
+        if app.state == ApplicationState.CANCELLED.value:
+            raise refuse(Refusal.APPLICATION_CANCELLED)
+        return app
+
+    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage:
+        with self._lock:
+            self.tick()
+            app = self._application_for(application_id, device_id)
+            links = self.db.links(application_id=app.application_id)
+            return RegistrationPackage(app.application_id, device_id,
+                                       {lk.kind: self.jpki.record(lk.serial).der for lk in links},
+                                       {lk.kind: self.jpki.ca(lk.kind).der for lk in links})
+
+    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus:
+        with self._lock:
+            self.tick()
+            app = self._application_for(application_id, device_id)
+            now = self.now()
+            if self.db.set_application_state(app.application_id, ApplicationState.REGISTERED.value,
+                                             expected=ApplicationState.READY.value):
+                with self.db.tx():
+                    self.db.put_device(DeviceRow(device_id, app.holder_id, app.se_id, DeviceState.ACTIVE.value), now)
+                    for link in self.db.links(application_id=app.application_id):
+                        self.usage(UsageKind.REGISTRATION, Text("スマホに登録", "registered on the phone"),
+                                   holder_id=app.holder_id, serial=link.serial, device_id=device_id)
+            return self.device_status(device_id)
+
+    def device_status(self, device_id: str) -> DeviceStatus:
+        with self._lock:
+            self.tick()
+            dev = self.db.device(device_id) if isinstance(device_id, str) else None
+            if dev is None:
+                return DeviceStatus(device_id, DeviceState.UNKNOWN, None, None, (), None)
+            pending = self.db.applications(state=ApplicationState.PENDING.value, device_id=device_id) + \
+                self.db.applications(state=ApplicationState.READY.value, device_id=device_id)
+            certs = tuple(self.info(lk) for lk in self.db.links(device_id=device_id)
+                          if self.db.application(lk.application_id).state == ApplicationState.REGISTERED.value)  # type: ignore[union-attr]
+            return DeviceStatus(device_id, DeviceState(dev.state), dev.holder_id, dev.se_id, certs,
+                                pending[-1].application_id if pending else None)
+
+    # -- 2-7 stop using ----------------------------------------------------------------------
+    def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
+        with self._lock:
+            self.tick()
+            now = self.now()
+            link = self.db.link_of(request.serial)
+            if link is None or link.device_id != request.device_id:
+                raise refuse(Refusal.NOT_REGISTERED)
+            rec = self.jpki.record(request.serial)
+            if not verify_signature(rec.certificate, request.to_be_signed(), request.signature):
+                raise refuse(Refusal.BAD_SIGNATURE)
+            state = self.cert_status(request.serial).state
+            if state is CertState.REVOKED:
+                raise refuse(Refusal.CERT_REVOKED)
+            if state is CertState.EXPIRED:
+                raise refuse(Refusal.CERT_EXPIRED)
+            self._spend(request.nonce, now)
+            dev = self.db.device(request.device_id)
+            with self.db.tx():
+                self.db.put_device(DeviceRow(request.device_id, link.holder_id, dev.se_id if dev else None,
+                                             DeviceState.RETIRED.value, Reason.CESSATION_OF_OPERATION), now)
+                for app in self.db.applications(state=ApplicationState.PENDING.value, device_id=request.device_id):
+                    self.db.set_application_state(app.application_id, ApplicationState.CANCELLED.value,
+                                                  expected=ApplicationState.PENDING.value)
+            revoked = self._settle_retired(request.device_id, Text("利用をやめる手続きにより失効",
+                                                                   "revoked: the holder stopped using it"))
+            return RevocationReceipt(request.device_id, revoked, now,
+                                     Text("スマホ用電子証明書を失効しました。スマホ内のデータを削除してください",
+                                          "the smartphone certificates are revoked; erase them from the phone"))
+
+    # -- 2-6 hotline (24時間365日) -------------------------------------------------------------
+    def report_loss(self, report: LossReport) -> LossReceipt:
+        with self._lock:
+            self.tick()
+            holder = self.identify(report)
+            held = self.suspend(holder.holder_id, report.item)
+            now = self.now()
+            ref = f"H{now:%Y%m%d%H%M%S}-{holder.holder_id[-4:]}"
+            msg = (Text("一時利用停止しました。見つかったら市区町村窓口 (カード) またはアプリ (スマホ) で解除できます",
+                        "suspended; when found, lift it at the municipal counter or in the app") if held else
+                   Text("既に一時利用停止中です", "already suspended"))
+            return LossReceipt(ref, held, now, msg)
+
+    # -- usage history (利用履歴) and publication --------------------------------------------
+    def record_usage(self, record: UsageRecord) -> UsageEvent:
+        if not isinstance(record.service, str) or not 0 < len(record.service) <= _MAX_SERVICE:
+            raise MalformedRequestError(Text("サービス名は1〜64文字です", "service is 1-64 characters"),
+                                        field="service")
+        if record.outcome != "ok" and record.outcome not in {r.value for r in Refusal}:
+            raise MalformedRequestError(Text("outcome は ok か理由コードです", "outcome is ok or a reason code"),
+                                        field="outcome")
+        _check_serial(record.serial)
+        rec = self.jpki.store.get(record.serial)
+        if rec is None:
+            raise refuse(Refusal.CERT_UNKNOWN)
+        text = record.detail or _USED[record.kind]
+        row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
+                                device_id=record.device_id, service=record.service, outcome=record.outcome)
+        return _event(row)
+
+    def usage_history(self, *, serial: int | None = None, holder_id: str | None = None,
+                      limit: int = 100) -> list[UsageEvent]:
+        if (serial is None) == (holder_id is None) or not isinstance(limit, int) or not 0 < limit <= 1000:
+            raise MalformedRequestError(Text("serial か holder_id のどちらか一方と、1〜1000 の limit を指定します",
+                                             "give exactly one of serial or holder_id, and a limit of 1-1000"))
+        if serial is not None:
+            _check_serial(serial)
+            rec = self.jpki.store.get(serial)
+            if rec is None:
+                raise refuse(Refusal.CERT_UNKNOWN)
+            holder_id = rec.holder_id
+        return [_event(r) for r in self.db.usage(holder_id or "", limit)]
+
+    def status(self, serial: int) -> CertificateStatus:
+        _check_serial(serial)
+        with self._lock:
+            self.tick()
+            return self.jpki.status(serial)
+
+    def certificate(self, serial: int) -> bytes:
+        _check_serial(serial)
+        rec = self.jpki.store.get(serial)
+        if rec is None:
+            raise refuse(Refusal.CERT_UNKNOWN)
+        return rec.der
+
+    def ca_certificates(self) -> dict[CaKind, bytes]:
+        return {kind: self.jpki.ca(kind).der for kind in CaKind}
+
+    def crl(self, kind: CaKind) -> bytes:
+        with self._lock:
+            self.tick()
+            return self.jpki.crl(CaKind(kind))
+
+    def ocsp(self, request_der: bytes) -> bytes:
+        with self._lock:
+            self.tick()
+        return self.jpki.ocsp_respond(request_der)
+
+
+def _check_serial(serial: object) -> None:
+    if not isinstance(serial, int) or isinstance(serial, bool) or not 0 < serial < 1 << 160:
+        raise MalformedRequestError(Text("シリアル番号は正の整数です", "a serial number is a positive integer"),
+                                    field="serial")
+
+
+def _event(r: UsageRow) -> UsageEvent:
+    return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)
+
+
+_APPLIED = {
+    ApplicationKind.NEW: Text("スマホ用電子証明書を申請", "applied for smartphone certificates"),
+    ApplicationKind.DEVICE_CHANGE: Text("機種変更を申請", "applied for a device change"),
+    ApplicationKind.REISSUE: Text("再発行を申請", "applied for re-issue"),
+}
+_USED = {
+    UsageKind.APPLICATION: Text("申請", "application"),
+    UsageKind.ISSUANCE: Text("発行", "issuance"),
+    UsageKind.REGISTRATION: Text("登録", "registration"),
+    UsageKind.LOGIN: Text("ログイン", "login"),
+    UsageKind.SIGNATURE: Text("電子署名", "signature"),
+    UsageKind.SUSPENSION: Text("一時利用停止", "suspension"),
+    UsageKind.RESUMPTION: Text("一時利用停止の解除", "suspension lifted"),
+    UsageKind.REVOCATION: Text("失効", "revocation"),
+    UsageKind.DELETION_ORDER: Text("削除指示", "deletion order"),
+    UsageKind.CARD_ISSUANCE: Text("カード発行", "card issuance"),
+    UsageKind.ATTRIBUTE_CHANGE: Text("基本4情報の変更", "change of basic attributes"),
+}

@@ -1,0 +1,118 @@
+"""Helpers for the J-LIS tests: a lab (clock, PKI, service) with residents whose cards are
+made once per session, software stand-ins for the phones' SE keys, and request builders.
+
+RSA keys are the slow part, so they come from session pools: CA keys cycle through four,
+card keys are made by :func:`labkit.card.personalise` once per session per resident and
+copied, phone keys are drawn from a pool."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+from labkit.card import KeyRole, MyNumberCard
+from labkit.errors import LabkitError
+from labkit.jlis.api import (
+    ApplicationKind,
+    ApplicationReceipt,
+    ApplicationRequest,
+    JlisApi,
+    RevocationReceipt,
+    RevocationRequest,
+)
+from labkit.pki import BasicAttributes, CaKind, Holder, Sex
+from labkit.pki.signer import parse_digest_info
+from labkit.reader import InProcessTransport, JpkiClient
+
+SIGN_PASSWORD = "ABC123"
+AUTH_PIN = "1234"
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def spki(key: rsa.RSAPrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def resident(holder_id: str = "resident-1", name: str = "番号\u3000花子", birth: date = date(1990, 7, 15),
+             address: str = "東京都清瀬市見本町１丁目２番３号", card_expiry: date = date(2035, 7, 15)) -> Holder:
+    return Holder(holder_id, BasicAttributes(name, Sex.FEMALE, birth, address), "Tokyo", "Kiyose-shi", card_expiry)
+
+
+def card_signer(card: MyNumberCard, password: str = SIGN_PASSWORD) -> Callable[[bytes], bytes]:
+    """What the app does with the card: VERIFY the signing password, then ``80 2A``."""
+    client = JpkiClient(InProcessTransport(card))
+    return lambda digest_info: client.sign_digest_info(KeyRole.SIGN, digest_info, pin=password)
+
+
+def key_signer(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
+    """The SE's key (software stand-in): signs a DigestInfo as the JPKI AP does."""
+    def sign(digest_info: bytes) -> bytes:
+        alg, digest = parse_digest_info(digest_info)
+        return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(alg.new()))
+    return sign
+
+
+@dataclass
+class Phone:
+    """A phone as J-LIS sees it: an id, an SE id and the SE's keys (software here)."""
+
+    device_id: str
+    keys: Iterator[rsa.RSAPrivateKey]
+    se_id: str = ""
+    model: str = "Pixel 8"
+    app_version: str = "54.1"
+    current: dict[CaKind, rsa.RSAPrivateKey] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.se_id = self.se_id or f"se-{self.device_id}"
+
+    def fresh_keys(self, kinds: tuple[CaKind, ...]) -> dict[CaKind, bytes]:
+        for kind in kinds:
+            self.current[kind] = next(self.keys)
+        return {kind: spki(self.current[kind]) for kind in kinds}
+
+    def request(self, card: MyNumberCard | None, *, kind: ApplicationKind = ApplicationKind.NEW,
+                certificates: tuple[CaKind, ...] = (CaKind.SIGN, CaKind.AUTH), password: str = SIGN_PASSWORD,
+                card_der: bytes | None = None, sign: bool = True) -> ApplicationRequest:
+        cert = card_der if card_der is not None else (card.jpki.certificate(KeyRole.SIGN) if card else None)
+        req = ApplicationRequest(self.device_id, self.se_id, kind, certificates, self.fresh_keys(certificates),
+                                 cert, self.model, self.app_version, os.urandom(16))
+        return req.sign_with(card_signer(card, password)) if sign and card is not None else req
+
+    def apply(self, jlis: JlisApi, card: MyNumberCard, **kwargs: object) -> ApplicationReceipt:
+        req = self.request(card, **kwargs)  # type: ignore[arg-type]
+        if req.kind is ApplicationKind.CARD_FOUND:
+            return jlis.lift_suspension_by_card(req)
+        return jlis.submit_application(req)
+
+    def register(self, jlis: JlisApi, receipt: ApplicationReceipt) -> dict[CaKind, int]:
+        from cryptography import x509
+        package = jlis.fetch_registration(receipt.application_id, self.device_id)
+        jlis.confirm_registration(receipt.application_id, self.device_id)
+        return {k: x509.load_der_x509_certificate(v).serial_number for k, v in package.certificates.items()}
+
+    def revoke(self, jlis: JlisApi, serial: int, kind: CaKind = CaKind.AUTH) -> RevocationReceipt:
+        req = RevocationRequest(self.device_id, serial, os.urandom(16)).sign_with(key_signer(self.current[kind]))
+        return jlis.revoke_by_user(req)
+
+
+def key_pool(keys: list[rsa.RSAPrivateKey]) -> Iterator[rsa.RSAPrivateKey]:
+    return itertools.cycle(keys)
+
+
+def copy_card(card: MyNumberCard) -> MyNumberCard:
+    return MyNumberCard.from_state(copy.deepcopy(card.to_state()))
+
+
+def reason_of(exc: LabkitError) -> str:
+    return getattr(exc, "reason", "")
