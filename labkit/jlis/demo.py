@@ -1,0 +1,113 @@
+"""A sample world for ``labkit jlis serve --demo``: fictitious residents of Kiyose-shi with
+cards and phones in every interesting state, made through the real flows.
+
+* 見本 花子 — changed phones: the old phone's certificates revoked (superseded), the new good.
+* 見本 太郎 — lost his phone and called the hotline: phone certificates on hold.
+* 番号 次郎 — stopped using the service: phone certificates revoked (cessationOfOperation).
+* 番号 美咲 — moved house: card and phone signing certificates revoked (affiliationChanged),
+  user-auth certificates still good.
+* 見本 さくら — 10 years old: a card with a user-auth certificate only.
+
+Cards are emulated and sign the applications with real APDUs. The phones are stand-ins: the
+SE's key pairs are software keys made here (the GP-SE lives in :mod:`labkit.se`; the demo
+does not need a whole phone). Applications are processed at once (a push policy without
+delay), so the demo is ready whatever the hour.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, time, timedelta
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+from ..card import KeyRole, MyNumberCard
+from ..pki import CaKind, Sex
+from ..pki.signer import parse_digest_info
+from ..reader import InProcessTransport, JpkiClient
+from .api import ApplicationKind, ApplicationRequest, LossItem, LossReport, RevocationRequest
+from .rules import PushPolicy
+from .service import JlisService
+
+__all__ = ["DEMO_META", "IMMEDIATE_PUSH", "build_demo", "demo_holders"]
+
+DEMO_META = "demo_holders"
+#: Every application's push is due at once (demo and notebooks that skip the wait).
+IMMEDIATE_PUSH = PushPolicy(time(0, 0), time(23, 59, 59, 999999), timedelta(0))
+_PASSWORD = "DEMO2024"
+
+
+def demo_holders(service: JlisService) -> list[str]:
+    raw = service.db.meta(DEMO_META)
+    return list(json.loads(raw)) if raw else []
+
+
+class _DemoPhone:
+    def __init__(self, jlis: JlisService, device_id: str) -> None:
+        self.jlis, self.device_id = jlis, device_id
+        self.keys: dict[CaKind, rsa.RSAPrivateKey] = {}
+        self.serials: dict[CaKind, int] = {}
+
+    def apply(self, card: MyNumberCard, kind: ApplicationKind = ApplicationKind.NEW) -> None:
+        for k in CaKind:
+            self.keys[k] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        spki = {k: v.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+                for k, v in self.keys.items()}
+        client = JpkiClient(InProcessTransport(card))
+        request = ApplicationRequest(self.device_id, f"se-{self.device_id}", kind, (CaKind.SIGN, CaKind.AUTH), spki,
+                                     card.jpki.certificate(KeyRole.SIGN), "LAB-PHONE", "54.0", os.urandom(16))
+        request = request.sign_with(lambda di: client.sign_digest_info(KeyRole.SIGN, di, pin=_PASSWORD))
+        receipt = self.jlis.submit_application(request)
+        self.jlis.poll(self.device_id)
+        package = self.jlis.fetch_registration(receipt.application_id, self.device_id)
+        status = self.jlis.confirm_registration(receipt.application_id, self.device_id)
+        assert package.certificates
+        self.serials = {c.kind: c.serial for c in status.certificates if c.state.value == "good"}
+
+    def stop_using(self) -> None:
+        key = self.keys[CaKind.AUTH]
+
+        def sign(di: bytes) -> bytes:
+            alg, digest = parse_digest_info(di)
+            return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(alg.new()))
+        self.jlis.revoke_by_user(RevocationRequest(self.device_id, self.serials[CaKind.AUTH], os.urandom(16))
+                                 .sign_with(sign))
+
+
+def build_demo(service: JlisService) -> list[str]:
+    """Fill the sample world once; returns the demo holders' ids (also kept in the DB)."""
+    from ..municipality import Municipality, ResidentRegistry
+
+    if demo_holders(service):
+        return demo_holders(service)
+    fast = JlisService(service.jpki, service.db, push_policy=IMMEDIATE_PUSH, device_policy=service.device_policy)
+    city = Municipality(fast, registry=ResidentRegistry(service.db.path))
+    people = [
+        ("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地"),
+        ("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), "東京都清瀬市元町１丁目２番３号"),
+        ("番号\u3000次郎", Sex.MALE, date(1978, 6, 30), "東京都清瀬市松山２丁目３番４号"),
+        ("番号\u3000美咲", Sex.FEMALE, date(1995, 9, 9), "東京都清瀬市竹丘３丁目４番５号"),
+        ("見本\u3000さくら", Sex.FEMALE, date(2016, 4, 10), "東京都清瀬市中里５丁目８４２番地"),
+    ]
+    residents = [city.register(*p, holder_id=f"demo-{i + 1}") for i, p in enumerate(people)]
+    hanako, taro, jiro, misaki, sakura = residents
+    cards = {r.holder_id: city.issue_card(r, auth_pin="1234", sign_password=_PASSWORD)
+             for r in (hanako, taro, jiro, misaki)}
+    city.issue_card(sakura, auth_pin="1234", sign_password=None)
+
+    _DemoPhone(fast, "demo-phone-hanako-old").apply(cards[hanako.holder_id])
+    _DemoPhone(fast, "demo-phone-hanako").apply(cards[hanako.holder_id], ApplicationKind.DEVICE_CHANGE)
+    _DemoPhone(fast, "demo-phone-taro").apply(cards[taro.holder_id])
+    fast.report_loss(LossReport(taro.name, taro.birth_date, LossItem.PHONE))
+    jiro_phone = _DemoPhone(fast, "demo-phone-jiro")
+    jiro_phone.apply(cards[jiro.holder_id])
+    jiro_phone.stop_using()
+    _DemoPhone(fast, "demo-phone-misaki").apply(cards[misaki.holder_id])
+    city.change_attributes(misaki, address="東京都清瀬市梅園１丁目１番１号")
+
+    ids = [r.holder_id for r in residents]
+    service.db.set_meta(DEMO_META, json.dumps(ids))
+    return ids

@@ -1,0 +1,124 @@
+"""住民基本台帳 (the resident registry) of a lab municipality: residents with the four basic
+attributes, a My Number and the state of their card. Kept in SQLite so a municipality in a
+server survives restarts; ``":memory:"`` for notebooks and tests."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from ..card import my_number_check_digit
+from ..errors import InputError, StoreError
+from ..i18n import Text
+from ..jlis.db import holder_from_json, holder_to_json
+from ..pki import Holder
+
+__all__ = ["CardState", "Resident", "ResidentRegistry", "new_my_number"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS muni_residents (
+    my_number TEXT PRIMARY KEY, holder_id TEXT NOT NULL UNIQUE, holder TEXT NOT NULL,
+    card_state TEXT NOT NULL, history TEXT NOT NULL DEFAULT '[]')
+"""
+
+
+class CardState(StrEnum):
+    NONE = "none"        # no card issued
+    ISSUED = "issued"    # in the resident's hands
+    LOST = "lost"        # 紛失届 received
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class Resident:
+    """One registered resident. ``holder`` carries the four basic attributes, the romaji
+    locality and the card's expiry; ``birth_date`` is in it too (the 5th-birthday rule)."""
+
+    my_number: str
+    holder: Holder
+    card_state: CardState = CardState.NONE
+    history: tuple[str, ...] = ()
+
+    @property
+    def holder_id(self) -> str:
+        return self.holder.holder_id
+
+    @property
+    def birth_date(self) -> date:
+        return self.holder.attributes.birth_date
+
+    @property
+    def name(self) -> str:
+        return self.holder.attributes.name
+
+
+def new_my_number() -> str:
+    """A random 12-digit individual number with a valid check digit (lab only)."""
+    body = f"{secrets.randbelow(10**11):011d}"
+    return body + str(my_number_check_digit(body))
+
+
+class ResidentRegistry:
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(Text("住民基本台帳を開けません", "cannot open the resident registry"),
+                             cause=str(exc)) from exc
+
+    def _row(self, row: tuple[str, str, str, str, str]) -> Resident:
+        return Resident(row[0], holder_from_json(row[2]), CardState(row[3]), tuple(json.loads(row[4])))
+
+    def add(self, resident: Resident) -> Resident:
+        with self._lock:
+            try:
+                self._db.execute("INSERT INTO muni_residents VALUES (?, ?, ?, ?, ?)",
+                                 (resident.my_number, resident.holder_id, holder_to_json(resident.holder),
+                                  resident.card_state.value, json.dumps(list(resident.history), ensure_ascii=False)))
+            except sqlite3.IntegrityError:
+                raise InputError(Text("その個人番号または住民IDは既に登録されています",
+                                      "that My Number or resident id is already registered")) from None
+        return resident
+
+    def update(self, resident: Resident, note: str | None = None) -> Resident:
+        if note:
+            resident = replace(resident, history=(*resident.history, note))
+        with self._lock:
+            self._db.execute("UPDATE muni_residents SET holder = ?, card_state = ?, history = ? WHERE my_number = ?",
+                             (holder_to_json(resident.holder), resident.card_state.value,
+                              json.dumps(list(resident.history), ensure_ascii=False), resident.my_number))
+        return resident
+
+    def get(self, my_number: str) -> Resident:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM muni_residents WHERE my_number = ?", (my_number,)).fetchone()
+        if row is None:
+            raise InputError(Text("その個人番号の住民は登録されていません", "no resident with that My Number"))
+        return self._row(row)
+
+    def by_holder(self, holder_id: str) -> Resident:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM muni_residents WHERE holder_id = ?", (holder_id,)).fetchone()
+        if row is None:
+            raise InputError(Text("その住民は登録されていません", "no such resident"))
+        return self._row(row)
+
+    def all(self) -> list[Resident]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM muni_residents ORDER BY holder_id").fetchall()
+        return [self._row(r) for r in rows]
+
+    def close(self) -> None:
+        self._db.close()
