@@ -114,5 +114,8 @@ def copy_card(card: MyNumberCard) -> MyNumberCard:
     return MyNumberCard.from_state(copy.deepcopy(card.to_state()))
 
 
-def reason_of(exc: LabkitError) -> str:
-    return getattr(exc, "reason", "")
+def assert_bilingual(exc: LabkitError) -> None:
+    """A learner-facing error: a Japanese text with kana/kanji and a different English one."""
+    ja, en = exc.message("ja"), exc.message("en")
+    assert ja and en and ja != en
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in ja), ja
