@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jlis_support import AUTH_PIN, SIGN_PASSWORD, Phone, new_key, resident
+from jlis_support import Lab, new_key
 
-from labkit.card import MyNumberCard
 from labkit.clock import SimulatedClock
 from labkit.jlis.service import JlisService
-from labkit.pki import Holder, Jpki, MemoryStore, Store
+from labkit.pki import Jpki, MemoryStore, Store
 
 
 @pytest.fixture(scope="session")
@@ -35,23 +33,6 @@ def card_keys() -> list[rsa.RSAPrivateKey]:
 def fast_card_keys(monkeypatch: pytest.MonkeyPatch, card_keys: list[rsa.RSAPrivateKey]) -> None:
     """Cards 'generate' their keys from a pool (each card still gets distinct keys)."""
     monkeypatch.setattr("labkit.card._rsa.generate_key", itertools.cycle(card_keys).__next__)
-
-
-@dataclass
-class Lab:
-    clock: SimulatedClock
-    jpki: Jpki
-    jlis: JlisService
-    phone_keys: list[rsa.RSAPrivateKey]
-
-    def card(self, holder: Holder | None = None, *, sign_password: str | None = SIGN_PASSWORD) -> MyNumberCard:
-        return self.jlis.issue_card(holder or resident(), my_number="123456789018", auth_pin=AUTH_PIN,
-                                    sign_password=sign_password)
-
-    def phone(self, device_id: str, **kwargs: object) -> Phone:
-        offset = sum(map(ord, device_id)) % len(self.phone_keys)
-        keys = self.phone_keys[offset:] + self.phone_keys[:offset]
-        return Phone(device_id, itertools.cycle(keys), **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture

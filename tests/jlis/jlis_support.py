@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from labkit.card import KeyRole, MyNumberCard
+from labkit.clock import SimulatedClock
 from labkit.errors import LabkitError
 from labkit.jlis.api import (
     ApplicationKind,
@@ -27,7 +28,8 @@ from labkit.jlis.api import (
     RevocationReceipt,
     RevocationRequest,
 )
-from labkit.pki import BasicAttributes, CaKind, Holder, Sex
+from labkit.jlis.service import JlisService
+from labkit.pki import BasicAttributes, CaKind, Holder, Jpki, Sex
 from labkit.pki.signer import parse_digest_info
 from labkit.reader import InProcessTransport, JpkiClient
 
@@ -104,6 +106,23 @@ class Phone:
     def revoke(self, jlis: JlisApi, serial: int, kind: CaKind = CaKind.AUTH) -> RevocationReceipt:
         req = RevocationRequest(self.device_id, serial, os.urandom(16)).sign_with(key_signer(self.current[kind]))
         return jlis.revoke_by_user(req)
+
+
+@dataclass
+class Lab:
+    clock: SimulatedClock
+    jpki: Jpki
+    jlis: JlisService
+    phone_keys: list[rsa.RSAPrivateKey]
+
+    def card(self, holder: Holder | None = None, *, sign_password: str | None = SIGN_PASSWORD) -> MyNumberCard:
+        return self.jlis.issue_card(holder or resident(), my_number="123456789018", auth_pin=AUTH_PIN,
+                                    sign_password=sign_password)
+
+    def phone(self, device_id: str, **kwargs: object) -> Phone:
+        offset = sum(map(ord, device_id)) % len(self.phone_keys)
+        keys = self.phone_keys[offset:] + self.phone_keys[:offset]
+        return Phone(device_id, itertools.cycle(keys), **kwargs)  # type: ignore[arg-type]
 
 
 def key_pool(keys: list[rsa.RSAPrivateKey]) -> Iterator[rsa.RSAPrivateKey]:

@@ -7,9 +7,8 @@ import itertools
 from datetime import date
 
 import pytest
-from conftest import Lab
 from cryptography import x509
-from jlis_support import SIGN_PASSWORD, assert_bilingual, card_signer, resident
+from jlis_support import SIGN_PASSWORD, Lab, assert_bilingual, card_signer, resident
 
 from labkit.card import KeyRole
 from labkit.errors import ServiceError

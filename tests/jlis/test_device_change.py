@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import Lab
-from jlis_support import Phone
+from jlis_support import Lab, Phone
 
 from labkit.jlis import ApplicationKind, NotificationKind
 from labkit.jlis.api import DeviceState

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from conftest import Lab
 from cryptography import x509
-from jlis_support import Phone, assert_bilingual, resident
+from jlis_support import Lab, Phone, assert_bilingual, resident
 
 from labkit.card import KeyRole, MyNumberCard
 from labkit.errors import ServiceError

@@ -10,8 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import Lab
-from jlis_support import key_signer
+from jlis_support import Lab, key_signer
 
 from labkit.errors import LabkitError
 from labkit.jlis import (

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import Lab
 from cryptography import x509
-from jlis_support import assert_bilingual
+from jlis_support import Lab, assert_bilingual
 
 from labkit.card import KeyRole
 from labkit.clock import JST

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from conftest import Lab
 from cryptography import x509
-from jlis_support import Phone, key_signer, resident
+from jlis_support import Lab, Phone, key_signer, resident
 
 from labkit.card import KeyRole, MyNumberCard
 from labkit.clock import JST

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import Lab
+from jlis_support import Lab
 
 from labkit.card import KeyRole
 from labkit.errors import InputError, ServiceError
