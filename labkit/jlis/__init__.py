@@ -1,6 +1,6 @@
 """J-LIS (地方公共団体情報システム機構) lab stand-in: the time rules, the API the phone and the
-relying services call (:mod:`labkit.jlis.api`), and its implementations: the in-process
-service and the HTTP client of ``labkit jlis serve``."""
+relying services call (:mod:`labkit.jlis.api`), and its two implementations: the in-process
+:class:`JlisService` and :class:`HttpJlis`, the client of ``labkit jlis serve``."""
 
 from .api import (
     ApplicationKind,
@@ -24,7 +24,10 @@ from .api import (
     UsageKind,
     UsageRecord,
 )
+from .db import JlisDb
 from .holidays import holidays, is_holiday, is_weekend_or_holiday
+from .hotline import Hotline
+from .http_client import HttpJlis
 from .prerequisites import (
     COMPATIBLE_MODELS,
     DEFAULT_DEVICE_POLICY,
@@ -42,6 +45,7 @@ from .rules import (
     PushPolicy,
     old_phone_deletes,
 )
+from .service import JlisService
 
 __all__ = [
     "COMPATIBLE_MODELS",
@@ -59,8 +63,12 @@ __all__ = [
     "DevicePolicy",
     "DeviceState",
     "DeviceStatus",
+    "Hotline",
     "HotlineHours",
+    "HttpJlis",
     "JlisApi",
+    "JlisDb",
+    "JlisService",
     "LossItem",
     "LossReceipt",
     "LossReport",

@@ -63,6 +63,12 @@ class PinnableClock:
         pinned = getattr(self._local, "at", None)
         return pinned if pinned is not None else self.base.now()
 
+    def __getattr__(self, name: str) -> object:
+        """Everything else (``advance``, ``set`` of a SimulatedClock) is the lab clock's."""
+        if name in ("base", "_local"):
+            raise AttributeError(name)
+        return getattr(self.base, name)
+
     @contextmanager
     def pinned(self, at: datetime) -> Iterator[None]:
         self._local.at = at
