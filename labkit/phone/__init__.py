@@ -1,0 +1,39 @@
+"""The Android phone of the lab (NFC, GP-SE, network, push, apps, factory reset), the Play
+Store, and the Mynaportal app with its screens as an explicit state machine."""
+
+from .apps import BANK, CATALOG, GAME, MYNAPORTAL, MYNAPORTAL_PACKAGE, AppPackage, signing_certificate
+from .device import BiometricSensor, InstalledApp, Nfc, Phone, PhoneEvent, PushMessage
+from .mynaportal import AppState, MynaportalApp
+from .network import Internet
+from .playstore import PlayStore, StoreState
+from .screen import Button, Checkbox, Input, InputKind, Screen
+from .se_client import OmapiTransport, SeJpkiClient, SeSigner
+
+__all__ = [
+    "BANK",
+    "CATALOG",
+    "GAME",
+    "MYNAPORTAL",
+    "MYNAPORTAL_PACKAGE",
+    "AppPackage",
+    "AppState",
+    "BiometricSensor",
+    "Button",
+    "Checkbox",
+    "Input",
+    "InputKind",
+    "InstalledApp",
+    "Internet",
+    "MynaportalApp",
+    "Nfc",
+    "OmapiTransport",
+    "Phone",
+    "PhoneEvent",
+    "PlayStore",
+    "PushMessage",
+    "Screen",
+    "SeJpkiClient",
+    "SeSigner",
+    "StoreState",
+    "signing_certificate",
+]

@@ -1,0 +1,410 @@
+"""What the Mynaportal app does, without any screen: read the card, have the SE generate
+keys, set the phone passwords, apply, register, revoke, log in, sign, and act on pushes.
+
+Every SE command goes through OMAPI as this app (the ARA-M rule names its signing
+certificate); the card is read through the phone's NFC transport. Refusals are
+:class:`~labkit.errors.ServiceError` with a stable ``reason`` and Japanese + English text.
+The screens in :mod:`labkit.phone.mynaportal.app` call these methods; so do relying
+services and notebooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from ...card import KeyRole
+from ...errors import AccessDeniedError, CardError, InputError, LabkitError, ServiceError
+from ...i18n import Text
+from ...jlis import (
+    ApplicationKind,
+    ApplicationReceipt,
+    ApplicationRequest,
+    CertificateInfo,
+    DeviceState,
+    DeviceStatus,
+    Notification,
+    NotificationKind,
+    Refusal,
+    RevocationReceipt,
+    RevocationRequest,
+    check_prerequisites,
+    refuse,
+)
+from ...pki import CaKind, CertState, HashAlg, digest_info, sign_detached
+from ...reader import JpkiClient, LastTryRefusedError, PinBlockedError, WrongPinError
+from ...rules import check_auth_pin, check_signing_password
+from ...se import AppIdentity, SeInventory
+from ...services.protocol import Assertion, AuthMethod, Challenge
+from ..apps import BANK, MYNAPORTAL
+from ..se_client import OmapiTransport, SeJpkiClient, SeSigner
+
+if TYPE_CHECKING:
+    from ..device import Phone
+
+__all__ = ["REGISTERED_SERVICES", "AppData", "Draft", "Flow", "MynaportalCore", "role_of"]
+
+#: Apps allowed to ask this app for a login or a signature (連携サービス): package → cert hash.
+REGISTERED_SERVICES: dict[str, bytes] = {BANK.package: BANK.certificate_hash}
+
+
+def role_of(kind: CaKind) -> KeyRole:
+    return KeyRole.SIGN if CaKind(kind) is CaKind.SIGN else KeyRole.AUTH
+
+
+class Flow:
+    NEW = ApplicationKind.NEW
+    DEVICE_CHANGE = ApplicationKind.DEVICE_CHANGE
+    REISSUE = ApplicationKind.REISSUE
+    CARD_FOUND = ApplicationKind.CARD_FOUND
+
+
+@dataclass
+class AppData:
+    """The app's own storage: wiped by uninstalling and by a factory reset."""
+
+    application_id: str | None = None
+    receipt: ApplicationReceipt | None = None
+    ready: bool = False
+    #: The 4-digit PIN, released only by a matching biometric (the Android Keystore's job).
+    biometric_pin: str | None = None
+    notices: list[Notification] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """An application being filled in (app memory only)."""
+
+    kind: ApplicationKind
+    certificates: tuple[CaKind, ...]
+    card_password: str = ""
+    request: ApplicationRequest | None = None
+    generated: tuple[KeyRole, ...] = ()
+
+    def wants(self, kind: CaKind) -> bool:
+        return kind in self.certificates
+
+
+def _spki(public: Any) -> bytes:
+    return bytes(public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
+
+
+class MynaportalCore:
+    """The operations; :class:`~labkit.phone.mynaportal.MynaportalApp` adds the screens."""
+
+    def __init__(self, phone: Phone) -> None:
+        self.phone = phone
+        self.package = MYNAPORTAL
+        self.data = AppData()
+        self._client: SeJpkiClient | None = None
+
+    @property
+    def device_id(self) -> str:
+        return self.phone.device_id
+
+    @property
+    def identity(self) -> AppIdentity:
+        return self.package.identity
+
+    # -- the SE, through OMAPI as this app ----------------------------------------------------
+    def se(self) -> SeJpkiClient:
+        if self._client is None:
+            transport = OmapiTransport(self.phone.omapi(self.package.package))
+            transport.add_observer(self.phone.se_trace)
+            self._client = SeJpkiClient(transport)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def present(self) -> dict[KeyRole, bool]:
+        """Which roles have a certificate in the SE (EF 0008, readable without a PIN)."""
+        return self._guard(lambda: self.se().provisioning.certificates_present())
+
+    def inventory(self) -> SeInventory:
+        """「スマホ電子証明書の確認」: the SE's own list of what it holds and does not hold."""
+        return self.phone.se.inventory()
+
+    def status(self) -> DeviceStatus:
+        """What J-LIS knows about this phone."""
+        return self.phone.jlis().device_status(self.device_id)
+
+    def _guard(self, action: Any) -> Any:
+        """Run an SE action, mapping card-level errors to the app's refusals."""
+        try:
+            return action()
+        except AccessDeniedError:
+            raise refuse(Refusal.OTHER_APP) from None
+        except WrongPinError as exc:
+            raise refuse(Refusal.WRONG_PIN, Text(f"残り {exc.tries_left} 回", f"{exc.tries_left} tries left"),
+                         tries_left=exc.tries_left) from None
+        except PinBlockedError:
+            raise refuse(Refusal.LOCKED) from None
+        except (InputError, ServiceError):
+            raise
+        except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
+            raise ServiceError(exc.text, reason=Refusal.WRONG_PIN.value) from None
+        except CardError as exc:
+            raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}", f"the GP-SE refused: {exc.text.en}"),
+                               reason="se_error", sw=exc.sw) from None
+        finally:
+            if self._client is not None:
+                self._client.close()  # never leave a verified PIN on an open channel
+                self._client = None
+
+    # -- 2-3 / 2-5 / 2-6: applying --------------------------------------------------------------
+    def check_form(self, draft: Draft) -> None:
+        """The prerequisites the app can check before touching the card (2-1)."""
+        if not draft.certificates and draft.kind is not Flow.CARD_FOUND:
+            raise InputError(Text("申請するスマホ用電子証明書を1つ以上選んでください",
+                                  "choose at least one smartphone certificate"))
+        problems = check_prerequisites(card_has_signing_certificate=True, signing_password=draft.card_password,
+                                       device_model=self.phone.model, app_version=self.package.version)
+        if problems:
+            raise problems[0]
+
+    def read_card(self, draft: Draft, transport: Any) -> ApplicationRequest:
+        """2-3 ⑦: verify the card's signing password, read its signing certificate, have the
+        SE generate the chosen key pairs, and have the card sign the application."""
+        card = JpkiClient(transport)
+        try:
+            card.verify(KeyRole.SIGN, draft.card_password, allow_last_try=True)
+            card_cert = card.read_certificate_der(KeyRole.SIGN)
+        except WrongPinError as exc:
+            raise refuse(Refusal.WRONG_PIN, Text(f"マイナンバーカードの署名用パスワード、残り {exc.tries_left} 回",
+                                                 f"the card's signing password, {exc.tries_left} tries left"),
+                         tries_left=exc.tries_left) from None
+        except PinBlockedError:
+            raise refuse(Refusal.LOCKED, Text("マイナンバーカードの署名用パスワード",
+                                              "the card's signing password")) from None
+        except CardError as exc:
+            raise refuse(Refusal.NO_SIGNING_CERTIFICATE, exc.text) from None
+        keys = self._generate(draft)
+        request = ApplicationRequest(self.device_id, self.phone.se_id, draft.kind, draft.certificates, keys,
+                                     card_cert, self.phone.model, self.package.version, secrets.token_bytes(16))
+        draft.request = request.sign_with(lambda di: card.sign_digest_info(KeyRole.SIGN, di))
+        draft.card_password = ""
+        return draft.request
+
+    def _generate(self, draft: Draft) -> dict[CaKind, bytes]:
+        live = self._live_kinds()
+        present = self.present()
+
+        def generate() -> dict[CaKind, bytes]:
+            prov = self.se().provisioning
+            for role, has in present.items():
+                kind = CaKind(role.value)
+                stale = has and kind not in live
+                replace = has and draft.kind is Flow.CARD_FOUND and draft.wants(kind)
+                if stale or replace:
+                    prov.erase([role])
+                elif has and draft.wants(kind):
+                    raise refuse(Refusal.ALREADY_REGISTERED)
+            keys = {kind: _spki(prov.generate_key_pair(role_of(kind))) for kind in draft.certificates}
+            draft.generated = tuple(role_of(k) for k in draft.certificates)
+            return keys
+        return self._guard(generate)  # type: ignore[no-any-return]
+
+    def _live_kinds(self) -> set[CaKind]:
+        status = self.status()
+        if status.state is not DeviceState.ACTIVE:
+            return set()
+        return {c.kind for c in status.certificates if c.state in (CertState.GOOD, CertState.HELD)}
+
+    def set_sign_password(self, draft: Draft, password: str) -> None:
+        verdict = check_signing_password(password)
+        if not verdict.ok:
+            raise InputError(Text(verdict.summary("ja"), verdict.summary("en")), codes=list(verdict.codes))
+        self._guard(lambda: self.se().provisioning.set_pin(KeyRole.SIGN, password))
+
+    def set_auth_pin(self, draft: Draft, pin: str, again: str) -> None:
+        verdict = check_auth_pin(pin)
+        if not verdict.ok:
+            raise InputError(Text(verdict.summary("ja"), verdict.summary("en")), codes=list(verdict.codes))
+        if pin != again:
+            raise InputError(Text("確認のために入力したパスワードが一致しません", "the two PINs do not match"))
+        self._guard(lambda: self.se().provisioning.set_pin(KeyRole.AUTH, pin))
+
+    def submit(self, draft: Draft) -> ApplicationReceipt:
+        """Send the card-signed application to J-LIS; on a refusal the new keys are erased."""
+        assert draft.request is not None
+        jlis = self.phone.jlis()
+        try:
+            if draft.kind is Flow.CARD_FOUND:
+                receipt = jlis.lift_suspension_by_card(draft.request)
+            else:
+                receipt = jlis.submit_application(draft.request)
+        except ServiceError as exc:
+            if exc.reason not in ("offline", Refusal.UNAVAILABLE.value):
+                self.abandon(draft)
+            raise
+        self.data.receipt, self.data.application_id, self.data.ready = receipt, receipt.application_id, False
+        return receipt
+
+    def abandon(self, draft: Draft) -> None:
+        """Erase keys generated for an application that will not be registered."""
+        if draft.generated:
+            roles = draft.generated
+            self._guard(lambda: self.se().provisioning.erase(roles))
+            draft.generated = ()
+
+    # -- 2-4: registration ---------------------------------------------------------------------
+    def register(self) -> DeviceStatus:
+        """Write the issued certificates into the SE and tell J-LIS (refused before the push)."""
+        jlis = self.phone.jlis()
+        app_id = self.data.application_id or jlis.device_status(self.device_id).pending_application
+        if app_id is None:
+            raise ServiceError(Text("登録できる申請がありません。先に申請してください",
+                                    "there is no application to register; apply first"), reason="no_application")
+        package = jlis.fetch_registration(app_id, self.device_id)
+        present = self.present()
+
+        def write() -> None:
+            prov = self.se().provisioning
+            for kind, der in package.certificates.items():
+                role = role_of(kind)
+                if not present[role]:
+                    prov.write_certificate(role, der)
+                    prov.write_certificate(role, package.ca_certificates[kind], ca=True)
+        self._guard(write)
+        status = jlis.confirm_registration(app_id, self.device_id)
+        self.data.application_id, self.data.ready = None, False
+        self.data.notices = [n for n in self.data.notices if n.kind is not NotificationKind.REGISTRATION_READY]
+        self.phone.note("スマホ用電子証明書を GP-SE に登録", "smartphone certificates written into the GP-SE")
+        return status
+
+    # -- 2-7: stop using -------------------------------------------------------------------------
+    def revoke(self, password: str) -> RevocationReceipt | None:
+        """Sign a revocation request in the SE, send it, erase the SE data. Returns None when
+        J-LIS says the certificates were already revoked (the data is erased all the same)."""
+        role = KeyRole.AUTH if password.isdigit() and len(password) == 4 else KeyRole.SIGN
+        if not self.present()[role]:
+            raise refuse(Refusal.NOT_REGISTERED, Text(f"{role.label.ja}の証明書がありません",
+                                                      f"no {role.label.en} certificate"))
+        jlis = self.phone.jlis()
+
+        def sign() -> RevocationRequest:
+            client = self.se()
+            cert = client.read_certificate(role, pin=password, allow_last_try=True)
+            request = RevocationRequest(self.device_id, cert.serial_number, secrets.token_bytes(16))
+            return request.sign_with(lambda di: client.sign_digest_info(role, di))
+        request = self._guard(sign)
+        try:
+            receipt: RevocationReceipt | None = jlis.revoke_by_user(request)
+        except ServiceError as exc:
+            if exc.reason != Refusal.CERT_REVOKED.value:
+                raise
+            receipt = None
+        self.erase_all()
+        return receipt
+
+    def erase_all(self) -> None:
+        self._guard(lambda: self.se().provisioning.erase())
+        self.data.biometric_pin = None
+        self.phone.note("GP-SE のスマホ用電子証明書と鍵を削除",
+                        "smartphone certificates and keys erased from the GP-SE")
+
+    # -- pushes ----------------------------------------------------------------------------------
+    def on_push(self, notification: Notification) -> None:
+        self.data.notices.append(notification)
+        if notification.kind is NotificationKind.REGISTRATION_READY:
+            self.data.application_id, self.data.ready = notification.application_id, True
+        elif notification.kind is NotificationKind.DELETE_CERTIFICATES:
+            self.erase_all()  # 2-5: the old phone deletes by itself within 48 hours
+
+    # -- using the certificates -------------------------------------------------------------------
+    def check_caller(self, caller: AppIdentity | None) -> None:
+        """This app itself, or a registered service's app; anything else is refused."""
+        if caller is None or caller == self.identity:
+            return
+        expected = REGISTERED_SERVICES.get(caller.package)
+        if expected is None or expected not in caller.hashes():
+            raise refuse(Refusal.OTHER_APP, Text(f"連携サービスとして登録されていないアプリ: {caller.package}",
+                                                 f"not a registered service app: {caller.package}"),
+                         package=caller.package)
+
+    def enroll_biometrics(self, pin: str) -> None:
+        """Keep the PIN behind the phone's biometric check (after verifying it in the SE)."""
+        if not self.phone.biometrics.matches():
+            raise ServiceError(Text("スマホに登録された指紋と一致しません (端末の設定で生体認証を登録してください)",
+                                    "the finger does not match the phone's enrolled biometrics"), reason="biometric")
+        if not self.present()[KeyRole.AUTH]:
+            raise refuse(Refusal.NOT_REGISTERED)
+        self._guard(lambda: self.se().verify(KeyRole.AUTH, pin, allow_last_try=True))
+        self.data.biometric_pin = pin
+
+    def _pin(self, pin: str | None, biometric: bool) -> tuple[str, AuthMethod]:
+        if not biometric:
+            if pin is None:
+                raise InputError(Text("暗証番号を入力してください", "enter the PIN"))
+            return pin, AuthMethod.PIN
+        if self.data.biometric_pin is None:
+            raise ServiceError(Text("生体認証が登録されていません (「生体認証などを利用登録する」)",
+                                    "biometrics are not registered (「生体認証などを利用登録する」)"),
+                               reason="biometric")
+        if not self.phone.biometrics.matches():
+            raise ServiceError(Text("生体認証が一致しません", "biometric check failed"), reason="biometric")
+        return self.data.biometric_pin, AuthMethod.BIOMETRIC
+
+    def authenticate(self, challenge: Challenge, *, pin: str | None = None, biometric: bool = False,
+                     caller: AppIdentity | None = None) -> Assertion:
+        """Sign a service's login challenge with the SE's user-auth key, after the PIN (or
+        biometrics). The app first checks the service's TLS certificate when it has a host."""
+        self.check_caller(caller)
+        if challenge.host is not None:
+            tls = self.phone.connect(challenge.host)
+            if not tls.ok:
+                assert tls.reason is not None
+                raise ServiceError(tls.reason, reason="fake_site", host=challenge.host)
+        value, method = self._pin(pin, biometric)
+        if not self.present()[KeyRole.AUTH]:
+            raise refuse(Refusal.NOT_REGISTERED)
+
+        def sign() -> tuple[bytes, bytes]:
+            client = self.se()
+            der = client.read_certificate_der(KeyRole.AUTH, pin=value, allow_last_try=True)
+            digest = hashlib.sha256(challenge.to_be_signed()).digest()
+            return der, client.sign_digest_info(KeyRole.AUTH, digest_info(HashAlg.SHA256, digest))
+        der, signature = self._guard(sign)
+        return Assertion(challenge, der, signature, self.device_id, method)
+
+    def signer(self, password: str, *, caller: AppIdentity | None = None) -> SeSigner:
+        """A Signer for the smartphone signing key (the password is verified first)."""
+        self.check_caller(caller)
+        if not self.present()[KeyRole.SIGN]:
+            raise refuse(Refusal.NOT_REGISTERED, Text("署名用の証明書がありません", "no signing certificate"))
+        cert: x509.Certificate = self._guard(lambda: self.se().read_certificate(KeyRole.SIGN, pin=password,
+                                                                                   allow_last_try=True))
+        return _GuardedSigner(self, password, cert)
+
+    def sign_document(self, data: bytes, *, password: str, caller: AppIdentity | None = None) -> bytes:
+        """CMS detached SignedData over ``data`` with the smartphone signing certificate."""
+        signer = self.signer(password, caller=caller)
+        return sign_detached(data, signer, clock=self.phone.clock)
+
+    def live_certificates(self) -> list[CertificateInfo]:
+        try:
+            return list(self.status().certificates)
+        except LabkitError:
+            return []
+
+
+class _GuardedSigner(SeSigner):
+    """An SE signer that opens (and closes) its OMAPI channel for each signature."""
+
+    def __init__(self, app: MynaportalCore, password: str, certificate: x509.Certificate) -> None:
+        super().__init__(app.se(), KeyRole.SIGN, pin=password, certificate=certificate)
+        self._app = app
+
+    def sign_digest_info(self, digest_info: bytes) -> bytes:
+        def sign() -> bytes:
+            self.client = self._app.se()
+            return SeSigner.sign_digest_info(self, digest_info)
+        return self._app._guard(sign)  # type: ignore[no-any-return]

@@ -1,0 +1,330 @@
+"""The one facade the notebooks use: a whole lab world in one object.
+
+``World.create()`` builds, on ONE simulated clock, the lab J-LIS (PKI + service), a
+municipality (清瀬市) with its resident registry, the hotline, the relying services (the
+Mynaportal portal with its offices, a bank, a convenience-store kiosk) and the phones.
+``World.create(jlis="http://…")`` instead connects to a shared ``labkit jlis serve``, so
+phones in several notebook kernels share one J-LIS (and its clock).
+
+Logic lives in the actors (:mod:`labkit.phone`, :mod:`labkit.services`, :mod:`labkit.jlis`,
+:mod:`labkit.municipality`); the world only wires them and offers one-line helpers::
+
+    world = World.create(now="2026-04-01T10:00")
+    hanako = world.resident("sample")
+    phone = world.new_phone(hanako)
+    world.apply(hanako, phone)              # the whole of 2-3 and 2-4 through the app's screens
+    session = world.portal.login(phone.mynaportal, pin=hanako.phone_pin)
+
+Deterministic given ``seed`` and ``now`` (device ids, My Numbers, chip serials); RSA keys
+are random, so outputs should show serial-independent things.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .card import MyNumberCard, my_number_check_digit
+from .clock import SimulatedClock, parse_time
+from .errors import InputError, ServiceError
+from .i18n import Text, check_lang
+from .jlis import JlisApi, LossItem, LossReceipt, LossReport, PushPolicy
+from .jlis.hotline import Hotline
+from .phone import Internet, Phone, PlayStore
+from .phone.mynaportal import AppState, B
+from .pki import Sex
+from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession
+
+__all__ = ["SAMPLE_PEOPLE", "Person", "RemoteClock", "World"]
+
+#: Fictitious residents of Kiyose-shi (as the J-LIS demo uses), by key.
+SAMPLE_PEOPLE: dict[str, tuple[str, Sex, date, str]] = {
+    "sample": ("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地"),
+    "taro": ("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), "東京都清瀬市元町１丁目２番３号"),
+    "jiro": ("番号\u3000次郎", Sex.MALE, date(1978, 6, 30), "東京都清瀬市松山２丁目３番４号"),
+    "leap": ("番号\u3000閏", Sex.MALE, date(2000, 2, 29), "東京都清瀬市竹丘３丁目４番５号"),
+    "child": ("見本\u3000さくら", Sex.FEMALE, date(2016, 4, 10), "東京都清瀬市中里５丁目８４２番地"),
+}
+DEFAULT_NOW = "2026-04-01T10:00:00+09:00"
+
+
+@dataclass
+class Person:
+    """A resident with their card and the passwords they chose (lab: known to the notebook)."""
+
+    key: str
+    resident: Any
+    card: MyNumberCard
+    card_pin: str = "1234"              # card user-auth PIN (4 digits)
+    card_password: str | None = "ABC123"  # card signing password (None: no signing certificate)
+    phone_password: str = "PHONE123"    # smartphone signing password to set (6-16 A-Z/0-9)
+    phone_pin: str = "2468"             # smartphone user-auth PIN to set (4 digits)
+
+    @property
+    def name(self) -> str:
+        return str(self.resident.name)
+
+    @property
+    def holder_id(self) -> str:
+        return str(self.resident.holder_id)
+
+    @property
+    def birth_date(self) -> date:
+        return self.resident.birth_date  # type: ignore[no-any-return]
+
+    def loss_report(self, item: LossItem | str = LossItem.PHONE) -> LossReport:
+        """What the caller tells the hotline."""
+        return LossReport(self.name, self.birth_date, LossItem(item))
+
+
+class RemoteClock:
+    """The shared J-LIS server's clock, as a :class:`~labkit.clock.Clock` (URL mode)."""
+
+    def __init__(self, jlis: Any) -> None:
+        self.jlis = jlis
+
+    def now(self) -> datetime:
+        return self.jlis.now()  # type: ignore[no-any-return]
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        step = delta if delta is not None else timedelta(**kwargs)
+        return self.jlis.advance_clock(int(step.total_seconds()))  # type: ignore[no-any-return]
+
+    def set(self, when: datetime | str) -> None:
+        self.jlis.set_clock(parse_time(when))
+
+
+class World:
+    """Everything a notebook needs; create it with :meth:`create`."""
+
+    def __init__(self, *, clock: Any, jlis: JlisApi, lang: str, seed: int, service: Any = None,
+                 municipality: Any = None, data_dir: Path | None = None) -> None:
+        self.clock = clock
+        self.jlis = jlis
+        self.service = service
+        self.municipality = municipality
+        self.lang = check_lang(lang)
+        self.seed = seed
+        self.data_dir = data_dir
+        self._rng = random.Random(seed)
+        self.internet = Internet(jlis)
+        self.hotline = Hotline(jlis)
+        self.portal = MynaportalService(jlis, clock)
+        self.bank = LabBank(jlis, clock)
+        city = Text("清瀬市", "Kiyose City")
+        lookup = None if municipality is None else (
+            lambda holder_id: municipality.registry.by_holder(holder_id).holder.attributes)
+        self.kiosk = ConvenienceStoreKiosk(jlis, clock, lookup=lookup, municipality=city)
+        self.internet.services[self.portal.host or ""] = self.portal
+        self.internet.services[self.bank.host or ""] = self.bank
+        self.people: dict[str, Person] = {}
+        self.phones: list[Phone] = []
+        self._server: Any = None
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def create(cls, *, now: datetime | str = DEFAULT_NOW, seed: int = 0, lang: str = "ja", jlis: str | None = None,
+               data_dir: str | Path | None = None, push_policy: PushPolicy | None = None,
+               key_factory: Any = None) -> World:
+        """A whole world in process, or (``jlis=URL``) phones and services around a shared J-LIS.
+        ``data_dir`` keeps the SE stores in files (else in memory)."""
+        path = Path(data_dir) if data_dir is not None else None
+        if jlis is not None:
+            from .jlis.http_client import HttpJlis
+            client = HttpJlis(jlis)
+            return cls(clock=RemoteClock(client), jlis=client, lang=lang, seed=seed, data_dir=path)
+        from .jlis.service import JlisService
+        from .municipality import Municipality
+        from .pki import Jpki, MemoryStore
+
+        clock = SimulatedClock(now)
+        options = {} if key_factory is None else {"key_factory": key_factory}
+        pki = Jpki.create(MemoryStore(), clock, **options)
+        service = JlisService(pki, **({} if push_policy is None else {"push_policy": push_policy}))
+        return cls(clock=clock, jlis=service, lang=lang, seed=seed, service=service,
+                   municipality=Municipality(service), data_dir=path)
+
+    def text(self, text: Text) -> str:
+        """``text`` in the world's language."""
+        return text.get(self.lang)
+
+    # -- people --------------------------------------------------------------------------------
+    def resident(self, key: str = "sample", *, name: str | None = None, sex: Sex | int | None = None,
+                 birth_date: date | None = None, address: str | None = None,
+                 card_password: str | None = "ABC123", card_pin: str = "1234") -> Person:
+        """A resident registered at the city office with a freshly issued My Number Card
+        (``key`` names one of :data:`SAMPLE_PEOPLE` or a new person given by the keywords).
+        Asking again for the same key returns the same person."""
+        if key in self.people:
+            return self.people[key]
+        if self.municipality is None:
+            raise ServiceError(Text("共有 J-LIS に接続したワールドでは、住民とカードは講師のワールドで作ります",
+                                    "a world connected to a shared J-LIS gets residents and cards from the "
+                                    "lecturer's world"), reason="unavailable")
+        base = SAMPLE_PEOPLE.get(key)
+        if base is None and None in (name, sex, birth_date, address):
+            raise InputError(Text(f"住民 {key!r} は見本にありません。name, sex, birth_date, address を指定してください",
+                                  f"no sample resident {key!r}: give name, sex, birth_date and address"))
+        fields = (name or base[0], Sex(sex if sex is not None else base[1]),  # type: ignore[index]
+                  birth_date or base[2], address or base[3])  # type: ignore[index]
+        body = f"{self._rng.randrange(10**11):011d}"
+        resident = self.municipality.register(*fields, my_number=body + str(my_number_check_digit(body)))
+        today = self.clock.now().date()
+        under_15 = resident.holder.attributes.age_on(today) < 15
+        password = None if under_15 else card_password
+        card = self.municipality.issue_card(resident, auth_pin=card_pin, sign_password=password)
+        person = Person(key, self.municipality.registry.get(resident.my_number), card, card_pin, password)
+        self.people[key] = person
+        return person
+
+    # -- phones --------------------------------------------------------------------------------
+    def new_phone(self, owner: Person | None = None, *, model: str = "Pixel 8", name: str | None = None,
+                  install: bool = True, online: bool = True) -> Phone:
+        """A new Android phone (its SE fresh from the factory); with ``install`` the Mynaportal
+        app is already installed (2-2 can be done by hand with :meth:`play_store`)."""
+        n = len(self.phones) + 1
+        device_id = (f"android-{self.seed:04d}-{n:02d}" if self.service is not None
+                     else f"android-{random.getrandbits(48):012x}")
+        se_path = self.data_dir / f"{device_id}.se.db" if self.data_dir is not None else None
+        phone = Phone(name=name or f"phone{n}", model=model, device_id=device_id, clock=self.clock,
+                      network=self.internet, owner=owner.name if owner else None, se_path=se_path,
+                      chip_serial=self._rng.randrange(1, 2**32))
+        phone.online = online
+        if install:
+            phone.install("jp.go.digital.mynaportal.lab")
+        self.phones.append(phone)
+        return phone
+
+    def play_store(self, phone: Phone) -> PlayStore:
+        """The phone's home screen and Play Store (lecture 2-2)."""
+        return PlayStore(phone)
+
+    # -- time ----------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()  # type: ignore[no-any-return]
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        """Move the one clock forward; then every online phone fetches its pushes."""
+        when = self.clock.advance(delta, **kwargs)
+        self.sync()
+        return when  # type: ignore[no-any-return]
+
+    def advance_to(self, when: datetime | str) -> datetime:
+        """Move forward to ``when`` (never back)."""
+        target = parse_time(when)
+        step = target - self.now()
+        return self.advance(step if step > timedelta(0) else timedelta(0))
+
+    def sync(self) -> None:
+        for phone in self.phones:
+            phone.sync()
+
+    # -- one-line flows (for labs that are not about the flow itself) ----------------------------
+    def apply(self, person: Person, phone: Phone, *, certificates: tuple[str, ...] = ("sign", "auth"),
+              device_change: bool = False, register: bool = True) -> Phone:
+        """2-3 (or 2-5) through the app's screens: password, certificates, 確認しました, 申請する,
+        read the card, passwords; with ``register`` wait for the push and 登録する (2-4)."""
+        app = phone.mynaportal
+        app.open()
+        _expect(app.press(B.MENU), app, AppState.MENU)
+        _expect(app.press(B.CHANGE if device_change else B.APPLY), app, AppState.FORM)
+        app.enter("password", person.card_password or "")
+        for kind in ("sign", "auth"):
+            if any(c.id == kind for c in app.screen.checks):
+                app.check(kind, kind in certificates)
+        app.check("confirmed")
+        _expect(app.press(B.SUBMIT), app, AppState.READ_CARD)
+        phone.hold_card(person.card)
+        _expect(app.screen, app, AppState.READ_SUCCESS)
+        phone.remove_card()
+        app.press(B.NEXT)
+        if app.state is AppState.CONFIRM_OLD:
+            app.press(B.AGREE)
+        if app.state is AppState.SIGN_PASSWORD:
+            app.enter("password", person.phone_password)
+            app.press(B.NEXT)
+        if app.state is AppState.AUTH_PIN:
+            app.enter("pin", person.phone_pin)
+            app.enter("pin_again", person.phone_pin)
+            app.press(B.NEXT)
+        _expect(app.screen, app, AppState.APPLIED)
+        app.press(B.CLOSE)
+        if register:
+            self.register(phone)
+        return phone
+
+    def register(self, phone: Phone) -> None:
+        """Wait for the push (advancing the clock to it) and press 「登録する」 twice (2-4)."""
+        app = phone.mynaportal
+        receipt = app.data.receipt
+        if receipt is not None and not app.data.ready:
+            self.advance_to(receipt.push_at)
+        app.open()
+        _expect(app.press(B.MENU), app, AppState.MENU)
+        _expect(app.press(B.REGISTER), app, AppState.REGISTER)
+        _expect(app.press(B.REGISTER), app, AppState.REGISTERED)
+        app.press(B.CLOSE)
+
+    def login(self, phone: Phone, *, pin: str | None = None, biometric: bool = False) -> PortalSession:
+        """Log in to the portal with the phone (1-2 ①)."""
+        return self.portal.login(phone.mynaportal, pin=pin, biometric=biometric)
+
+    def report_loss(self, person: Person, item: LossItem | str = LossItem.PHONE) -> LossReceipt:
+        """Call the hotline (24時間365日) to suspend the certificates of a lost phone or card."""
+        return self.hotline.report_loss(person.loss_report(item))
+
+    # -- sharing with other kernels -------------------------------------------------------------
+    def serve(self, port: int = 0) -> str:
+        """Serve this world's J-LIS over HTTP (``labkit jlis serve`` in a thread) and return its
+        URL: other kernels pass it as ``World.create(jlis=URL)``."""
+        if self.service is None:
+            raise ServiceError(Text("共有 J-LIS に接続したワールドは提供できません",
+                                    "a world connected to a shared J-LIS cannot serve one"), reason="unavailable")
+        if self._server is not None:
+            return self._server[1]  # type: ignore[no-any-return]
+        import uvicorn
+
+        from .jlis.server import create_app
+
+        sock = socket.create_server(("127.0.0.1", port))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(self.service, clock=self.clock), log_level="warning", access_log=False)
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="jlis-http", daemon=True)
+        thread.start()
+        while not server.started and thread.is_alive():
+            threading.Event().wait(0.01)
+        self._server = (server, url, thread, sock)
+        return url
+
+    def close(self) -> None:
+        for phone in self.phones:
+            phone.close()
+        if self._server is not None:
+            server, _, thread, sock = self._server
+            server.should_exit = True
+            thread.join(timeout=5)
+            sock.close()
+            self._server = None
+        close = getattr(self.jlis, "close", None)
+        if self.service is None and close is not None:
+            close()
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _expect(screen: Any, app: Any, state: AppState) -> None:
+    """Raise the screen's error if the app did not reach ``state``."""
+    if app.state is not state:
+        error = app.screen.error or Text(f"画面が「{app.state.value}」のままです", f"the app is at {app.state.value}")
+        raise ServiceError(error, reason="flow", state=app.state.value)
+
