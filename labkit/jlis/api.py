@@ -37,6 +37,10 @@ Operations (:class:`JlisApi`):
 ``certificate(serial)``, ``ca_certificates()``, ``crl(kind)``, ``ocsp(der)``  publication.
 ===============================  ===========================================================
 
+Timing: J-LIS issues the phone certificates when the push is due (notBefore = ``push_at``,
+see :mod:`labkit.jlis._core`), so ``fetch_registration`` before then says ``before_push``.
+``HttpJlis`` adds teaching extras: ``advance_clock(seconds)``, ``set_clock(when)``, ``demo()``.
+
 What the card signs (2-3 ④–⑧): the app builds :meth:`ApplicationRequest.to_be_signed`
 (canonical JSON of every field but the signature, prefixed with a domain label), the card
 signs its SHA-256 DigestInfo with ``80 2A`` after VERIFY of the card's signing password;
