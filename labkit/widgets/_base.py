@@ -1,0 +1,97 @@
+"""Small helpers shared by the course widgets: the run's language, HTML building blocks,
+JST formatting and the "displays as its view" mix-in. No ipywidgets import at module level,
+so models stay importable (and testable) without a frontend."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from ..clock import Clock, to_jst
+from ..errors import LabkitError
+from ..i18n import Text, check_lang
+
+__all__ = [
+    "ViewMixin",
+    "default_clock",
+    "default_lang",
+    "error_text",
+    "esc",
+    "fmt_date",
+    "fmt_jst",
+    "html_table",
+    "resolve_lang",
+]
+
+
+def default_lang() -> str:
+    """The language of the current course run (``ja`` before ``course.setup``)."""
+    from .. import course
+
+    return course.current().lang
+
+
+def resolve_lang(lang: str | None) -> str:
+    return check_lang(lang or default_lang())
+
+
+def default_clock() -> Clock:
+    """The simulated clock of the current course run."""
+    from .. import course
+
+    return course.current().clock
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def fmt_jst(value: datetime, *, seconds: bool = True) -> str:
+    """``2026-04-01 10:00:00 JST``: every time a learner sees is Japan time."""
+    local = to_jst(value)
+    return local.strftime("%Y-%m-%d %H:%M:%S JST" if seconds else "%Y-%m-%d %H:%M JST")
+
+
+_WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
+
+
+def fmt_date(value: date, lang: str) -> str:
+    """``2031年2月28日 (金)`` / ``2031-02-28 (Fri)``."""
+    if lang == "ja":
+        return f"{value.year}年{value.month}月{value.day}日 ({_WEEKDAYS[value.weekday()]})"
+    return f"{value.isoformat()} ({value:%a})"
+
+
+def error_text(exc: BaseException) -> Text:
+    """A bilingual message for any exception: labkit errors carry one; others are shown as
+    they are (never swallowed)."""
+    if isinstance(exc, LabkitError):
+        return exc.text
+    detail = f"{type(exc).__name__}: {exc}"
+    return Text(f"エラー: {detail}", f"Error: {detail}")
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, css: str,
+               raw: bool = False, row_classes: Sequence[str] | None = None) -> str:
+    """A plain table. Cells are escaped unless ``raw`` (then the caller escaped them)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        cells = "".join(f"<td>{c if raw else esc(c)}</td>" for c in row)
+        cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
+        body.append(f"<tr{cls}>{cells}</tr>")
+    style = ('style="border-collapse:collapse;font-size:13px" '
+             'cellpadding="4" border="1" bordercolor="#d1d5db"')
+    return (f'<table class="{css}" {style}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+class ViewMixin:
+    """The object displays as its ``widget`` (an ipywidgets container)."""
+
+    widget: Any
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
