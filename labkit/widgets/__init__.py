@@ -5,20 +5,51 @@ Views carry stable CSS classes (``labkit-...``) for the browser tests."""
 from .apdu_trace import ApduTraceModel, ApduTraceViewer, TraceRow, mask_apdu
 from .certificate import CertificateModel, CertificateViewer, CertStatusInfo, load_certificate
 from .password import PasswordChecker, PasswordCheckerModel, PasswordExamples
+from .pinpad import PinAttempt, PinOutcome, PinPad, PinPadModel
+from .progress import Progress, ProgressModel
+from .quiz import Feedback, Quiz, QuizModel
+from .quiz_data import QUESTIONS, Question
 from .se_inspector import SeInspector, SeInspectorModel
+from .timeline import (
+    Timeline,
+    TimelineModel,
+    application_timeline,
+    device_change_timeline,
+    validity_timeline,
+)
+from .validity import ValidityCalculator, ValidityModel, ValidityResult
 
 __all__ = [
+    "QUESTIONS",
     "ApduTraceModel",
     "ApduTraceViewer",
     "CertStatusInfo",
     "CertificateModel",
     "CertificateViewer",
+    "Feedback",
     "PasswordChecker",
     "PasswordCheckerModel",
     "PasswordExamples",
+    "PinAttempt",
+    "PinOutcome",
+    "PinPad",
+    "PinPadModel",
+    "Progress",
+    "ProgressModel",
+    "Question",
+    "Quiz",
+    "QuizModel",
     "SeInspector",
     "SeInspectorModel",
+    "Timeline",
+    "TimelineModel",
     "TraceRow",
+    "ValidityCalculator",
+    "ValidityModel",
+    "ValidityResult",
+    "application_timeline",
+    "device_change_timeline",
     "load_certificate",
     "mask_apdu",
+    "validity_timeline",
 ]
