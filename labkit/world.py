@@ -275,8 +275,11 @@ class World:
         return self.portal.login(phone.mynaportal, pin=pin, biometric=biometric)
 
     def report_loss(self, person: Person, item: LossItem | str = LossItem.PHONE) -> LossReceipt:
-        """Call the hotline (24時間365日) to suspend the certificates of a lost phone or card."""
-        return self.hotline.report_loss(person.loss_report(item))
+        """Call the hotline (24時間365日) to suspend the certificates of a lost phone or card;
+        the phone (if online) gets the push at once."""
+        receipt = self.hotline.report_loss(person.loss_report(item))
+        self.sync()
+        return receipt
 
     # -- sharing with other kernels -------------------------------------------------------------
     def serve(self, port: int = 0) -> str:

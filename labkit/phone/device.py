@@ -16,7 +16,6 @@ while the phone is online and the Mynaportal app is installed, as a real push ne
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -158,7 +157,7 @@ class Phone:
         self.inbox: list[PushMessage] = []
         self.log: list[PhoneEvent] = []
         self._apps: dict[str, Any] = {}
-        self._listeners: list[Callable[[Phone], None]] = []
+        self._closed = False
 
     # -- identity --------------------------------------------------------------------------
     @property
@@ -293,6 +292,10 @@ class Phone:
                   "factory reset done (the data in the SE stays)")
 
     def close(self) -> None:
+        """Close the apps' channels and the SE store (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
         for package in list(self._apps):
             app = self._apps[package]
             close = getattr(app, "close", None)

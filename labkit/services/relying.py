@@ -50,10 +50,13 @@ def refusal_for(problems: Sequence[Problem], service: Text) -> ServiceError:
     """The refusal for a non-empty list of problems: the most important one's code, every
     problem in the text."""
     failures = {p.failure for p in problems}
-    reason = next((r for f, r in FAILURE_REFUSALS if f in failures), Refusal.MALFORMED)
-    listed = Text("、".join(p.text.ja for p in problems), "; ".join(p.text.en for p in problems))
-    return refuse(reason, Text(f"{service.ja}: {listed.ja}", f"{service.en}: {listed.en}"),
-                  failures=[p.failure.value for p in problems])
+    failure, reason = next(((f, r) for f, r in FAILURE_REFUSALS if f in failures), (None, Refusal.MALFORMED))
+    primary = next((p for p in problems if p.failure is failure), None)
+    parts = ([primary.detail] if primary is not None and primary.detail is not None else []) + \
+        [p.text for p in problems if p is not primary]
+    ja = service.ja + ("" if not parts else ": " + "、".join(t.ja for t in parts))
+    en = service.en + ("" if not parts else ": " + "; ".join(t.en for t in parts))
+    return refuse(reason, Text(ja, en), failures=[p.failure.value for p in problems])
 
 
 class RelyingParty:

@@ -140,8 +140,9 @@ class MynaportalCore:
         """Run an SE action, mapping card-level errors to the app's refusals."""
         try:
             return action()
-        except AccessDeniedError:
-            raise refuse(Refusal.OTHER_APP) from None
+        except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
+            raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
+                                    f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
         except WrongPinError as exc:
             raise refuse(Refusal.WRONG_PIN, Text(f"残り {exc.tries_left} 回", f"{exc.tries_left} tries left"),
                          tries_left=exc.tries_left) from None
