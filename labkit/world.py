@@ -295,6 +295,7 @@ class World:
         from .jlis.server import create_app
 
         sock = socket.create_server(("127.0.0.1", port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it (Linux)
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         config = uvicorn.Config(create_app(self.service, clock=self.clock), log_level="warning", access_log=False)
         server = uvicorn.Server(config)

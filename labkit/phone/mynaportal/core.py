@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ...card import KeyRole
+from ...card import JpkiFile, KeyRole
+from ...card.constants import CERT_PRESENT
 from ...errors import AccessDeniedError, CardError, InputError, LabkitError, ServiceError
 from ...i18n import Text
 from ...jlis import (
@@ -175,7 +176,9 @@ class MynaportalCore:
         """2-3 ⑦: verify the card's signing password, read its signing certificate, have the
         SE generate the chosen key pairs, and have the card sign the application."""
         card = JpkiClient(transport)
-        try:
+        try:  # EF 0008 says which certificates the card holds (no PIN needed): ask before VERIFY
+            if card.read_file(JpkiFile.CERT_AVAILABILITY, 3)[:1] != bytes((CERT_PRESENT,)):
+                raise refuse(Refusal.NO_SIGNING_CERTIFICATE)
             card.verify(KeyRole.SIGN, draft.card_password, allow_last_try=True)
             card_cert = card.read_certificate_der(KeyRole.SIGN)
         except WrongPinError as exc:
