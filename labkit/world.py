@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .card import MyNumberCard, my_number_check_digit
-from .clock import SimulatedClock, parse_time
+from .clock import SimulatedClock, parse_time, to_jst
 from .errors import InputError, ServiceError
 from .i18n import Text, check_lang
 from .jlis import JlisApi, LossItem, LossReceipt, LossReport, PushPolicy
@@ -38,7 +38,7 @@ from .jlis.hotline import Hotline
 from .phone import Internet, Phone, PlayStore
 from .phone.mynaportal import AppState, B
 from .pki import Sex
-from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession
+from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession, WebServers
 
 __all__ = ["SAMPLE_PEOPLE", "Person", "RemoteClock", "World"]
 
@@ -149,6 +149,11 @@ class World:
         return cls(clock=clock, jlis=service, lang=lang, seed=seed, service=service,
                    municipality=Municipality(service), data_dir=path)
 
+    @property
+    def web(self) -> WebServers:
+        """The lab web PKI and TLS sites (genuine portal, bank, fakes) for 1-4."""
+        return self.internet.web
+
     def text(self, text: Text) -> str:
         """``text`` in the world's language."""
         return text.get(self.lang)
@@ -174,7 +179,7 @@ class World:
                   birth_date or base[2], address or base[3])  # type: ignore[index]
         body = f"{self._rng.randrange(10**11):011d}"
         resident = self.municipality.register(*fields, my_number=body + str(my_number_check_digit(body)))
-        today = self.clock.now().date()
+        today = to_jst(self.clock.now()).date()
         under_15 = resident.holder.attributes.age_on(today) < 15
         password = None if under_15 else card_password
         card = self.municipality.issue_card(resident, auth_pin=card_pin, sign_password=password)

@@ -24,7 +24,7 @@ from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis import JlisApi, Notification
+from ..jlis import COMPATIBLE_MODELS, JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
 from ..se.gp_data import Cplc
@@ -160,6 +160,11 @@ class Phone:
         self._closed = False
 
     # -- identity --------------------------------------------------------------------------
+    @property
+    def compatible(self) -> bool:
+        """Is the model on the (lab) list of compatible Android phones (2-1 ③)?"""
+        return self.model in COMPATIBLE_MODELS
+
     @property
     def se_id(self) -> str:
         """The SE's identity as J-LIS records it (from the CPLC IC serial)."""

@@ -2,9 +2,10 @@
 and J-LIS (:mod:`.core`), and its screens as an explicit state machine (:mod:`.machine`)."""
 
 from .app import MynaportalApp, Outcome
-from .core import REGISTERED_SERVICES, AppData, Draft, Flow, MynaportalCore
+from .core import AppData, Draft, Flow, MynaportalCore
 from .machine import TRANSITIONS, AppState, Transition, transitions_from
 from .texts import B, T
+from .use import REGISTERED_SERVICES, CertificateUse
 
 __all__ = [
     "REGISTERED_SERVICES",
@@ -12,6 +13,7 @@ __all__ = [
     "AppData",
     "AppState",
     "B",
+    "CertificateUse",
     "Draft",
     "Flow",
     "MynaportalApp",

@@ -1,5 +1,6 @@
 """What the Mynaportal app does, without any screen: read the card, have the SE generate
-keys, set the phone passwords, apply, register, revoke, log in, sign, and act on pushes.
+keys, set the phone passwords, apply, register, revoke, and act on pushes (logging in and
+signing for services are in :mod:`.use`).
 
 Every SE command goes through OMAPI as this app (the ARA-M rule names its signing
 certificate); the card is read through the phone's NFC transport. Refusals are
@@ -10,12 +11,10 @@ services and notebooks.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ...card import JpkiFile, KeyRole
@@ -37,22 +36,18 @@ from ...jlis import (
     check_prerequisites,
     refuse,
 )
-from ...pki import CaKind, CertState, HashAlg, digest_info, sign_detached
+from ...pki import CaKind, CertState
 from ...reader import JpkiClient, LastTryRefusedError, PinBlockedError, WrongPinError
 from ...rules import check_auth_pin, check_signing_password
 from ...se import AppIdentity, SeInventory
-from ...services.protocol import Assertion, AuthMethod, Challenge
-from ..apps import BANK, MYNAPORTAL
-from ..se_client import OmapiTransport, SeJpkiClient, SeSigner
+from ..apps import MYNAPORTAL
+from ..se_client import OmapiTransport, SeJpkiClient
+from .use import CertificateUse
 
 if TYPE_CHECKING:
     from ..device import Phone
 
-__all__ = ["REGISTERED_SERVICES", "AppData", "Draft", "Flow", "MynaportalCore", "role_of"]
-
-#: Apps allowed to ask this app for a login or a signature (連携サービス): package → cert hash.
-REGISTERED_SERVICES: dict[str, bytes] = {BANK.package: BANK.certificate_hash}
-
+__all__ = ["AppData", "Draft", "Flow", "MynaportalCore", "role_of"]
 
 def role_of(kind: CaKind) -> KeyRole:
     return KeyRole.SIGN if CaKind(kind) is CaKind.SIGN else KeyRole.AUTH
@@ -95,7 +90,7 @@ def _spki(public: Any) -> bytes:
     return bytes(public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
-class MynaportalCore:
+class MynaportalCore(CertificateUse):
     """The operations; :class:`~labkit.phone.mynaportal.MynaportalApp` adds the screens."""
 
     def __init__(self, phone: Phone) -> None:
@@ -323,92 +318,8 @@ class MynaportalCore:
         elif notification.kind is NotificationKind.DELETE_CERTIFICATES:
             self.erase_all()  # 2-5: the old phone deletes by itself within 48 hours
 
-    # -- using the certificates -------------------------------------------------------------------
-    def check_caller(self, caller: AppIdentity | None) -> None:
-        """This app itself, or a registered service's app; anything else is refused."""
-        if caller is None or caller == self.identity:
-            return
-        expected = REGISTERED_SERVICES.get(caller.package)
-        if expected is None or expected not in caller.hashes():
-            raise refuse(Refusal.OTHER_APP, Text(f"連携サービスとして登録されていないアプリ: {caller.package}",
-                                                 f"not a registered service app: {caller.package}"),
-                         package=caller.package)
-
-    def enroll_biometrics(self, pin: str) -> None:
-        """Keep the PIN behind the phone's biometric check (after verifying it in the SE)."""
-        if not self.phone.biometrics.matches():
-            raise ServiceError(Text("スマホに登録された指紋と一致しません (端末の設定で生体認証を登録してください)",
-                                    "the finger does not match the phone's enrolled biometrics"), reason="biometric")
-        if not self.present()[KeyRole.AUTH]:
-            raise refuse(Refusal.NOT_REGISTERED)
-        self._guard(lambda: self.se().verify(KeyRole.AUTH, pin, allow_last_try=True))
-        self.data.biometric_pin = pin
-
-    def _pin(self, pin: str | None, biometric: bool) -> tuple[str, AuthMethod]:
-        if not biometric:
-            if pin is None:
-                raise InputError(Text("暗証番号を入力してください", "enter the PIN"))
-            return pin, AuthMethod.PIN
-        if self.data.biometric_pin is None:
-            raise ServiceError(Text("生体認証が登録されていません (「生体認証などを利用登録する」)",
-                                    "biometrics are not registered (「生体認証などを利用登録する」)"),
-                               reason="biometric")
-        if not self.phone.biometrics.matches():
-            raise ServiceError(Text("生体認証が一致しません", "biometric check failed"), reason="biometric")
-        return self.data.biometric_pin, AuthMethod.BIOMETRIC
-
-    def authenticate(self, challenge: Challenge, *, pin: str | None = None, biometric: bool = False,
-                     caller: AppIdentity | None = None) -> Assertion:
-        """Sign a service's login challenge with the SE's user-auth key, after the PIN (or
-        biometrics). The app first checks the service's TLS certificate when it has a host."""
-        self.check_caller(caller)
-        if challenge.host is not None:
-            tls = self.phone.connect(challenge.host)
-            if not tls.ok:
-                assert tls.reason is not None
-                raise ServiceError(tls.reason, reason="fake_site", host=challenge.host)
-        value, method = self._pin(pin, biometric)
-        if not self.present()[KeyRole.AUTH]:
-            raise refuse(Refusal.NOT_REGISTERED)
-
-        def sign() -> tuple[bytes, bytes]:
-            client = self.se()
-            der = client.read_certificate_der(KeyRole.AUTH, pin=value, allow_last_try=True)
-            digest = hashlib.sha256(challenge.to_be_signed()).digest()
-            return der, client.sign_digest_info(KeyRole.AUTH, digest_info(HashAlg.SHA256, digest))
-        der, signature = self._guard(sign)
-        return Assertion(challenge, der, signature, self.device_id, method)
-
-    def signer(self, password: str, *, caller: AppIdentity | None = None) -> SeSigner:
-        """A Signer for the smartphone signing key (the password is verified first)."""
-        self.check_caller(caller)
-        if not self.present()[KeyRole.SIGN]:
-            raise refuse(Refusal.NOT_REGISTERED, Text("署名用の証明書がありません", "no signing certificate"))
-        cert: x509.Certificate = self._guard(lambda: self.se().read_certificate(KeyRole.SIGN, pin=password,
-                                                                                   allow_last_try=True))
-        return _GuardedSigner(self, password, cert)
-
-    def sign_document(self, data: bytes, *, password: str, caller: AppIdentity | None = None) -> bytes:
-        """CMS detached SignedData over ``data`` with the smartphone signing certificate."""
-        signer = self.signer(password, caller=caller)
-        return sign_detached(data, signer, clock=self.phone.clock)
-
     def live_certificates(self) -> list[CertificateInfo]:
         try:
             return list(self.status().certificates)
         except LabkitError:
             return []
-
-
-class _GuardedSigner(SeSigner):
-    """An SE signer that opens (and closes) its OMAPI channel for each signature."""
-
-    def __init__(self, app: MynaportalCore, password: str, certificate: x509.Certificate) -> None:
-        super().__init__(app.se(), KeyRole.SIGN, pin=password, certificate=certificate)
-        self._app = app
-
-    def sign_digest_info(self, digest_info: bytes) -> bytes:
-        def sign() -> bytes:
-            self.client = self._app.se()
-            return SeSigner.sign_digest_info(self, digest_info)
-        return self._app._guard(sign)  # type: ignore[no-any-return]
