@@ -3,8 +3,11 @@ ipywidgets view from it; the object displays as its view, and nothing here calls
 Views carry stable CSS classes (``labkit-...``) for the browser tests."""
 
 from .apdu_trace import ApduTraceModel, ApduTraceViewer, TraceRow, mask_apdu
+from .card_reading import CardReadingModel, CardReadingStep
 from .certificate import CertificateModel, CertificateViewer, CertStatusInfo, load_certificate
 from .password import PasswordChecker, PasswordCheckerModel, PasswordExamples
+from .phone import PhoneMockup
+from .phone_model import PhoneMockupModel, PhoneStatus
 from .pinpad import PinAttempt, PinOutcome, PinPad, PinPadModel
 from .progress import Progress, ProgressModel
 from .quiz import Feedback, Quiz, QuizModel
@@ -23,6 +26,8 @@ __all__ = [
     "QUESTIONS",
     "ApduTraceModel",
     "ApduTraceViewer",
+    "CardReadingModel",
+    "CardReadingStep",
     "CertStatusInfo",
     "CertificateModel",
     "CertificateViewer",
@@ -30,6 +35,9 @@ __all__ = [
     "PasswordChecker",
     "PasswordCheckerModel",
     "PasswordExamples",
+    "PhoneMockup",
+    "PhoneMockupModel",
+    "PhoneStatus",
     "PinAttempt",
     "PinOutcome",
     "PinPad",

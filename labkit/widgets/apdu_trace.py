@@ -232,14 +232,14 @@ class ApduTraceModel:
         if not rows:
             return f'<div class="labkit-trace-empty" lang="{lang}">{esc(LABELS["empty"].get(lang))}</div>'
         colours = {"ok": "#f0fdf4", "warn": "#fffbeb", "error": "#fef2f2"}
-        head = "".join(f"<th>{esc(LABELS[k].get(lang))}</th>"
-                       for k in ("source", "channel", "command", "response", "meaning"))
+        head = "<th>#</th>" + "".join(f"<th>{esc(LABELS[k].get(lang))}</th>"
+                                      for k in ("source", "channel", "command", "response", "meaning"))
         body = []
         for r in reversed(rows):  # newest first
             body.append(
                 f'<tr class="labkit-trace-row labkit-trace-{r.kind}" data-seq="{r.seq}" '
                 f'data-channel="{r.channel}" data-sw="{r.sw:04X}" style="background:{colours[r.kind]}">'
-                f"<td>{r.seq} {esc(r.source.get(lang))}</td><td>{r.channel}</td>"
+                f'<td>{r.seq}</td><td style="white-space:nowrap">{esc(r.source.get(lang))}</td><td>{r.channel}</td>'
                 f'<td><code style="font-size:12px">{esc(r.entry.command)}</code></td>'
                 f'<td><code style="font-size:12px">{esc(r.entry.response)}</code></td>'
                 f"<td>{esc(r.explain(lang))}</td></tr>")

@@ -249,7 +249,7 @@ class PinPad(ViewMixin):
                 buttons = []
                 for key in line:
                     label = L[key].get(lang) if key in ("clear", "back") else key
-                    button = w.Button(description=label, layout=w.Layout(width="4.5em", height="2.6em"))
+                    button = w.Button(description=label, layout=w.Layout(width="5.5em", height="2.6em"))
                     button.add_class("labkit-pinpad-key")
                     button.add_class(f"labkit-pinpad-key-{key}")
                     button.on_click(lambda _b, key=key: self.press(key))

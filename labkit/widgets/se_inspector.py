@@ -236,8 +236,10 @@ class SeInspectorModel:
 
     def content_html(self) -> str:
         lang = self.lang
-        rows = [(_KINDS[r.kind].get(lang), f"<code>{r.aid.hex().upper()}</code>", esc(r.name().get(lang)),
-                 esc(r.state_text().get(lang)), esc(", ".join(r.privileges) or "—"),
+        nowrap = '<span style="white-space:nowrap">{}</span>'
+        rows = [(nowrap.format(esc(_KINDS[r.kind].get(lang))), f"<code>{r.aid.hex().upper()}</code>",
+                 esc(r.name().get(lang)), nowrap.format(esc(r.state_text().get(lang))),
+                 f'<span style="font-size:11px">{esc(", ".join(r.privileges) or "—")}</span>',
                  esc(", ".join(m.hex().upper() for m in r.modules) or "—")) for r in self.content]
         heads = [L[k].get(lang) for k in ("kind", "aid", "name", "state", "priv", "modules")]
         return (html_table(heads, rows, css="labkit-se-content", raw=True,
