@@ -15,6 +15,28 @@ Logic lives in the actors (:mod:`labkit.phone`, :mod:`labkit.services`, :mod:`la
     world.apply(hanako, phone)              # the whole of 2-3 and 2-4 through the app's screens
     session = world.portal.login(phone.mynaportal, pin=hanako.phone_pin)
 
+The calls each lab of the course outline needs:
+
+=========  ====================================================================================
+1-1        ``p = world.resident("sample"); phone = world.new_phone(p)``
+1-2        ``world.login(phone, pin=…)``; ``world.bank.open_account(phone.install(BANK), password=…)``;
+           ``world.kiosk.print_juminhyo(phone.mynaportal, pin=…)``
+1-4        ``phone.connect(PORTAL_HOST)`` (real TLS; ``explain_certificate(r.presented)``);
+           ``phone.spoof(PORTAL_HOST, "impostor")`` then ``world.login`` → refused;
+           ``world.login(...).history()`` (利用履歴)
+1-5        ``phone.se.inventory()``; ``phone.install(GAME).open_jpki_channel()`` → denied;
+           wrong ``pin`` three times → ``locked``; ``phone.se.detect_fault(FaultKind.LIGHT)``
+2-2        ``store = world.play_store(phone)``: ``press("Playストア")`` … ``press("インストール")``
+2-3/2-4    ``app = phone.mynaportal``: ``press``/``enter``/``check``, ``phone.hold_card(p.card)``,
+           ``phone.remove_card()``, ``world.advance(minutes=3)``; or ``world.apply(p, phone)``
+2-5        ``world.apply(p, new, device_change=True)``; ``old.set_online(False)``,
+           ``world.advance(hours=48)``
+2-6        ``world.report_loss(p, "phone"|"card")``; ``world.municipality.phone_found(p.resident)``;
+           ``world.municipality.card_found(p.resident, p.card, new_sign_password=…)`` then
+           「一時利用停止の解除」 in the app
+2-7        app 「失効」 → 「はじめる」 → password → 「失効」; ``phone.factory_reset()``
+=========  ====================================================================================
+
 Deterministic given ``seed`` and ``now`` (device ids, My Numbers, chip serials); RSA keys
 are random, so outputs should show serial-independent things.
 """
