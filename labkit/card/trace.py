@@ -20,10 +20,19 @@ _PIN_INS = (Ins.VERIFY, Ins.CHANGE_REFERENCE_DATA)
 _DIGEST_INFO_SHA256 = bytes.fromhex("3031300D060960864801650304020105000420")
 
 
+#: The JPKI applet in the phone's SE takes its PINs with a proprietary SET PIN (``80 2C``).
+_PROPRIETARY_SET_PIN = 0x2C
+
+
+def _carries_pin(raw: bytes) -> bool:
+    return raw[1] in _PIN_INS or (bool(raw[0] & 0x80) and raw[1] == _PROPRIETARY_SET_PIN)
+
+
 def mask_command(command: bytes) -> str:
-    """Hex of ``command`` with the data field of VERIFY / CHANGE REFERENCE DATA masked."""
+    """Hex of ``command`` with the data field of VERIFY / CHANGE REFERENCE DATA (and the SE's
+    SET PIN) masked."""
     raw = bytes(command)
-    if len(raw) <= 4 or raw[1] not in _PIN_INS:
+    if len(raw) <= 4 or not _carries_pin(raw):
         return raw.hex(" ").upper()
     try:
         apdu = CommandAPDU.from_bytes(raw)

@@ -54,7 +54,6 @@ _SE_AIDS: dict[bytes, Text] = {
     bytes.fromhex("A00000015141434C00"): Text("アクセス規則 (ARA-M)", "access rules (ARA-M)"),
 }
 _SECURED = Text("セキュアチャネルで保護", "protected by the secure channel")
-_INS_SET_PIN = 0x2C
 
 LABELS = {
     "title": Text("APDU トレース", "APDU trace"),
@@ -74,11 +73,7 @@ LABELS = {
 def mask_apdu(command: bytes) -> str:
     """Hex of ``command`` with every PIN or password masked: VERIFY / CHANGE REFERENCE DATA
     (via the card's trace) and the SE's proprietary SET PIN (``80 2C``)."""
-    raw = bytes(command)
-    info = parse_cla(raw[0]) if raw else None
-    if len(raw) > 5 and info is not None and info.proprietary and raw[1] == _INS_SET_PIN:
-        return " ".join([raw[:5].hex(" ").upper(), *(["**"] * (len(raw) - 5))])
-    return mask_command(raw)
+    return mask_command(command)
 
 
 def _device_label(device: Any) -> Text:

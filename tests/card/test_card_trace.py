@@ -96,3 +96,13 @@ def test_trace_forgets_the_selection_on_reset(card: MyNumberCard) -> None:
     assert "EF 0001" in trace.entries[-1].explain("en")
     trace.detach(card)
     card.power_off()
+
+
+def test_se_set_pin_is_masked_in_the_card_trace() -> None:
+    """The phone SE's JPKI applet takes PINs with 80 2C; a Trace on the SE must not keep them."""
+    from labkit.card.trace import mask_command
+
+    command = bytes.fromhex("802C0218") + bytes((4,)) + b"1234"
+    masked = mask_command(command)
+    assert "31 32 33 34" not in masked and masked.count("**") == 4
+    assert mask_command(bytes.fromhex("80B0000004")) == "80 B0 00 00 04"
