@@ -138,6 +138,12 @@ class Terminal:
             return AccessDecision(False, Text("アクセス規則を読むチャネルがない", "no channel free to read the rules"))
         try:
             selected = self._select(number, ARA_M_AID, 0x00)
+            if selected.sw == SW.FUNCTION_NOT_SUPPORTED and self._se_locked(number):
+                # A CARD_LOCKED or TERMINATED SE refuses every application (6A81).
+                self.ara.refresh_tag, self.ara.rules = None, ()
+                return AccessDecision(False, Text(
+                    "SE がロックされている (不正対策で停止: CARD_LOCKED / TERMINATED)",
+                    "the SE is locked (stopped by its tamper response: CARD_LOCKED / TERMINATED)"))
             if selected.sw != SW.OK:
                 # AOSP on an eSE without ARA-M (non-debuggable build): everything is denied.
                 self.ara.refresh_tag, self.ara.rules = None, ()
@@ -150,6 +156,12 @@ class Terminal:
         finally:
             self._close_raw(number)
         return find_access_rule(self.ara.rules, aid, app)
+
+    def _se_locked(self, number: int) -> bool:
+        """True if the card itself is locked: its ISD answers 6283 (CARD_LOCKED) or 6A81
+        (TERMINATED), whereas a merely locked ARA-M leaves the ISD selectable with 9000."""
+        isd = self.exchange(CommandAPDU(with_channel(0x00, number), 0xA4, 0x04, 0x00, ne=256))
+        return isd.sw in (SW.SELECTED_FILE_INVALIDATED, SW.FUNCTION_NOT_SUPPORTED)
 
     def _deny(self, decision: AccessDecision, app: AppIdentity, aid: bytes | None) -> AccessDeniedError:
         target = aid.hex().upper() if aid else "default"

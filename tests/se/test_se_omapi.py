@@ -165,6 +165,19 @@ def test_without_an_ara_m_everything_is_denied(se: SecureElement, mynaportal: Ap
     assert session.open_logical_channel(JPKI) is not None
 
 
+def test_a_tamper_locked_se_denies_even_mynaportal_and_says_why(
+        se: SecureElement, mynaportal: AppIdentity) -> None:
+    from labkit.se import FaultKind
+
+    session = omapi_for(se, mynaportal).get_readers()[0].open_session()
+    assert session.open_logical_channel(JPKI) is not None
+    se.detect_fault(FaultKind.VOLTAGE)  # erase and card lock
+    with pytest.raises(AccessDeniedError) as info:
+        session.open_logical_channel(JPKI)
+    assert "locked" in info.value.message("en") and "ロック" in info.value.message("ja")
+    assert "no ARA-M" not in info.value.message("en")
+
+
 def test_channel_numbering_and_exhaustion(mynaportal: AppIdentity) -> None:
     se = SecureElement(max_channels=8)
     assert se.ara is not None
