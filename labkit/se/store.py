@@ -148,7 +148,11 @@ class SeStore:
                         json.loads(details)) for seq, at, kind, ja, en, actions, details in rows]
 
     def close(self) -> None:
+        """Checkpoint and close; a second call does nothing (a phone and its owner may both close)."""
         with self._lock:
+            if getattr(self, "_closed", False):
+                return
+            self._closed = True
             try:
                 self.checkpoint()
             finally:
