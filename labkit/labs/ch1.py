@@ -123,10 +123,16 @@ class HtmlBlock:
         return self.plain
 
 
+#: Table cells align left (JupyterLab's stylesheet right-aligns table cells).
+_TD = '<td style="text-align:left;vertical-align:top">'
+_TH = '<th style="text-align:left">'
+
+
 def _table(css: str, lang: str, rows: Sequence[tuple[str, str]], heads: tuple[str, str] | None = None) -> str:
-    head = "" if heads is None else f"<thead><tr><th>{_esc(heads[0])}</th><th>{_esc(heads[1])}</th></tr></thead>"
+    head = "" if heads is None else ("<thead><tr>" + "".join(f'<th style="text-align:left">{_esc(h)}</th>'
+                                                             for h in heads) + "</tr></thead>")
     body = "".join(f'<tr><th style="text-align:left;white-space:nowrap;vertical-align:top">{_esc(k)}</th>'
-                   f"<td>{v}</td></tr>" for k, v in rows)
+                   f"{_TD}{v}</td></tr>" for k, v in rows)
     return (f'<table class="{css}" lang="{lang}" cellpadding="4" border="1" '
             f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">{head}<tbody>{body}</tbody></table>')
 
@@ -168,10 +174,27 @@ def _box(children: Sequence[Any], css: str, title: str | None = None) -> Any:
     if title is not None:
         items.insert(0, w.HTML(f'<div style="font-weight:bold;font-size:15px;margin:.3em 0">{_esc(title)}</div>'))
     box = w.VBox(items, layout=w.Layout(border="1px solid #d1d5db", padding=".5em .8em", margin=".4em 0",
-                                        max_width="64em"))
+                                        max_width="64em", overflow="auto"))
     box.add_class("labkit-lab")
     box.add_class(css)
     return box
+
+
+def _row(*children: Any) -> Any:
+    """Buttons side by side at their natural width (a VBox would stretch them)."""
+    import ipywidgets as w
+
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def _beside(phone_view: Any, side: Any) -> Any:
+    """The phone mock-up at its full width, instructions and results beside it."""
+    import ipywidgets as w
+
+    phone_view.widget.layout.flex = "0 0 auto"
+    side.layout.flex = "1 1 16em"
+    side.layout.min_width = "16em"  # below the phone when the page is narrow
+    return w.HBox([phone_view.widget, side], layout=w.Layout(flex_flow="row wrap"))
 
 
 def _html(value: str, css: str) -> Any:
@@ -321,26 +344,17 @@ class LearnerWorld(_Lab):
                                                f"The My Number Card's {_ROLE_CERT[role].en}"))
             for role, cert in self.certificates.items()}
         roles = [r for r in (KeyRole.SIGN, KeyRole.AUTH) if r in self.viewers]
-        tabs = w.Tab(children=[self.viewers[r].widget for r in roles],
-                     titles=[_ROLE_CERT[r].get(lang) for r in roles])
+        short = {KeyRole.SIGN: Text("署名用", "Signing"), KeyRole.AUTH: Text("利用者証明用", "User auth")}
+        tabs = w.Tab(children=[self.viewers[r].widget for r in roles], titles=[short[r].get(lang) for r in roles])
         tabs.add_class("labkit-lab-card-tabs")
         apdu_title = Text("カードとのやりとり (APDU) を見る", "Show the exchange with the card (APDUs)")
         apdus = w.Accordion(children=[self.trace.widget], titles=[self.t(apdu_title)])
         apdus.selected_index = None
-        self.card = _box([_html(_hint(_esc(self.t(Text(
-            "カードの ICチップから、いま実際に読み取った2枚の電子証明書です。署名用電子証明書には基本4情報が入り、"
-            "利用者証明用電子証明書には個人情報が入っていません。",
-            "The two certificates just read from the card's IC chip. The signing certificate carries the four "
-            "basic attributes; the user-authentication certificate carries no personal data.")))), "labkit-lab-note"),
-            tabs, apdus], "labkit-lab-card",
+        self.card = _box([tabs, apdus], "labkit-lab-card",
             self.t(Text("マイナンバーカードの電子証明書", "The My Number Card's certificates")))
         self.phone_view = _phone_view(phone, lang)
-        self.device = _box([_html(_hint(_esc(self.t(Text(
-            "あなたの Android スマホです。マイナポータルアプリは入っていますが、スマホ用電子証明書はまだありません。"
-            "「メニュー」→「スマホ電子証明書の確認」で確かめられます。",
-            "Your Android phone. The Mynaportal app is installed, but there is no smartphone certificate yet: "
-            "check with 「メニュー」 → 「スマホ電子証明書の確認」.")))), "labkit-lab-note"), self.phone_view.widget],
-            "labkit-lab-phone", self.t(Text("あなたのスマートフォン", "Your smartphone")))
+        self.device = _box([self.phone_view.widget], "labkit-lab-phone",
+                           self.t(Text("あなたのスマートフォン", "Your smartphone")))
 
     @property
     def widget(self) -> Any:
@@ -390,12 +404,7 @@ class ServicesLab(_Lab):
         pin = _hint(_esc(self.t(Text(f"この実習のスマホ用利用者証明用パスワード (数字4桁): {person.phone_pin}",
                                      f"The smartphone user-authentication PIN (4 digits) in this lab: "
                                      f"{person.phone_pin}"))))
-        self.portal = _box([_html(_hint(_esc(self.t(Text(
-            "「ログイン」を押し、暗証番号を入力して「ログイン」を押します。スマホの中の利用者証明用電子証明書で"
-            "本人確認が行われ、マイナポータルを利用できます。",
-            "Press 「ログイン」, type the PIN and press 「ログイン」: the user-authentication certificate in "
-            "the phone proves who you are, and you are in Mynaportal.")))) + pin, "labkit-lab-note"),
-            self.phone_view.widget], "labkit-lab-portal",
+        self.portal = _box([_html(pin, "labkit-lab-note"), self.phone_view.widget], "labkit-lab-portal",
             self.t(Text("① マイナポータルにログイン", "① Log in to Mynaportal")))
         # ② the bank
         self.bank_app = phone.install(BANK)
@@ -405,14 +414,8 @@ class ServicesLab(_Lab):
                                title=Text("スマホ用署名用電子証明書のパスワード", "Smartphone signing password"))
         password = _hint(_esc(self.t(Text(f"この実習のスマホ用署名用パスワード: {person.phone_password}",
                                           f"The smartphone signing password in this lab: {person.phone_password}"))))
-        self.bank = _box([_html(_hint(_esc(self.t(Text(
-            "ラボ銀行のアプリで口座開設を申し込みます。申込みにスマホで電子署名すると、銀行は署名用電子証明書を"
-            "確かめ、そこに書かれた基本4情報 (氏名・生年月日・性別・住所) で本人確認します。本人確認書類の写しは"
-            "要りません。",
-            "Apply for an account in the Lab Bank app. You sign the application on the phone; the bank checks the "
-            "signing certificate and takes the four basic attributes (name, date of birth, sex, address) from it. "
-            "No copy of an ID document is needed.")))) + password, "labkit-lab-note"),
-            self.bank_pad.widget, self.bank_result], "labkit-lab-bank",
+        self.bank = _box([_html(password, "labkit-lab-note"), self.bank_pad.widget, self.bank_result],
+                         "labkit-lab-bank",
             self.t(Text("② 銀行口座の開設 (民間オンラインサービス)",
                         "② Opening a bank account (a private online service)")))
         # ③ the kiosk
@@ -424,13 +427,17 @@ class ServicesLab(_Lab):
         since = (f"{SMARTPHONE_FROM.year}年{SMARTPHONE_FROM.month}月" if lang == "ja"
                  else f"{SMARTPHONE_FROM:%B %Y}")
         self.kiosk = _box([_html(_hint(_esc(self.t(Text(
-            f"コンビニのマルチコピー機にスマホをかざし、暗証番号を入力すると、住民票の写しが印刷されます "
-            f"(スマホ用電子証明書でのコンビニ交付は {since} から順次対応)。",
-            f"Hold the phone to the convenience store's multi-copy machine and enter the PIN: a copy of your "
-            f"residence record is printed (convenience-store issuance with the smartphone certificate: from "
-            f"{since}, progressively).")))) + pin, "labkit-lab-note"), self.kiosk_pad.widget, self.kiosk_result],
-            "labkit-lab-kiosk",
+            f"スマホ用電子証明書でのコンビニ交付: {since} から順次対応",
+            f"Convenience-store issuance with the smartphone certificate: progressively from {since}")))) + pin,
+            "labkit-lab-note"), self.kiosk_pad.widget, self.kiosk_result], "labkit-lab-kiosk",
             self.t(Text("③ コンビニで住民票の写しを取得", "③ A residence record at a convenience store")))
+        # ④ not yet
+        health = _button(self.t(Text("スマホを健康保険証として使う", "Use the phone as a health insurance card")),
+                         "labkit-lab-health", lambda: None)
+        health.disabled = True
+        self.health = _box([_row(health, _html(_hint(_esc(self.t(Text("今後対応予定です", "planned")))),
+                                               "labkit-lab-health-note"))], "labkit-lab-health-panel",
+                           self.t(Text("④ 健康保険証としての利用", "④ Use as a health insurance card")))
 
     # -- actions (the PIN pads call these) -------------------------------------------------
     def open_account(self, password: str) -> Any:
@@ -461,7 +468,7 @@ class ServicesLab(_Lab):
     def widget(self) -> Any:
         import ipywidgets as w
 
-        return w.VBox([self.portal, self.bank, self.kiosk])
+        return w.VBox([self.portal, self.bank, self.kiosk, self.health])
 
 
 def services_lab(world: Any, person: Any, phone: Any) -> ServicesLab:
@@ -498,32 +505,26 @@ class BenefitsLab(_Lab):
             "2. 「ログアウト」→「メニュー」→「生体認証などを利用登録する」→ 暗証番号を入力 →「登録する」"
             "→「閉じる」。<br>"
             "3. 「ログイン」→「生体認証でログイン」。指を「別の人の指」に変えて、もう一度試してみましょう。",
-            "1. 「ログイン」 (log in) → type the 4-digit PIN → 「ログイン」.<br>"
-            "2. 「ログアウト」 → 「メニュー」 → 「生体認証などを利用登録する」 → type the PIN → 「登録する」 "
-            "→ 「閉じる」.<br>"
-            "3. 「ログイン」 → 「生体認証でログイン」 (log in with biometrics). Then switch to someone else's finger "
-            "and try again."))
+            "1. “Log in” → type the 4-digit PIN → “Log in”.<br>"
+            "2. “Log out” → “Menu” → “Register biometrics etc.” → type the PIN → “Register” → “Close”.<br>"
+            "3. “Log in” → “Log in with biometrics”. Then switch to someone else's finger and try again."))
         status = self.t(Text(
             f"マイナンバーカード: 家に置いたまま (スマホにかざしていません) / カードリーダー: なし / "
             f"暗証番号: {person.phone_pin}",
             f"My Number Card: left at home (not held to the phone) / card reader: none / PIN: {person.phone_pin}"))
-        side = w.VBox([_html(_hint(steps) + _hint(_esc(status)), "labkit-lab-note"), self.finger, self.login_table],
-                      layout=w.Layout(max_width="30em", margin="0 0 0 1em"))
-        self.login_panel = _box([w.HBox([self.phone_view.widget, side])], "labkit-lab-benefits",
+        side = w.VBox([self.finger, self.login_table], layout=w.Layout(margin="0 0 0 1em"))
+        self.finger.layout.width = "auto"
+        self.login_panel = _box([_html(_hint(steps) + _hint(_esc(status)), "labkit-lab-note"),
+                                 _beside(self.phone_view, side)], "labkit-lab-benefits",
                                 self.t(Text("暗証番号と生体認証でログイン", "Log in with the PIN and with biometrics")))
         self.game = phone.install(GAME)
         self.apps_result = _html(_verdict(None, _esc(self.t(Text("まだ試していません", "not tried yet")))),
                                  "labkit-lab-apps-result")
         self.apps = _box([
-            _html(_hint(_esc(self.t(Text(
-                "スマホ用電子証明書は、マイナポータルアプリからしかアクセスできない安全な場所 (GP-SE) にあります。",
-                "The smartphone certificate sits in a safe place (the GP-SE) that only the Mynaportal app "
-                "can reach.")))),
-                "labkit-lab-note"),
-            w.HBox([_button(self.t(Text("マイナポータルアプリから確かめる", "Check from the Mynaportal app")),
+            _row(_button(self.t(Text("マイナポータルアプリから確かめる", "Check from the Mynaportal app")),
                             "labkit-lab-app-mynaportal", self.try_mynaportal),
                     _button(self.t(Text("パズルゲームから読み出そうとする", "Try to read it from a puzzle game")),
-                            "labkit-lab-app-game", self.try_game, style="danger")]),
+                            "labkit-lab-app-game", self.try_game, style="danger")),
             self.apps_result], "labkit-lab-apps",
             self.t(Text("証明書に届くのはマイナポータルアプリだけ", "Only the Mynaportal app reaches the certificate")))
         self.redraw()
@@ -550,13 +551,13 @@ class BenefitsLab(_Lab):
             return
         head = (self.t(Text("日時", "When")), self.t(Text("ログインの記録", "Login")), self.t(Text("結果", "Result")))
         body = "".join(
-            f'<tr data-outcome="{_esc(e.outcome)}"><td>{_esc(f"{to_jst(e.at):%H:%M}")}</td>'
-            f"<td>{_esc(e.detail.get(lang))}</td>"
-            f"<td>{_esc(self.t(Text('成功', 'ok')) if e.outcome == 'ok' else e.outcome)}</td></tr>" for e in rows)
+            f'<tr data-outcome="{_esc(e.outcome)}">{_TD}{_esc(f"{to_jst(e.at):%H:%M}")}</td>'
+            f"{_TD}{_esc(e.detail.get(lang))}</td>"
+            f"{_TD}{_esc(self.t(Text('成功', 'ok')) if e.outcome == 'ok' else e.outcome)}</td></tr>" for e in rows)
         self.login_table.value = (
             f'<b>{_esc(self.t(Text("ログインの記録 (利用履歴から)", "Logins (from the usage history)")))}</b>'
             f'<table class="labkit-lab-login-table" cellpadding="3" border="1" style="border-collapse:collapse;'
-            f'font-size:13px;border-color:#d1d5db"><thead><tr>{"".join(f"<th>{_esc(h)}</th>" for h in head)}'
+            f'font-size:13px;border-color:#d1d5db"><thead><tr>{"".join(_TH + _esc(h) + "</th>" for h in head)}'
             f"</tr></thead><tbody>{body}</tbody></table>")
 
     def try_mynaportal(self) -> bool:
@@ -674,9 +675,9 @@ def tls_comparison(world: Any, phone: Any) -> HtmlBlock:
         plain.append(f"{net.key}: {'ok' if check.ok else check.result.failure.value}")
     heads = [Text("接続先", "Network"), Text("サーバ証明書の発行者", "Issuer of the server certificate"),
              Text("アプリの判定", "The app's verdict"), Text("理由", "Why")]
-    head = "".join(f"<th>{_esc(h.get(lang))}</th>" for h in heads)
+    head = "".join(_TH + _esc(h.get(lang)) + "</th>" for h in heads)
     body = "".join(f'<tr class="labkit-lab-tls-{"ok" if r[2].startswith(("○", "✓")) else "ng"}">'
-                   + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+                   + "".join(f"{_TD}{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
     table = (f'<table class="labkit-lab-tls-table" lang="{lang}" cellpadding="4" border="1" '
              f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db"><thead><tr>{head}</tr></thead>'
              f"<tbody>{body}</tbody></table>")
@@ -703,14 +704,10 @@ class PortalSafetyLab(_Lab):
         self.certificate.add_class("labkit-lab-server-cert")
         self.login_result = _html("", "labkit-lab-login-result")
         self.tls = _box([
-            _html(_hint(_esc(self.t(Text(
-                "スマホをつなぐネットワークを選び、「接続する」を押します。アプリはサーバ証明書を調べ、本物の"
-                "マイナポータルと確認できたときだけ通信します。",
-                "Choose the network the phone is on and press 「接続する」 (connect). The app checks the server "
-                "certificate and talks only to a site it can confirm as the genuine Mynaportal.")))),
-                "labkit-lab-note"),
+            _html(_hint(_esc(self.t(Text("スマホをつなぐネットワーク:", "The network the phone is on:")))),
+                  "labkit-lab-note"),
             self.choice,
-            w.HBox([_button(self.t(Text("接続する", "Connect")), "labkit-lab-connect", self.connect, style="primary"),
+            _row(*[_button(self.t(Text("接続する", "Connect")), "labkit-lab-connect", self.connect, style="primary"),
                     _button(self.t(Text(f"ログインしてみる (暗証番号 {person.phone_pin})",
                                         f"Try to log in (PIN {person.phone_pin})")),
                             "labkit-lab-try-login", self.try_login)]),
@@ -719,19 +716,19 @@ class PortalSafetyLab(_Lab):
         # 利用履歴 in the app, and services that leave entries in it
         self.phone_view = _phone_view(phone, lang)
         self.service_result = _html("", "labkit-lab-service-result")
-        side = w.VBox([
-            _html(_hint(self.t(Text(
-                "アプリで「ログイン」→ 暗証番号 →「ログイン」→「利用履歴」と進みます。下のボタンで電子申請や"
+        howto = _html(_hint(self.t(Text(
+                "アプリで「ログイン」→ 暗証番号 →「ログイン」→「利用履歴」と進みます。スマホの横のボタンで電子申請や"
                 "コンビニ交付を行うと、その記録も増えます (「戻る」→「利用履歴」で再表示)。",
-                "In the app: 「ログイン」 → PIN → 「ログイン」 → 「利用履歴」 (usage history). The buttons below "
-                "make an electronic application or use a convenience store; they appear in the history too "
-                "(「戻る」 → 「利用履歴」 to reload)."))), "labkit-lab-note"),
-            _button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")), "labkit-lab-tax",
-                    self.submit_tax_return),
-            _button(self.t(Text("コンビニで住民票の写しを取得", "Get a residence record at a convenience store")),
-                    "labkit-lab-konbini", self.use_kiosk),
-            self.service_result], layout=w.Layout(max_width="26em", margin="0 0 0 1em"))
-        self.history = _box([w.HBox([self.phone_view.widget, side])], "labkit-lab-history",
+                "In the app: “Log in” → PIN → “Log in” → “Usage history”. The buttons by the phone make an "
+                "electronic application or use a convenience store; they appear in the history too (“Back” → "
+                "“Usage history” to reload)."))), "labkit-lab-note")
+        side = w.VBox([
+            _row(_button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")),
+                         "labkit-lab-tax", self.submit_tax_return)),
+            _row(_button(self.t(Text("コンビニで住民票の写しを取得", "Get a residence record at a convenience store")),
+                         "labkit-lab-konbini", self.use_kiosk)),
+            self.service_result], layout=w.Layout(margin="0 0 0 1em"))
+        self.history = _box([howto, _beside(self.phone_view, side)], "labkit-lab-history",
                             self.t(Text("利用履歴の確認", "Checking the usage history")))
 
     def connect(self, network: str | None = None) -> TlsCheck:
@@ -914,7 +911,6 @@ class GpseLab(_Lab):
     SE sees, from the moment the lab starts)."""
 
     def __init__(self, world: Any, person: Any, phone: Any) -> None:
-        import ipywidgets as w
 
         from ..widgets import ApduTraceViewer, PinPad, SeInspector
 
@@ -924,17 +920,11 @@ class GpseLab(_Lab):
         self.trace = ApduTraceViewer(lang=lang, max_rows=40)
         self.trace.attach(phone.se, Text("スマホの GP-SE", "phone GP-SE"))
         self.se_view = SeInspector(phone.se, lang=lang)
-        self.inspector = _box([_html(_hint(_esc(self.t(Text(
-            "GP-SE の中身を、カード管理ツールと同じ GET STATUS コマンドで読み出しています。アプリの一覧と"
-            "ライフサイクル (SELECTABLE など)、公的個人認証AP が保存しているもの、保存していない情報がわかります。",
-            "The GP-SE's content, read with GET STATUS as a card-management tool does: the applets and their "
-            "life-cycle states (SELECTABLE, ...), what the JPKI AP stores, and what is not stored.")))),
-            "labkit-lab-note"), self.se_view.widget], "labkit-lab-inspector",
+        self.inspector = _box([self.se_view.widget], "labkit-lab-inspector",
             self.t(Text("GP-SE の中を見る", "Inside the GP-SE")))
         self.phone_view = _phone_view(phone, lang)
         self.check = _box([_html(_hint(_esc(self.t(Text(
-            "アプリの「メニュー」→「スマホ電子証明書の確認」を押すと、GP-SE に格納された情報を確認できます。",
-            "In the app, 「メニュー」 → 「スマホ電子証明書の確認」 shows what is stored in the GP-SE.")))),
+            "「メニュー」→「スマホ電子証明書の確認」", "“Menu” → “Check the smartphone e-certificate”")))),
             "labkit-lab-note"), self.phone_view.widget], "labkit-lab-check",
             self.t(Text("アプリで確認する", "Checking in the app")))
         self.game = phone.install(GAME)
@@ -946,8 +936,8 @@ class GpseLab(_Lab):
                 "署名証明書を確かめ、アクセス規則 (ARA-M) に従って判断します。",
                 "A puzzle game installed on the phone tries to open the GP-SE's JPKI AP directly. The GP-SE checks "
                 "the app's signing certificate against its access rules (ARA-M).")))), "labkit-lab-note"),
-            _button(self.t(Text("パズルゲームから GP-SE を開く", "Open the GP-SE from the puzzle game")),
-                    "labkit-lab-open-game", self.try_other_app, style="danger"),
+            _row(_button(self.t(Text("パズルゲームから GP-SE を開く", "Open the GP-SE from the puzzle game")),
+                         "labkit-lab-open-game", self.try_other_app, style="danger")),
             self.other_result], "labkit-lab-other-app",
             self.t(Text("ほかのアプリからは届かない", "Other apps cannot reach it")))
         self.pad = PinPad(self.guess_pin, tries=_tries(phone, KeyRole.AUTH), brute_force=True, lang=lang,
@@ -956,7 +946,7 @@ class GpseLab(_Lab):
         self.pin = _box([_html(_hint(_esc(self.t(Text(
             "スマホを拾った人が、暗証番号を当てずっぽうに入力します。「ロックするまで試す」で 0000, 0001, ... と"
             "順に試すと、何回で止まるでしょうか。(本人の暗証番号は教えません)",
-            "Someone who found the phone guesses PINs. 「ロックするまで試す」 (guess until it locks) tries 0000, "
+            "Someone who found the phone guesses PINs. “Guess until it locks” tries 0000, "
             "0001, ...: how many tries until it stops? (The owner's PIN is not shown.)")))), "labkit-lab-note"),
             self.pad.widget], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
         self.attack_result = _html(_verdict(None, _esc(self.t(Text("まだ攻撃していません", "no attack yet")))),
@@ -970,7 +960,7 @@ class GpseLab(_Lab):
                 "(logical attack), or shines a laser at the chip to make it misbehave (physical attack). What does "
                 "the GP-SE do? Watch the APDU trace below and the 'Inside the GP-SE' panel above.")))),
                 "labkit-lab-note"),
-            w.HBox([_button(self.t(Text("鍵を読み出そうとする (論理攻撃)", "Try to read the keys (logical attack)")),
+            _row(*[_button(self.t(Text("鍵を読み出そうとする (論理攻撃)", "Try to read the keys (logical attack)")),
                             "labkit-lab-probe", self.run_probe_attack, style="danger"),
                     _button(self.t(Text("レーザーを当てる (物理攻撃)", "Shine a laser at the chip (physical attack)")),
                             "labkit-lab-laser", self.run_fault_attack, style="danger"),
@@ -1179,8 +1169,12 @@ class ContactsLab(_Lab):
         self.status = _html("", "labkit-lab-hotline")
         keys = []
         for row in ((1, 2, 3), (4, 5, 6), (7, 8, 9), (0,)):
-            keys.append(w.HBox([_button(str(n), f"labkit-lab-key-{n}", lambda n=n: self.press(n))
-                                for n in row]))
+            line = []
+            for n in row:
+                key = _button(str(n), f"labkit-lab-key-{n}", lambda n=n: self.press(n))
+                key.layout.width = "3.2em"
+                line.append(key)
+            keys.append(w.HBox(line))
         self.heard = _html(_hint(_esc(self.hotline.guidance().get(lang))), "labkit-lab-guidance")
         self.widget_box = _box([
             _html(_hint(_esc(self.t(Text(
@@ -1188,10 +1182,10 @@ class ContactsLab(_Lab):
                 "従って計算しています。",
                 "Move the lab clock and check the toll-free line's hours. Public holidays are computed from the "
                 "Act on National Holidays.")))), "labkit-lab-note"),
-            w.HBox([self.preset, *buttons]), self.status,
+            _row(self.preset, *buttons), self.status,
             _html(f"<b>{_esc(self.t(Text('電話をかけてみる (音声ガイダンス)', 'Call and listen (voice guidance)')))}"
                   "</b>", "labkit-lab-call-title"),
-            w.HBox([w.VBox(keys), self.heard])], "labkit-lab-contacts",
+            w.HBox([w.VBox(keys, layout=w.Layout(flex="0 0 auto")), self.heard])], "labkit-lab-contacts",
             self.t(Text("いま電話すると?", "What if I call now?")))
         self.redraw()
 
