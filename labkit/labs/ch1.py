@@ -125,7 +125,8 @@ class HtmlBlock:
 
 #: Table cells align left (JupyterLab's stylesheet right-aligns table cells).
 _TD = '<td style="text-align:left;vertical-align:top">'
-_TH = '<th style="text-align:left">'
+_TD_NOWRAP = '<td style="text-align:left;vertical-align:top;white-space:nowrap">'
+_TH = '<th style="text-align:left;white-space:nowrap">'
 
 
 def _table(css: str, lang: str, rows: Sequence[tuple[str, str]], heads: tuple[str, str] | None = None) -> str:
@@ -427,7 +428,7 @@ class ServicesLab(_Lab):
         since = (f"{SMARTPHONE_FROM.year}年{SMARTPHONE_FROM.month}月" if lang == "ja"
                  else f"{SMARTPHONE_FROM:%B %Y}")
         self.kiosk = _box([_html(_hint(_esc(self.t(Text(
-            f"スマホ用電子証明書でのコンビニ交付: {since} から順次対応",
+            f"スマホ用電子証明書でのコンビニ交付: {since}から順次対応",
             f"Convenience-store issuance with the smartphone certificate: progressively from {since}")))) + pin,
             "labkit-lab-note"), self.kiosk_pad.widget, self.kiosk_result], "labkit-lab-kiosk",
             self.t(Text("③ コンビニで住民票の写しを取得", "③ A residence record at a convenience store")))
@@ -551,9 +552,10 @@ class BenefitsLab(_Lab):
             return
         head = (self.t(Text("日時", "When")), self.t(Text("ログインの記録", "Login")), self.t(Text("結果", "Result")))
         body = "".join(
-            f'<tr data-outcome="{_esc(e.outcome)}">{_TD}{_esc(f"{to_jst(e.at):%H:%M}")}</td>'
+            f'<tr data-outcome="{_esc(e.outcome)}">{_TD_NOWRAP}{_esc(f"{to_jst(e.at):%H:%M}")}</td>'
             f"{_TD}{_esc(e.detail.get(lang))}</td>"
-            f"{_TD}{_esc(self.t(Text('成功', 'ok')) if e.outcome == 'ok' else e.outcome)}</td></tr>" for e in rows)
+            f"{_TD_NOWRAP}{_esc(self.t(Text('成功', 'ok')) if e.outcome == 'ok' else e.outcome)}</td></tr>"
+            for e in rows)
         self.login_table.value = (
             f'<b>{_esc(self.t(Text("ログインの記録 (利用履歴から)", "Logins (from the usage history)")))}</b>'
             f'<table class="labkit-lab-login-table" cellpadding="3" border="1" style="border-collapse:collapse;'
@@ -725,7 +727,7 @@ class PortalSafetyLab(_Lab):
         side = w.VBox([
             _row(_button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")),
                          "labkit-lab-tax", self.submit_tax_return)),
-            _row(_button(self.t(Text("コンビニで住民票の写しを取得", "Get a residence record at a convenience store")),
+            _row(_button(self.t(Text("コンビニで住民票の写しを取得", "Residence record at a store")),
                          "labkit-lab-konbini", self.use_kiosk)),
             self.service_result], layout=w.Layout(margin="0 0 0 1em"))
         self.history = _box([howto, _beside(self.phone_view, side)], "labkit-lab-history",
@@ -940,6 +942,8 @@ class GpseLab(_Lab):
                          "labkit-lab-open-game", self.try_other_app, style="danger")),
             self.other_result], "labkit-lab-other-app",
             self.t(Text("ほかのアプリからは届かない", "Other apps cannot reach it")))
+        self.guesses: list[tuple[str, Text]] = []
+        self.guess_log = _html("", "labkit-lab-guess-log")
         self.pad = PinPad(self.guess_pin, tries=_tries(phone, KeyRole.AUTH), brute_force=True, lang=lang,
                           title=Text("拾った人がマイナポータルアプリに暗証番号を入力",
                                      "A finder types PINs into the Mynaportal app"))
@@ -948,9 +952,10 @@ class GpseLab(_Lab):
             "順に試すと、何回で止まるでしょうか。(本人の暗証番号は教えません)",
             "Someone who found the phone guesses PINs. “Guess until it locks” tries 0000, "
             "0001, ...: how many tries until it stops? (The owner's PIN is not shown.)")))), "labkit-lab-note"),
-            self.pad.widget], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
+            self.pad.widget, self.guess_log], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
         self.attack_result = _html(_verdict(None, _esc(self.t(Text("まだ攻撃していません", "no attack yet")))),
                                    "labkit-lab-attack-result")
+        self.owner_result = _html("", "labkit-lab-owner-result")
         self.attack = _box([
             _html(_hint(_esc(self.t(Text(
                 "攻撃者がスマホを分解し、GP-SE のチップに直接コマンドを送って鍵を読み出そうとします (論理攻撃)。"
@@ -966,7 +971,7 @@ class GpseLab(_Lab):
                             "labkit-lab-laser", self.run_fault_attack, style="danger"),
                     _button(self.t(Text("本人がログインしてみる", "The owner tries to log in")),
                             "labkit-lab-owner-login", self.owner_login)]),
-            self.attack_result, self.trace.widget], "labkit-lab-attack",
+            self.attack_result, self.owner_result, self.trace.widget], "labkit-lab-attack",
             self.t(Text("盗み出そうとすると自動的に消去", "Extraction attempts erase the data")))
 
     # -- actions ----------------------------------------------------------------------------
@@ -988,12 +993,22 @@ class GpseLab(_Lab):
         return True  # pragma: no cover
 
     def guess_pin(self, pin: str) -> None:
-        """One guess through the Mynaportal app: VERIFY in the SE (a wrong PIN costs a try)."""
+        """One guess through the Mynaportal app: VERIFY in the SE (a wrong PIN costs a try).
+        Every guess is listed (the finder's guesses are no secret)."""
         app = self.phone.mynaportal
+        answer = Text("一致", "correct")
         try:
             app.se().verify(KeyRole.AUTH, pin, allow_last_try=True)
+        except LabkitError as exc:
+            answer = exc.text
+            raise
         finally:
             app.close()  # never leave a verified PIN on an open channel
+            self.guesses.append((pin, answer))
+            items = "".join(f"<li><code>{_esc(p)}</code> → {_esc(a.get(self.lang))}</li>" for p, a in self.guesses)
+            self.guess_log.value = (f'<div class="labkit-lab-guesses" data-count="{len(self.guesses)}">'
+                                    f"<b>{_esc(self.t(Text('入力された暗証番号', 'PINs tried')))}</b>"
+                                    f'<ol style="font-size:13px">{items}</ol></div>')
             self.se_view.refresh(get_status=False)
 
     def run_probe_attack(self) -> list[ProbeStep]:
@@ -1030,11 +1045,12 @@ class GpseLab(_Lab):
         try:
             self.world.login(self.phone, pin=self.person.phone_pin)
         except LabkitError as exc:
-            self.attack_result.value = _verdict(False, _esc(self.t(Text("ログインできません: ", "Cannot log in: ")))
-                                                + _esc(exc.text.get(self.lang)), css="labkit-lab-login-refused")
+            self.owner_result.value = _verdict(False, _esc(self.t(Text("本人もログインできません: ",
+                                                                       "Even the owner cannot log in: ")))
+                                               + _esc(exc.text.get(self.lang)), css="labkit-lab-login-refused")
             return False
-        self.attack_result.value = _verdict(True, _esc(self.t(Text("ログインできました", "Logged in"))),
-                                            css="labkit-lab-login-ok")
+        self.owner_result.value = _verdict(True, _esc(self.t(Text("ログインできました", "Logged in"))),
+                                           css="labkit-lab-login-ok")
         return True
 
     @property
@@ -1209,7 +1225,7 @@ class ContactsLab(_Lab):
             extra = (Text("お問い合わせを受け付けます。", "Your enquiry is taken now.") if self.hotline.is_open()
                      else Text("お問い合わせは受付時間外です。紛失・盗難の一時利用停止は受け付けます。",
                                "Enquiries are closed now; suspension after loss or theft is taken."))
-            answer = Text(f"{answer.ja} {extra.ja}", f"{answer.en} {extra.en}")
+            answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
         self.heard.value = (f'<div class="labkit-lab-heard" data-key="{number}">'
                             + _hint(_esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
         return answer

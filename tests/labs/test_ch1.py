@@ -267,7 +267,9 @@ def test_gpse_lab_other_app_pin_lock_and_erasure() -> None:
     assert [a.outcome for a in attempts] == [PinOutcome.WRONG, PinOutcome.WRONG, PinOutcome.LOCKED]
     assert lab.pad.model.locked
     assert "ロック中" in lab.se_view.jpki.value
-    assert not lab.owner_login() and "ロック" in lab.attack_result.value
+    assert [p for p, _ in lab.guesses] == ["0000", "0001", "0002"]
+    assert 'data-count="3"' in lab.guess_log.value and "ロック" in lab.guess_log.value
+    assert not lab.owner_login() and "ロック" in lab.owner_result.value
     # an extraction attempt: probes until the SE erases the keys and locks itself
     steps = lab.run_probe_attack()
     assert all(s.sw != 0x9000 for s in steps if s.command[1] == 0xB0)  # no key byte ever leaves
@@ -277,7 +279,8 @@ def test_gpse_lab_other_app_pin_lock_and_erasure() -> None:
     assert "labkit-lab-erased" in lab.attack_result.value
     assert 'data-state="CARD_LOCKED"' in lab.se_view.state.value
     assert any(r.kind != "ok" and "READ BINARY" in r.explain("en") for r in lab.trace.model.visible())
-    assert not lab.owner_login() and "GP-SE" in lab.attack_result.value
+    assert not lab.owner_login() and "GP-SE" in lab.owner_result.value
+    assert "labkit-lab-erased" in lab.attack_result.value  # still shown
     world.close()
 
 
