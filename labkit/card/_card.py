@@ -146,6 +146,21 @@ class MyNumberCard:
             raise CardStateError(Text("ATR が不正", "invalid ATR"))
         return cls(jpki, kenhojo, atr=atr)
 
+    def load_state(self, state: Any) -> None:
+        """Replace this chip's EEPROM with ``state`` (a :meth:`to_state` of the same chip), all
+        or nothing: the card handed back over the municipal counter after a re-issue or a
+        PIN reset. Like any trip out of the reader it is a power cycle. Another chip's
+        state (a different JPKI serial) is refused with CardStateError."""
+        other = MyNumberCard.from_state(state, quirks=self.jpki.quirks)
+        if other.jpki.serial != self.jpki.serial or (other.kenhojo is None) != (self.kenhojo is None) \
+                or other.atr != self.atr:
+            raise CardStateError(Text("別のカードの状態です", "that state belongs to another card"))
+        self.power_off()
+        self.jpki.adopt(other.jpki)
+        if self.kenhojo is not None and other.kenhojo is not None:
+            self.kenhojo.adopt(other.kenhojo)
+        self._eeprom_written()
+
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, quirks: CardQuirks | None = None,
              bind: bool = False) -> MyNumberCard:

@@ -195,6 +195,20 @@ class JpkiApplet(FileApplet):
             "pins": {r.value: {"value": p.value, "remaining": p.remaining} for r, p in self.pins.items()},
         }
 
+    def adopt(self, other: JpkiApplet) -> None:
+        """Take over ``other``'s EEPROM (keys, certificates, PINs with their counters): the
+        same chip back from the municipal counter. The caller saves once afterwards."""
+        self.serial = other.serial
+        self._keys.clear()
+        self._keys.update(other._keys)
+        self._certs.clear()
+        self._certs.update(other._certs)
+        self._ca_certs.clear()
+        self._ca_certs.update(other._ca_certs)
+        for role, pin in other.pins.items():
+            pin.on_change = self._changed
+            self.pins[role] = pin
+
     @classmethod
     def from_state(cls, state: dict[str, Any], *, quirks: CardQuirks | None = None) -> JpkiApplet:
         """Rebuild an applet from :meth:`to_state`; raises CardStateError, never half-loads."""

@@ -178,6 +178,12 @@ class KenhojoApplet(FileApplet):
             "pin": {"value": self.pin_counter.value, "remaining": self.pin_counter.remaining},
         }
 
+    def adopt(self, other: KenhojoApplet) -> None:
+        """Take over ``other``'s EEPROM (record and PIN counter); see ``JpkiApplet.adopt``."""
+        self.record = other.record
+        other.pin_counter.on_change = self._changed
+        self.pin_counter = other.pin_counter
+
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> KenhojoApplet:
         what = "kenhojo"
