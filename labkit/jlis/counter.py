@@ -16,13 +16,23 @@ Decisions (lecture 2-6, J-LIS CPS as summarised in the reference §8):
   (:meth:`JlisService.lift_suspension_by_card`), which needs that good card certificate.
 * **Change of address or name**: the card's and the phone's signing certificates are
   revoked (**affiliationChanged**); the user-auth ones carry no personal data and survive.
+
+**Card issuance is journalled** (:meth:`CounterOps.card_issuance`), as the application
+processing of :mod:`labkit.jlis._core` is: the intent (the holder's card certificates known
+before) is written first; if anything fails before the card is handed over, every card
+certificate issued meanwhile is revoked at once (reason unspecified, 交付前の廃棄), and after a
+crash the next :meth:`~labkit.jlis._core.JlisCore.tick` does the same. So no good certificate
+is ever left whose private key is on a card nobody received. (One J-LIS process per database.)
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from ..card import KeyRole, MyNumberCard
 from ..card.personalise import personalise
@@ -49,9 +59,10 @@ class CounterOps(JlisCore):
         self.db.put_holder(holder)
 
     def issue_card(self, holder: Holder, *, my_number: str, auth_pin: str, sign_password: str | None,
-                   **options: object) -> MyNumberCard:
-        """Personalise a card at the counter (keys on the card, certificates from this J-LIS)."""
-        with self._lock:
+                   on_issued: Callable[[MyNumberCard], None] | None = None, **options: object) -> MyNumberCard:
+        """Personalise a card at the counter (keys on the card, certificates from this J-LIS).
+        ``on_issued(card)`` (the municipality's register) runs inside the journal, last."""
+        with self.card_issuance(holder.holder_id):
             card = personalise(self.jpki, holder, my_number=my_number, auth_pin=auth_pin,
                                sign_password=sign_password, **options)  # type: ignore[arg-type]
             self.db.put_holder(holder)
@@ -61,7 +72,56 @@ class CounterOps(JlisCore):
                     serial = _serial_of(der)
                     self.usage(UsageKind.CARD_ISSUANCE, Text("カードの電子証明書を発行", "card certificate issued"),
                                holder_id=holder.holder_id, serial=serial)
+            if on_issued is not None:
+                on_issued(card)
             return card
+
+    def reissue_card_signing(self, holder: Holder, card: MyNumberCard, password: str) -> int:
+        """A new signing key made on ``card``, a new card signing certificate and password.
+        The work is done on a copy of the chip that replaces ``card``'s EEPROM only once it
+        all succeeded: a failure leaves the card as it was and no certificate behind."""
+        card.jpki.profile.sign_pin.check(password)
+        with self.card_issuance(holder.holder_id):
+            work = MyNumberCard.from_state(card.to_state())
+            key = work.jpki.generate_key(KeyRole.SIGN)
+            cert = self.jpki.issue(CARD_SIGN, key, holder)
+            work.jpki.write_certificate(KeyRole.SIGN, cert.public_bytes(Encoding.DER))
+            work.jpki.write_ca_certificate(KeyRole.SIGN, self.jpki.ca(CaKind.SIGN).der)
+            work.jpki.set_pin(KeyRole.SIGN, password)
+            self.db.put_holder(holder)
+            self.usage(UsageKind.CARD_ISSUANCE,
+                       Text("カードの署名用電子証明書を再発行", "card signing certificate re-issued"),
+                       holder_id=holder.holder_id, serial=cert.serial_number)
+            card.load_state(work.to_state())
+            return cert.serial_number
+
+    @contextmanager
+    def card_issuance(self, holder_id: str) -> Iterator[None]:
+        """The journal around issuing card certificates (see the module docstring)."""
+        with self._lock:
+            self.tick()
+            known = self.card_certificates(holder_id, live_only=False)
+            issuance = self.new_id("card")
+            self.db.begin_issuance(issuance, holder_id, known, self.now())
+            try:
+                yield
+            except BaseException:
+                self._discard_issuance(issuance, holder_id, frozenset(known))
+                raise
+            self.db.end_issuance(issuance, "done")
+
+    def reconcile(self) -> None:
+        super().reconcile()
+        for issuance, holder_id, known in self.db.open_issuances():
+            self._discard_issuance(issuance, holder_id, known)
+
+    def _discard_issuance(self, issuance: str, holder_id: str, known: frozenset[int]) -> None:
+        for serial in self.card_certificates(holder_id, live_only=False):
+            if serial not in known and self.revoke_quietly(serial, Reason.UNSPECIFIED):
+                self.usage(UsageKind.REVOCATION, Text("カードを交付できなかったため廃棄",
+                                                      "discarded: the card was never handed over"),
+                           holder_id=holder_id, serial=serial)
+        self.db.end_issuance(issuance, "discarded")
 
     def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
         out = []

@@ -1,5 +1,6 @@
 """J-LIS's own records, in SQLite: holders, phones, applications, which phone holds which
-certificate, push notifications (deletion orders included), the usage history and spent nonces.
+certificate, push notifications (deletion orders included), the usage history, spent nonces and
+the journal of card issuances at the counter.
 
 The PKI store keeps certificates and their revocation state; these tables keep everything
 else. Both may live in one file (``labkit jlis serve --db FILE``: tables prefixed
@@ -58,6 +59,9 @@ CREATE TABLE IF NOT EXISTS jlis_usage (
     en TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS jlis_usage_holder ON jlis_usage (holder_id, at);
 CREATE TABLE IF NOT EXISTS jlis_nonces (nonce TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jlis_card_issuances (
+    issuance_id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, known TEXT NOT NULL, state TEXT NOT NULL,
+    at INTEGER NOT NULL);
 """
 
 
@@ -382,3 +386,20 @@ class JlisDb:
         with self.tx() as db:
             cur = db.execute("INSERT OR IGNORE INTO jlis_nonces VALUES (?, ?)", (nonce.hex(), _ts(at)))
             return cur.rowcount == 1
+
+    # -- card issuances at the counter (journal) ----------------------------------------------
+    def begin_issuance(self, issuance_id: str, holder_id: str, known: list[int], at: datetime) -> None:
+        """Intent first: the holder's card certificates that existed before this issuance."""
+        with self.tx() as db:
+            db.execute("INSERT INTO jlis_card_issuances VALUES (?, ?, ?, 'open', ?)",
+                       (issuance_id, holder_id, json.dumps([_hex(s) for s in known]), _ts(at)))
+
+    def end_issuance(self, issuance_id: str, state: str) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE jlis_card_issuances SET state = ? WHERE issuance_id = ?", (state, issuance_id))
+
+    def open_issuances(self) -> list[tuple[str, str, frozenset[int]]]:
+        """Issuances a crash interrupted: (id, holder, serials known before)."""
+        rows = self._all("SELECT issuance_id, holder_id, known FROM jlis_card_issuances WHERE state = 'open' "
+                         "ORDER BY at, issuance_id")
+        return [(r[0], r[1], frozenset(int(s, 16) for s in json.loads(r[2]))) for r in rows]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..errors import InputError, ServiceError
+from ..errors import InputError, LabkitError, ServiceError, StoreError
 from ..i18n import Text
+from ..pki.errors import NotEligibleError, UnknownCertificateError
 
-__all__ = ["HTTP_STATUS", "MalformedRequestError", "Refusal", "refuse"]
+__all__ = ["HTTP_STATUS", "MalformedRequestError", "Refusal", "as_refusal", "public_details", "refusal_of", "refuse"]
 
 
 class Refusal(StrEnum):
@@ -66,6 +67,9 @@ class Refusal(StrEnum):
     IDENTITY_MISMATCH = "identity_mismatch"
     OUTSIDE_HOURS = "outside_hours"
     NOTHING_TO_SUSPEND = "nothing_to_suspend"
+    RESIDENT_UNKNOWN = "resident_unknown"
+    RESIDENT_EXISTS = "resident_exists"
+    WRONG_CARD = "wrong_card"
     # -- the teaching clock
     CLOCK_NOT_SIMULATED = "clock_not_simulated"
 
@@ -152,6 +156,12 @@ _TEXTS: dict[Refusal, Text] = {
         "suspension is taken 24 hours a day, 365 days a year"),
     Refusal.NOTHING_TO_SUSPEND: Text("一時利用停止できる電子証明書がありません",
                                      "there is no certificate that could be suspended"),
+    Refusal.RESIDENT_UNKNOWN: Text("その住民は住民基本台帳に登録されていません",
+                                   "no such resident in the resident register"),
+    Refusal.RESIDENT_EXISTS: Text("その個人番号の住民は既に登録されています",
+                                  "a resident with that My Number is already registered"),
+    Refusal.WRONG_CARD: Text("このマイナンバーカードはご本人のものではありません",
+                             "this My Number Card does not belong to this resident"),
     Refusal.CLOCK_NOT_SIMULATED: Text("このサーバはシステム時計で動いているので時刻を進められません",
                                       "this server runs on the system clock; it cannot be advanced"),
 }
@@ -177,6 +187,8 @@ HTTP_STATUS: dict[Refusal, int] = {
     Refusal.NOT_ELIGIBLE: 422,
     Refusal.CERT_UNKNOWN: 404,
     Refusal.CARD_UNKNOWN: 403,
+    Refusal.RESIDENT_UNKNOWN: 404,
+    Refusal.WRONG_CARD: 403,
 }
 
 
@@ -198,3 +210,37 @@ def refuse(reason: Refusal, detail: Text | None = None, **details: object) -> Se
     if reason is Refusal.MALFORMED:
         return MalformedRequestError(text, **details)
     return ServiceError(text, reason=reason.value, **details)
+
+
+def refusal_of(exc: LabkitError) -> Refusal:
+    """The reason code an error travels under (over HTTP, and for :func:`as_refusal`)."""
+    if isinstance(exc, ServiceError):
+        try:
+            return Refusal(exc.reason)
+        except ValueError:
+            return Refusal.INTERNAL
+    if isinstance(exc, UnknownCertificateError):
+        return Refusal.CERT_UNKNOWN
+    if isinstance(exc, InputError):
+        return Refusal.MALFORMED
+    if isinstance(exc, StoreError):
+        return Refusal.UNAVAILABLE
+    if isinstance(exc, NotEligibleError):
+        return Refusal.NOT_ELIGIBLE
+    return Refusal.INTERNAL
+
+
+def public_details(exc: LabkitError) -> dict[str, str | int | float | bool]:
+    """The details that travel with an error: scalars only, never ``reason`` twice."""
+    return {k: v for k, v in exc.details.items() if k != "reason" and isinstance(v, str | int | float | bool)}
+
+
+def as_refusal(exc: LabkitError) -> ServiceError:
+    """``exc`` as the HTTP client would raise it after the server answered with it: the
+    in-process implementations use this so both sides raise the same class, reason and text."""
+    reason = refusal_of(exc)
+    if isinstance(exc, ServiceError) and exc.reason == reason.value:
+        return exc
+    if reason is Refusal.MALFORMED:
+        return MalformedRequestError(exc.text, **public_details(exc))
+    return ServiceError(exc.text, reason=reason.value, **public_details(exc))
