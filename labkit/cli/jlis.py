@@ -2,9 +2,10 @@
 
 ``labkit jlis serve [--port 8470] [--host 127.0.0.1] [--db FILE] [--demo] [--now ISO] [--base-url URL]``
 
-* ``--db FILE``: one SQLite file for the PKI store, the J-LIS records and the demo
-  municipality's register (WAL; nothing answered is lost if the process is killed). Without
-  it everything lives in memory and ends with the process.
+* ``--db FILE``: one SQLite file for the PKI store, the J-LIS records and the
+  municipality's resident register (the counter of ``/api/counter/...``, demo included)
+  (WAL; nothing answered is lost if the process is killed). Without it everything lives
+  in memory and ends with the process.
 * ``--now ISO``: run on a simulated clock starting then (naive times are JST); lecturers
   move it with ``POST /api/clock`` (``{"advance_seconds": n}`` or ``{"set": ISO}``). Every
   change is stored, and a restart with the same ``--db`` resumes from the later of ``--now``
@@ -48,6 +49,8 @@ def build_server(args: argparse.Namespace) -> tuple[Any, Any, Clock]:
     from ..jlis.demo import build_demo, demo_holders
     from ..jlis.server import CLOCK_META, create_app
     from ..jlis.service import JlisService
+    from ..municipality import Municipality, ResidentRegistry
+    from ..municipality.service import CounterService
     from ..pki import Jpki, MemoryStore, SqliteStore, Store
 
     path = args.db or ":memory:"
@@ -65,14 +68,16 @@ def build_server(args: argparse.Namespace) -> tuple[Any, Any, Clock]:
         clock = SystemClock()
     base_url = args.base_url or f"http://{args.host}:{args.port}"
     service = JlisService(Jpki.create(store, clock, base_url=base_url), db)
+    registry = ResidentRegistry(path)
     if args.demo:
-        build_demo(service)
+        build_demo(service, registry)
+    counter = CounterService(Municipality(service, registry=registry))
 
     def remember_clock() -> None:
         db.set_meta(CLOCK_META, clock.now().isoformat())
 
     app = create_app(service, clock=clock, demo_holders=lambda: demo_holders(service),
-                     on_clock_change=remember_clock)
+                     on_clock_change=remember_clock, counter=counter)
     return app, service, clock
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
@@ -30,6 +31,9 @@ from ..reader import InProcessTransport, JpkiClient
 from .api import ApplicationKind, ApplicationRequest, LossItem, LossReport, RevocationRequest
 from .rules import PushPolicy
 from .service import JlisService
+
+if TYPE_CHECKING:
+    from ..municipality import ResidentRegistry
 
 __all__ = ["DEMO_META", "IMMEDIATE_PUSH", "build_demo", "demo_holders"]
 
@@ -77,14 +81,15 @@ class _DemoPhone:
                                  .sign_with(sign))
 
 
-def build_demo(service: JlisService) -> list[str]:
-    """Fill the sample world once; returns the demo holders' ids (also kept in the DB)."""
+def build_demo(service: JlisService, registry: ResidentRegistry | None = None) -> list[str]:
+    """Fill the sample world once; returns the demo holders' ids (also kept in the DB).
+    ``registry`` is the server counter's register (default: one in the J-LIS database)."""
     from ..municipality import Municipality, ResidentRegistry
 
     if demo_holders(service):
         return demo_holders(service)
     fast = JlisService(service.jpki, service.db, push_policy=IMMEDIATE_PUSH, device_policy=service.device_policy)
-    city = Municipality(fast, registry=ResidentRegistry(service.db.path))
+    city = Municipality(fast, registry=registry if registry is not None else ResidentRegistry(service.db.path))
     people = [
         ("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地"),
         ("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), "東京都清瀬市元町１丁目２番３号"),

@@ -92,6 +92,11 @@ class HttpJlis:
         except ValueError:
             raise refuse(Refusal.INTERNAL, Text("応答が JSON ではありません", "the answer is not JSON")) from None
 
+    def call_json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None) -> Any:
+        """One JSON call on this connection, errors raised as above (for sibling clients such
+        as :class:`~labkit.municipality.http_client.HttpCounter`)."""
+        return self._json(method, path, body, params)
+
     # -- JlisApi ------------------------------------------------------------------------------
     def now(self) -> datetime:
         return decode(datetime, self._json("GET", "/api/clock").get("now"), "now")

@@ -11,6 +11,8 @@ Endpoints (README "J-LIS server" has the table with examples):
   ``POST /api/applications/{id}/confirm``, ``POST /api/devices/{id}/poll``,
   ``GET /api/devices/{id}``, ``POST /api/revocations``, ``POST /api/hotline/loss``,
   ``POST /api/usage``, ``GET /api/usage?serial=|holder_id=``, ``GET /api/status/{hex}``
+* the municipal counter, ``POST /api/counter/{residents,residents/find,cards,card-loss,
+  phone-found,card-found,attributes,pin-reset}`` (:mod:`labkit.municipality.api`)
 
 Every failure is an answer, never a crash: JSON ``{"error": {"reason", "ja", "en",
 "details"}}`` with the status of :data:`~labkit.jlis.reasons.HTTP_STATUS` (400 malformed,
@@ -26,7 +28,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from cryptography.x509 import ocsp
@@ -38,14 +40,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..clock import Clock, SimulatedClock, parse_time
-from ..errors import InputError, LabkitError, ServiceError, StoreError
+from ..errors import LabkitError
 from ..i18n import Text
 from ..pki import CaKind
-from ..pki.errors import NotEligibleError, UnknownCertificateError
 from ._codec import decode, encode, parse_serial
 from .api import ApplicationRequest, LossReport, RevocationRequest, UsageRecord, status_to_json
-from .reasons import Refusal, refuse
+from .reasons import Refusal, public_details, refusal_of, refuse
 from .service import JlisService
+
+if TYPE_CHECKING:
+    from ..municipality.api import CounterApi
 
 __all__ = ["CLOCK_META", "MAX_BODY", "create_app", "error_body"]
 
@@ -60,24 +64,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def error_body(exc: LabkitError) -> tuple[int, dict[str, Any]]:
     """The JSON error for ``exc`` and its HTTP status."""
-    if isinstance(exc, ServiceError):
-        try:
-            reason = Refusal(exc.reason)
-        except ValueError:
-            reason = Refusal.INTERNAL
-    elif isinstance(exc, UnknownCertificateError):
-        reason = Refusal.CERT_UNKNOWN
-    elif isinstance(exc, InputError):
-        reason = Refusal.MALFORMED
-    elif isinstance(exc, StoreError):
-        reason = Refusal.UNAVAILABLE
-    elif isinstance(exc, NotEligibleError):
-        reason = Refusal.NOT_ELIGIBLE
-    else:
-        reason = Refusal.INTERNAL
-    details = {k: v for k, v in exc.details.items() if k != "reason" and isinstance(v, str | int | float | bool)}
+    reason = refusal_of(exc)
     return reason.http_status, {"error": {"reason": reason.value, "ja": exc.text.ja, "en": exc.text.en,
-                                          "details": details}}
+                                          "details": public_details(exc)}}
 
 
 def _json(status: int, body: Any) -> JSONResponse:
@@ -136,8 +125,23 @@ def _guard(handler: Handler) -> Handler:
 
 
 def create_app(service: JlisService, *, clock: Clock, demo_holders: Callable[[], list[str]] | None = None,
-               on_clock_change: Callable[[], None] | None = None) -> Starlette:
-    """The Starlette app over ``service``; ``clock`` is the server's (simulated or system)."""
+               on_clock_change: Callable[[], None] | None = None, counter: CounterApi | None = None) -> Starlette:
+    """The Starlette app over ``service``; ``clock`` is the server's (simulated or system).
+    ``counter`` answers ``/api/counter/...`` (default: a municipality of its own over
+    ``service``, with its register in memory)."""
+    from ..municipality import Municipality
+    from ..municipality.api import (
+        AttributeChange,
+        CardFoundRequest,
+        CardRequest,
+        PinReset,
+        ResidentQuery,
+        ResidentRef,
+        ResidentRequest,
+    )
+    from ..municipality.service import CounterService
+
+    desk: CounterApi = counter if counter is not None else CounterService(Municipality(service))
 
     async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await run_in_threadpool(fn, *args, **kwargs)
@@ -203,6 +207,9 @@ def create_app(service: JlisService, *, clock: Clock, demo_holders: Callable[[],
             on_clock_change()
         return _json(200, {"now": encode(service.now()), "simulated": True})
 
+    def by_number(fn: Callable[[str], Any]) -> Callable[[ResidentRef], Any]:
+        return lambda ref: fn(ref.my_number)
+
     def api(fn: Callable[..., Any], parse: Any = None) -> Handler:
         async def handler(request: Request) -> Response:
             args = [decode(parse, await _json_body(request))] if parse is not None else []
@@ -255,6 +262,14 @@ def create_app(service: JlisService, *, clock: Clock, demo_holders: Callable[[],
         route("/api/hotline/loss", api(service.report_loss, LossReport), "POST"),
         route("/api/usage", api(service.record_usage, UsageRecord), "POST"),
         route("/api/usage", usage_get), route("/api/status/{serial}", status),
+        route("/api/counter/residents", api(desk.register_resident, ResidentRequest), "POST"),
+        route("/api/counter/residents/find", api(desk.find_resident, ResidentQuery), "POST"),
+        route("/api/counter/cards", api(desk.issue_card, CardRequest), "POST"),
+        route("/api/counter/card-loss", api(by_number(desk.report_card_loss), ResidentRef), "POST"),
+        route("/api/counter/phone-found", api(by_number(desk.phone_found), ResidentRef), "POST"),
+        route("/api/counter/card-found", api(desk.card_found, CardFoundRequest), "POST"),
+        route("/api/counter/attributes", api(desk.change_attributes, AttributeChange), "POST"),
+        route("/api/counter/pin-reset", api(desk.reset_pin, PinReset), "POST"),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _crash})
 

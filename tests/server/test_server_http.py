@@ -138,3 +138,46 @@ def test_teaching_clock(demo: TestClient) -> None:
 def test_index_lists_endpoints(demo: TestClient) -> None:
     index = demo.get("/").json()
     assert "/ocsp" in index["endpoints"] and "/demo" in index["endpoints"]
+
+
+def test_counter_register_finds_the_demo_residents_and_refuses_malformed_requests(demo: TestClient) -> None:
+    found = demo.post("/api/counter/residents/find", json={"holder_id": "demo-2"})
+    assert found.status_code == 200 and found.json()["holder"]["attributes"]["name"] == "見本\u3000太郎"
+    person = {"name": "見本\u3000一郎", "sex": 1, "birth_date": "1990-01-01", "address": "東京都清瀬市元町１丁目"}
+    bad_number = "123456789012"
+    answers = {
+        "not json": demo.post("/api/counter/residents", content=b"\xff{", headers={"content-type": "application/json"}),
+        "text": demo.post("/api/counter/residents", content=b"{}", headers={"content-type": "text/plain"}),
+        "missing": demo.post("/api/counter/residents", json={"name": "見本\u3000一郎"}),
+        "unknown field": demo.post("/api/counter/residents", json={**person, "pin": "1234"}),
+        "sex": demo.post("/api/counter/residents", json={**person, "sex": 3}),
+        "ascii digits": demo.post("/api/counter/residents", json={**person, "address": "清瀬市1-2"}),
+        "birthday": demo.post("/api/counter/residents", json={**person, "birth_date": "1990-02-30"}),
+        "check digit": demo.post("/api/counter/residents", json={**person, "my_number": bad_number}),
+        "find nothing": demo.post("/api/counter/residents/find", json={}),
+        "nobody": demo.post("/api/counter/residents/find", json={"holder_id": "nobody"}),
+        "no resident": demo.post("/api/counter/cards", json={"my_number": "123456789018", "auth_pin": "1234"}),
+        "pin format": demo.post("/api/counter/cards", json={"my_number": "123456789018", "auth_pin": "12"}),
+        "card not state": demo.post("/api/counter/pin-reset", json={"my_number": "123456789018", "card": "x",
+                                                                     "role": "auth", "new_pin": "1234"}),
+        "role": demo.post("/api/counter/pin-reset", json={"my_number": "123456789018", "card": {},
+                                                           "role": "admin", "new_pin": "1234"}),
+        "no card": demo.post("/api/counter/card-found", json={"my_number": "123456789018",
+                                                               "new_sign_password": "FOUND2026"}),
+        "nothing": demo.post("/api/counter/attributes", json={"my_number": "123456789018"}),
+        "method": demo.get("/api/counter/cards"),
+    }
+    assert {k: a.status_code for k, a in answers.items()} == {
+        "not json": 400, "text": 415, "missing": 400, "unknown field": 400, "sex": 400, "ascii digits": 400,
+        "birthday": 400, "check digit": 400, "find nothing": 400, "nobody": 404, "no resident": 404,
+        "pin format": 400, "card not state": 400, "role": 400, "no card": 400, "nothing": 400, "method": 405}
+    for what, answer in answers.items():
+        error = answer.json()["error"]
+        assert error["ja"] != error["en"] and error["reason"], what
+    assert answers["nobody"].json()["error"]["reason"] == "resident_unknown"
+    registered = demo.post("/api/counter/residents", json=person)
+    assert registered.status_code == 200 and registered.json()["card_state"] == "none"
+    broken = demo.post("/api/counter/pin-reset", json={"my_number": registered.json()["my_number"],
+                                                       "card": {"format": "labkit-mynumbercard", "version": 1},
+                                                       "role": "auth", "new_pin": "1234"})
+    assert broken.status_code == 400 and broken.json()["error"]["reason"] == "malformed"

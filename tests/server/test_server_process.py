@@ -1,9 +1,8 @@
 """The J-LIS server as its own process: a phone (this test process) and a relying party (a
 second client process) share it; a SIGKILL loses nothing that was answered.
 
-The municipal counter issues the resident's card by writing through the same SQLite file
-(card issuance is a counter operation, not part of the phone API) — a third party on the
-shared database, as the real counter is to J-LIS."""
+The municipal counter registers the resident and issues the card over HTTP
+(``/api/counter``); the card is handed over as its state."""
 
 from __future__ import annotations
 
@@ -16,19 +15,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from jlis_support import Phone, new_key, resident
+from jlis_support import Phone, new_key
 from server_support import REPO, ServerProcess
 
 from labkit.card import MyNumberCard
-from labkit.clock import SimulatedClock
 from labkit.errors import ServiceError
 from labkit.jlis import LossItem, LossReport, Refusal
-from labkit.jlis.db import JlisDb
 from labkit.jlis.http_client import HttpJlis
-from labkit.jlis.service import JlisService
-from labkit.pki import CaKind, Jpki, SqliteStore
+from labkit.municipality import CardRequest, HttpCounter, ResidentRequest
+from labkit.pki import CaKind, Sex
 
 START = "2026-04-01T10:00:00+09:00"
+ADDRESS = "東京都清瀬市見本町１丁目２番３号"
 pytestmark = pytest.mark.slow
 
 RELYING_PARTY = textwrap.dedent("""
@@ -62,13 +60,13 @@ def relying_party(url: str, *serials: int) -> dict[str, list[str]]:
     return {int(k, 16): v for k, v in json.loads(result.stdout).items()}  # type: ignore[misc]
 
 
-def counter_card(server: ServerProcess, holder_id: str, name: str) -> MyNumberCard:
-    """The municipal counter, in this process, on the server's database."""
-    db = server.db
-    counter = JlisService(Jpki.create(SqliteStore(db), SimulatedClock(START), base_url=server.url),
-                          JlisDb(db))
-    return counter.issue_card(resident(holder_id, name=name), my_number="123456789018", auth_pin="1234",
-                              sign_password="ABC123")
+def counter_card(server: ServerProcess, name: str) -> tuple[MyNumberCard, str]:
+    """The municipal counter of the server: a resident registered and a card issued there."""
+    with HttpCounter(server.url) as counter:
+        person = counter.register_resident(ResidentRequest(name, Sex.FEMALE, date(1990, 7, 15), ADDRESS))
+        issued = counter.issue_card(CardRequest(person.my_number, "1234", "ABC123"))
+    assert issued.card is not None
+    return MyNumberCard.from_state(issued.card), person.holder_id
 
 
 def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tmp_path: Path) -> None:
@@ -76,7 +74,7 @@ def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tm
     keys = itertools.cycle([new_key() for _ in range(4)])
     server = jlis_server("--now", START)
     phone_api = HttpJlis(server.url)
-    card = counter_card(server, "resident-1", "番号\u3000花子")
+    card, holder_id = counter_card(server, "番号\u3000花子")
 
     phone = Phone("pixel-1", keys)
     receipt = phone.apply(phone_api, card)
@@ -90,9 +88,9 @@ def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tm
     receipt_loss = phone_api.report_loss(LossReport("番号 花子", date(1990, 7, 15), LossItem.PHONE))
     assert set(receipt_loss.held) == set(serials.values())
     # a second resident's application is accepted but not yet due when the server dies
-    card2 = counter_card(server, "resident-2", "見本\u3000次郎")
+    card2, _ = counter_card(server, "見本\u3000次子")
     pending = Phone("pixel-2", keys).apply(phone_api, card2)
-    history_before = phone_api.usage_history(holder_id="resident-1")
+    history_before = phone_api.usage_history(holder_id=holder_id)
 
     server.kill()
     with pytest.raises(ServiceError) as exc:
@@ -102,7 +100,7 @@ def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tm
     server.start()  # same --db, same --now: the clock resumes from where it was
     assert phone_api.now() == receipt.push_at
     assert relying_party(server.url, *serials.values()) == {s: ["held", "held"] for s in serials.values()}
-    assert phone_api.usage_history(holder_id="resident-1") == history_before
+    assert phone_api.usage_history(holder_id=holder_id) == history_before
     assert phone_api.device_status("pixel-1").state.value == "active"
     phone_api.advance_clock(180)
     package = phone_api.fetch_registration(pending.application_id, "pixel-2")
