@@ -4,7 +4,11 @@
 municipality (清瀬市) with its resident registry, the hotline, the relying services (the
 Mynaportal portal with its offices, a bank, a convenience-store kiosk) and the phones.
 ``World.create(jlis="http://…")`` instead connects to a shared ``labkit jlis serve``, so
-phones in several notebook kernels share one J-LIS (and its clock).
+phones in several notebook kernels share one J-LIS (and its clock); residents and cards then
+come from the server's municipal counter (``/api/counter``): ``world.municipality`` is a
+:class:`~labkit.municipality.RemoteMunicipality` with the same calls, and each card is made
+at the server and handed over as its state. ``world.counter`` is the counter API
+(:class:`~labkit.municipality.CounterService` in process, ``HttpCounter`` by URL).
 
 Logic lives in the actors (:mod:`labkit.phone`, :mod:`labkit.services`, :mod:`labkit.jlis`,
 :mod:`labkit.municipality`); the world only wires them and offers one-line helpers::
@@ -31,9 +35,10 @@ The calls each lab of the course outline needs:
            ``phone.remove_card()``, ``world.advance(minutes=3)``; or ``world.apply(p, phone)``
 2-5        ``world.apply(p, new, device_change=True)``; ``old.set_online(False)``,
            ``world.advance(hours=48)``
-2-6        ``world.report_loss(p, "phone"|"card")``; ``world.municipality.phone_found(p.resident)``;
-           ``world.municipality.card_found(p.resident, p.card, new_sign_password=…)`` then
-           「一時利用停止の解除」 in the app
+2-6        ``world.report_loss(p, "phone"|"card")`` (hotline); at the counter
+           ``world.report_card_loss(p)``, ``world.phone_found(p)``,
+           ``world.card_found(p, new_sign_password=…)`` then 「一時利用停止の解除」 in the app;
+           ``world.change_attributes(p, address=…)``, ``world.reset_pin(p, "auth", "5678")``
 2-7        app 「失効」 → 「はじめる」 → password → 「失効」; ``phone.factory_reset()``
 =========  ====================================================================================
 
@@ -46,17 +51,17 @@ from __future__ import annotations
 import random
 import socket
 import threading
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .card import MyNumberCard, my_number_check_digit
+from .card import KeyRole, my_number_check_digit
 from .clock import SimulatedClock, parse_time, to_jst
 from .errors import InputError, ServiceError
 from .i18n import Text, check_lang
-from .jlis import JlisApi, LossItem, LossReceipt, LossReport, PushPolicy
+from .jlis import JlisApi, LossItem, LossReceipt, PushPolicy
 from .jlis.hotline import Hotline
+from .people import SAMPLE_PEOPLE, Person, RemoteClock, room_address
 from .phone import Internet, Phone, PlayStore
 from .phone.mynaportal import AppState, B
 from .pki import Sex
@@ -64,72 +69,19 @@ from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalS
 
 __all__ = ["SAMPLE_PEOPLE", "Person", "RemoteClock", "World"]
 
-#: Fictitious residents of Kiyose-shi (as the J-LIS demo uses), by key.
-SAMPLE_PEOPLE: dict[str, tuple[str, Sex, date, str]] = {
-    "sample": ("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地"),
-    "taro": ("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), "東京都清瀬市元町１丁目２番３号"),
-    "jiro": ("番号\u3000次郎", Sex.MALE, date(1978, 6, 30), "東京都清瀬市松山２丁目３番４号"),
-    "leap": ("番号\u3000閏", Sex.MALE, date(2000, 2, 29), "東京都清瀬市竹丘３丁目４番５号"),
-    "child": ("見本\u3000さくら", Sex.FEMALE, date(2016, 4, 10), "東京都清瀬市中里５丁目８４２番地"),
-}
 DEFAULT_NOW = "2026-04-01T10:00:00+09:00"
-
-
-@dataclass
-class Person:
-    """A resident with their card and the passwords they chose (lab: known to the notebook)."""
-
-    key: str
-    resident: Any
-    card: MyNumberCard
-    card_pin: str = "1234"              # card user-auth PIN (4 digits)
-    card_password: str | None = "ABC123"  # card signing password (None: no signing certificate)
-    phone_password: str = "PHONE123"    # smartphone signing password to set (6-16 A-Z/0-9)
-    phone_pin: str = "2468"             # smartphone user-auth PIN to set (4 digits)
-
-    @property
-    def name(self) -> str:
-        return str(self.resident.name)
-
-    @property
-    def holder_id(self) -> str:
-        return str(self.resident.holder_id)
-
-    @property
-    def birth_date(self) -> date:
-        return self.resident.birth_date  # type: ignore[no-any-return]
-
-    def loss_report(self, item: LossItem | str = LossItem.PHONE) -> LossReport:
-        """What the caller tells the hotline."""
-        return LossReport(self.name, self.birth_date, LossItem(item))
-
-
-class RemoteClock:
-    """The shared J-LIS server's clock, as a :class:`~labkit.clock.Clock` (URL mode)."""
-
-    def __init__(self, jlis: Any) -> None:
-        self.jlis = jlis
-
-    def now(self) -> datetime:
-        return self.jlis.now()  # type: ignore[no-any-return]
-
-    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
-        step = delta if delta is not None else timedelta(**kwargs)
-        return self.jlis.advance_clock(int(step.total_seconds()))  # type: ignore[no-any-return]
-
-    def set(self, when: datetime | str) -> None:
-        self.jlis.set_clock(parse_time(when))
 
 
 class World:
     """Everything a notebook needs; create it with :meth:`create`."""
 
-    def __init__(self, *, clock: Any, jlis: JlisApi, lang: str, seed: int, service: Any = None,
-                 municipality: Any = None, data_dir: Path | None = None) -> None:
+    def __init__(self, *, clock: Any, jlis: JlisApi, lang: str, seed: int, municipality: Any, counter: Any,
+                 service: Any = None, data_dir: Path | None = None) -> None:
         self.clock = clock
         self.jlis = jlis
         self.service = service
         self.municipality = municipality
+        self.counter = counter
         self.lang = check_lang(lang)
         self.seed = seed
         self.data_dir = data_dir
@@ -139,8 +91,8 @@ class World:
         self.portal = MynaportalService(jlis, clock)
         self.bank = LabBank(jlis, clock)
         city = Text("清瀬市", "Kiyose City")
-        lookup = None if municipality is None else (
-            lambda holder_id: municipality.registry.by_holder(holder_id).holder.attributes)
+        def lookup(holder_id: str) -> Any:
+            return municipality.registry.by_holder(holder_id).holder.attributes
         self.kiosk = ConvenienceStoreKiosk(jlis, clock, lookup=lookup, municipality=city)
         self.internet.services[self.portal.host or ""] = self.portal
         self.internet.services[self.bank.host or ""] = self.bank
@@ -158,18 +110,22 @@ class World:
         path = Path(data_dir) if data_dir is not None else None
         if jlis is not None:
             from .jlis.http_client import HttpJlis
+            from .municipality import HttpCounter, RemoteMunicipality
             client = HttpJlis(jlis)
-            return cls(clock=RemoteClock(client), jlis=client, lang=lang, seed=seed, data_dir=path)
+            counter = HttpCounter(client)
+            return cls(clock=RemoteClock(client), jlis=client, lang=lang, seed=seed, data_dir=path,
+                       municipality=RemoteMunicipality(counter), counter=counter)
         from .jlis.service import JlisService
-        from .municipality import Municipality
+        from .municipality import CounterService, Municipality
         from .pki import Jpki, MemoryStore
 
         clock = SimulatedClock(now)
         options = {} if key_factory is None else {"key_factory": key_factory}
         pki = Jpki.create(MemoryStore(), clock, **options)
         service = JlisService(pki, **({} if push_policy is None else {"push_policy": push_policy}))
-        return cls(clock=clock, jlis=service, lang=lang, seed=seed, service=service,
-                   municipality=Municipality(service), data_dir=path)
+        municipality = Municipality(service)
+        return cls(clock=clock, jlis=service, lang=lang, seed=seed, service=service, municipality=municipality,
+                   counter=CounterService(municipality), data_dir=path)
 
     @property
     def web(self) -> WebServers:
@@ -186,21 +142,26 @@ class World:
                  card_password: str | None = "ABC123", card_pin: str = "1234") -> Person:
         """A resident registered at the city office with a freshly issued My Number Card
         (``key`` names one of :data:`SAMPLE_PEOPLE` or a new person given by the keywords).
-        Asking again for the same key returns the same person."""
+        Asking again for the same key returns the same person. Connected to a shared J-LIS,
+        the server's counter registers them (it assigns the My Number; a sample resident gets
+        a room number in the address, see :func:`~labkit.people.room_address`) and issues the
+        card, which is handed over into this kernel."""
         if key in self.people:
             return self.people[key]
-        if self.municipality is None:
-            raise ServiceError(Text("共有 J-LIS に接続したワールドでは、住民とカードは講師のワールドで作ります",
-                                    "a world connected to a shared J-LIS gets residents and cards from the "
-                                    "lecturer's world"), reason="unavailable")
         base = SAMPLE_PEOPLE.get(key)
         if base is None and None in (name, sex, birth_date, address):
             raise InputError(Text(f"住民 {key!r} は見本にありません。name, sex, birth_date, address を指定してください",
                                   f"no sample resident {key!r}: give name, sex, birth_date and address"))
         fields = (name or base[0], Sex(sex if sex is not None else base[1]),  # type: ignore[index]
                   birth_date or base[2], address or base[3])  # type: ignore[index]
-        body = f"{self._rng.randrange(10**11):011d}"
-        resident = self.municipality.register(*fields, my_number=body + str(my_number_check_digit(body)))
+        if self.service is None:  # shared J-LIS: other kernels make the same sample people
+            my_number = None
+            if address is None:
+                fields = (*fields[:3], room_address(fields[3]))
+        else:
+            body = f"{self._rng.randrange(10**11):011d}"
+            my_number = body + str(my_number_check_digit(body))
+        resident = self.municipality.register(*fields, my_number=my_number)
         today = to_jst(self.clock.now()).date()
         under_15 = resident.holder.attributes.age_on(today) < 15
         password = None if under_15 else card_password
@@ -308,6 +269,53 @@ class World:
         self.sync()
         return receipt
 
+    # -- the municipal counter (市区町村窓口), in process or on the shared server ----------------
+    def report_card_loss(self, person: Person) -> tuple[int, ...]:
+        """紛失届 at the counter: the card's and the phone's certificates go on hold."""
+        held = self.municipality.report_card_loss(person.resident)
+        self._after_counter(person)
+        return held  # type: ignore[no-any-return]
+
+    def phone_found(self, person: Person) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The lost phone was found: (released, revoked) phone certificates."""
+        result = self.municipality.phone_found(person.resident)
+        self._after_counter(person)
+        return result  # type: ignore[no-any-return]
+
+    def card_found(self, person: Person, *, new_sign_password: str | None = None) -> tuple[tuple[int, ...],
+                                                                                            tuple[int, ...]]:
+        """The lost card was found: its user-auth hold lifted, its signing certificate revoked
+        and, with ``new_sign_password``, re-issued on ``person.card``."""
+        result = self.municipality.card_found(person.resident, person.card, new_sign_password=new_sign_password)
+        if new_sign_password is not None:
+            person.card_password = new_sign_password
+        self._after_counter(person)
+        return result  # type: ignore[no-any-return]
+
+    def change_attributes(self, person: Person, *, address: str | None = None, name: str | None = None,
+                          new_sign_password: str | None = None) -> Any:
+        """転居・氏名の変更 (signing certificates revoked; re-issued on the card with a password)."""
+        person.resident = self.municipality.change_attributes(
+            person.resident, address=address, name=name, card=person.card if new_sign_password else None,
+            new_sign_password=new_sign_password)
+        if new_sign_password is not None:
+            person.card_password = new_sign_password
+        self._after_counter(person)
+        return person.resident
+
+    def reset_pin(self, person: Person, role: KeyRole | str, new_pin: str) -> None:
+        """暗証番号の初期化 of the card's ``role`` ("auth" or "sign") PIN."""
+        self.municipality.reset_pin(person.resident, person.card, KeyRole(role), new_pin)
+        if KeyRole(role) is KeyRole.AUTH:
+            person.card_pin = new_pin
+        else:
+            person.card_password = new_pin
+        self._after_counter(person)
+
+    def _after_counter(self, person: Person) -> None:
+        person.resident = self.municipality.registry.get(person.resident.my_number)
+        self.sync()
+
     # -- sharing with other kernels -------------------------------------------------------------
     def serve(self, port: int = 0) -> str:
         """Serve this world's J-LIS over HTTP (``labkit jlis serve`` in a thread) and return its
@@ -324,7 +332,8 @@ class World:
         sock = socket.create_server(("127.0.0.1", port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it (Linux)
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(self.service, clock=self.clock), log_level="warning", access_log=False)
+        app = create_app(self.service, clock=self.clock, counter=self.counter)
+        config = uvicorn.Config(app, log_level="warning", access_log=False)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="jlis-http", daemon=True)
         thread.start()
