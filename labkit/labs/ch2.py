@@ -596,7 +596,7 @@ class ApplyLab(_Lab):
         self.phone = self.world.new_phone(self.person)
         self.app = self.phone.mynaportal
         self.watch = _AppWatcher(self.world, self.phone)
-        self.trace = ApduTraceViewer(lang=p.lang, max_rows=40)
+        self.trace = ApduTraceViewer(lang=p.lang, max_rows=120)
         self.trace.attach(self.person.card, Text("マイナンバーカード (NFC)", "My Number Card (NFC)"))
         self.trace.attach(self.phone.se, Text("スマホの GP-SE", "the phone's GP-SE"))
 
@@ -616,8 +616,9 @@ class ApplyLab(_Lab):
                                on_change=self.update)
         self.update()
         info = _html(person_info(self.person, p.lang), "labkit-lab-info-box")
-        side = _box([self.steps.widget, self.to_push, info], "labkit-lab-side", width="26em")
-        self.widget = _box([_box([self.mockup, side], "labkit-lab-top", row=True), self.timeline, self.trace],
+        steps = _box([self.steps.widget, self.to_push], "labkit-lab-side", flex="1 1 22em")
+        side = _box([steps, _box([info], "labkit-lab-side", flex="1 1 22em")], "labkit-lab-row", row=True)
+        self.widget = _box([self.mockup, side, self.timeline, self.trace],
                            "labkit-lab labkit-lab-apply")
 
     def advance_to_push(self) -> None:
@@ -662,15 +663,15 @@ class RegisterLab(_Lab):
         self.app.open()
         self.watch = _AppWatcher(self.world, self.phone)
         self.inspector = SeInspector(self.phone.se, lang=p.lang)
-        self.trace = ApduTraceViewer(self.phone.se, lang=p.lang, max_rows=20)
+        self.trace = ApduTraceViewer(self.phone.se, lang=p.lang, max_rows=60)
         self.certs = _box([], "labkit-lab-certs")
         self.shown: dict[CaKind, bool] = {}
         self.mockup = LabPhone(self.phone, advance=self.world.advance, lang=p.lang, on_change=self.update)
         self.update()
         intro = _html(_caption(Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)"), p.lang),
                       "labkit-lab-caption")
-        self.widget = _box([_box([self.mockup, _box([intro, self.inspector], "labkit-lab-side", width="30em")],
-                                 "labkit-lab-top", row=True), self.certs, self.trace], "labkit-lab labkit-lab-register")
+        self.widget = _box([self.mockup, intro, self.inspector, self.certs, self.trace],
+                           "labkit-lab labkit-lab-register")
 
     def update(self) -> None:
         if not hasattr(self, "certs") or not self.watch.changed():
@@ -733,6 +734,8 @@ class DeviceChangeLab(_Lab):
         self.old_mockup = LabPhone(self.old, lang=p.lang, on_change=self.update)
         self.new_mockup = LabPhone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                    on_change=self.update)
+        self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
+        self.old_mockup.redraw()
         self.update(force=True)
         old_box = _box([_html(_caption(Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)"), p.lang),
                               "labkit-lab-caption"), self.old_mockup], "labkit-lab-old-phone")
@@ -1007,10 +1010,11 @@ class LossLab(_Lab):
         self.info = _html("", "labkit-lab-info-box")
         self.mockup = LabPhone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                on_change=self.update)
+        self.mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.refresh()
-        side = _box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side", width="34em")
+        side = _box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
         kind = "phone" if item is LossItem.PHONE else "card"
-        self.widget = _box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}", row=True)
+        self.widget = _box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
 
     def update(self) -> None:
         if hasattr(self, "status") and self._watch.changed():
@@ -1068,11 +1072,13 @@ class StopUsingLab(_Lab):
         self.check_button = _button(Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)"), p.lang,
                                     "labkit-lab-revocation-check", self.check_revocation)
         self.mockup = LabPhone(self.phone, lang=p.lang, on_change=self.update)
+        self.mockup.model.mark_read()  # the registration push was read long ago
+        self.mockup.redraw()
         self.update(force=True)
         side = _box([_box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
                      self.checks, _html(person_info(self.person, p.lang, card_password=False), "labkit-lab-info-box")],
-                    "labkit-lab-side", width="32em")
-        self.widget = _box([_box([self.mockup, side], "labkit-lab-top", row=True), self.inspector],
+                    "labkit-lab-side")
+        self.widget = _box([self.mockup, side, self.inspector],
                            "labkit-lab labkit-lab-stop-using")
 
     def factory_reset(self) -> None:
