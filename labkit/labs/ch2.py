@@ -52,8 +52,7 @@ __all__ = [
     "APPLY_STEPS",
     "INSTALL_STEPS",
     "CertRow",
-    "LabPhone",
-    "Report",
+        "Report",
     "Step",
     "StepList",
     "apply",
@@ -64,6 +63,7 @@ __all__ = [
     "device_change_outcomes",
     "install",
     "install_stage",
+    "lab_phone",
     "on_day",
     "one_device",
     "phone_loss",
@@ -195,27 +195,32 @@ class StepList(ViewMixin):
         self.widget.value = self.html()
 
 
-def _phone_mockup_class() -> Any:
-    from ..widgets import PhoneMockup
-
-    return PhoneMockup
+_LAB_PHONE: Any = None
 
 
-def LabPhone(phone: Any, app: Any = None, *, on_change: Callable[[], None] | None = None,
-             **options: Any) -> Any:
-    """The course's phone mock-up (:class:`labkit.widgets.PhoneMockup`), calling
-    ``on_change`` after each of its redraws (every action and refresh), so a lab can update
-    its checklist, timeline and inspectors when the learner does something on the phone."""
-    base = _phone_mockup_class()
+def _lab_phone_class() -> Any:
+    """:class:`labkit.widgets.PhoneMockup` plus a listener called after each redraw."""
+    global _LAB_PHONE
+    if _LAB_PHONE is None:
+        from ..widgets import PhoneMockup
 
-    class _LabPhone(base):  # type: ignore[misc, valid-type]
-        def redraw(self) -> None:
-            super().redraw()
-            listener = getattr(self, "lab_on_change", None)
-            if listener is not None:
-                listener()
+        class LabPhoneMockup(PhoneMockup):  # type: ignore[misc]
+            lab_on_change: Callable[[], None] | None = None
 
-    mockup = _LabPhone(phone, app, **options)
+            def redraw(self) -> None:
+                super().redraw()
+                if self.lab_on_change is not None:
+                    self.lab_on_change()
+
+        _LAB_PHONE = LabPhoneMockup
+    return _LAB_PHONE
+
+
+def lab_phone(phone: Any, app: Any = None, *, on_change: Callable[[], None] | None = None, **options: Any) -> Any:
+    """The course's phone mock-up (:class:`labkit.widgets.PhoneMockup`) calling ``on_change``
+    after each of its redraws (every action and refresh), so that a lab can update its
+    checklist, timeline and inspectors when the learner does something on the phone."""
+    mockup = _lab_phone_class()(phone, app, **options)
     mockup.lab_on_change = on_change
     return mockup
 
@@ -529,7 +534,7 @@ class InstallLab(_Lab):
         self.phone = self.world.new_phone(self.person, install=False)
         self.steps = StepList(Text("手順 (講義 2-2)", "Steps (lecture 2-2)"), INSTALL_STEPS, lang=p.lang)
         self.reached = 0
-        self.mockup = LabPhone(self.phone, lang=p.lang, on_change=self.update)
+        self.mockup = lab_phone(self.phone, lang=p.lang, on_change=self.update)
         self.store = self.mockup.model.app
         self.update()
         self.widget = _box([self.mockup, self.steps.widget], "labkit-lab labkit-lab-install", row=True)
@@ -612,7 +617,7 @@ class ApplyLab(_Lab):
         self.to_push = _button(Text("プッシュ通知が届く時刻まで時計を進める",
                                     "Move the clock to the push notification"), p.lang, "labkit-lab-to-push",
                                self.advance_to_push, button_style="warning")
-        self.mockup = LabPhone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
+        self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                on_change=self.update)
         self.update()
         info = _html(person_info(self.person, p.lang), "labkit-lab-info-box")
@@ -666,7 +671,7 @@ class RegisterLab(_Lab):
         self.trace = ApduTraceViewer(self.phone.se, lang=p.lang, max_rows=60)
         self.certs = _box([], "labkit-lab-certs")
         self.shown: dict[CaKind, bool] = {}
-        self.mockup = LabPhone(self.phone, advance=self.world.advance, lang=p.lang, on_change=self.update)
+        self.mockup = lab_phone(self.phone, advance=self.world.advance, lang=p.lang, on_change=self.update)
         self.update()
         intro = _html(_caption(Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)"), p.lang),
                       "labkit-lab-caption")
@@ -731,8 +736,8 @@ class DeviceChangeLab(_Lab):
             return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=self.world.now())
         self.timeline = Timeline(timeline, lang=p.lang)
         self.status = _html("", "labkit-lab-status-box")
-        self.old_mockup = LabPhone(self.old, lang=p.lang, on_change=self.update)
-        self.new_mockup = LabPhone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
+        self.old_mockup = lab_phone(self.old, lang=p.lang, on_change=self.update)
+        self.new_mockup = lab_phone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                    on_change=self.update)
         self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.old_mockup.redraw()
@@ -1008,7 +1013,7 @@ class LossLab(_Lab):
         self.hotline = HotlinePanel(self.world, self.person, item, p.lang, self.refresh)
         self.counter = CounterPanel(self.world, self.person, item, p.lang, self.refresh)
         self.info = _html("", "labkit-lab-info-box")
-        self.mockup = LabPhone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
+        self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                on_change=self.update)
         self.mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.refresh()
@@ -1071,7 +1076,7 @@ class StopUsingLab(_Lab):
                                     p.lang, "labkit-lab-factory-reset", self.factory_reset, button_style="danger")
         self.check_button = _button(Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)"), p.lang,
                                     "labkit-lab-revocation-check", self.check_revocation)
-        self.mockup = LabPhone(self.phone, lang=p.lang, on_change=self.update)
+        self.mockup = lab_phone(self.phone, lang=p.lang, on_change=self.update)
         self.mockup.model.mark_read()  # the registration push was read long ago
         self.mockup.redraw()
         self.update(force=True)

@@ -21,6 +21,7 @@ from labkit.jlis import DEFAULT_PUSH_POLICY
 from labkit.labs import ch2
 from labkit.phone import MYNAPORTAL_PACKAGE
 from labkit.phone.mynaportal import AppState
+from labkit.phone.playstore import StoreState
 from labkit.pki import CaKind, CertState
 from labkit.world import World
 
@@ -125,7 +126,7 @@ def test_report_is_deterministic_text_and_html() -> None:
 
 
 def test_install_stage_and_apply_progress_are_pure() -> None:
-    store = SimpleNamespace(state=ch2.StoreState.SEARCH, selected=None, opened=None)
+    store = SimpleNamespace(state=StoreState.SEARCH, selected=None, opened=None)
     phone = SimpleNamespace(installed=lambda pkg=MYNAPORTAL_PACKAGE: False)
     assert ch2.install_stage(store, phone) == 2
     app = SimpleNamespace(data=SimpleNamespace(ready=False))
