@@ -98,6 +98,7 @@ def press(panel: Locator, button: str, then: str | None = None) -> None:
     for _ in range(3):
         if then is not None and titlebar.get_attribute("data-state") == then:
             return
+        panel.page.wait_for_timeout(250)  # the previous screen's buttons are being replaced
         button_ = panel.locator(f".labkit-phone-button-{button}")
         if then is None or button_.count():
             button_.click()
@@ -115,6 +116,7 @@ def type_into(panel: Locator, field: str, value: str) -> None:
     box = panel.locator(f".labkit-phone-input-{field} input")
     box.click()
     box.press_sequentially(value)
+    panel.page.wait_for_timeout(500)  # let the redraws after each keystroke settle before a click
 
 
 def expect_screen(panel: Locator, state: str) -> None:
