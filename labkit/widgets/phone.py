@@ -242,7 +242,7 @@ class PhoneMockup(ViewMixin):
         self.form.children = tuple(children)
 
     def _update(self, screen: Screen) -> None:
-        w, m, lang = self.w, self.model, self.model.lang
+        m, lang = self.model, self.model.lang
         step = f' <span style="color:#6b7280;font-size:11px">{esc(screen.step)}</span>' if screen.step else ""
         self.title.value = (f'<div class="labkit-phone-titlebar" data-app="{esc(screen.app)}" '
                             f'data-state="{esc(screen.state)}" style="font-size:16px;font-weight:bold;'
@@ -266,6 +266,24 @@ class PhoneMockup(ViewMixin):
                     self.checks[box.id].value = box.checked
         finally:
             self._syncing = False
+        self._update_buttons(screen)
+
+    def _update_buttons(self, screen: Screen) -> None:
+        """Rebuild the buttons only when the set of buttons changes. Typing re-renders the
+        screen on every keystroke; recreating the DOM buttons then would swallow a click made
+        right after typing, so enabling/disabling updates the existing buttons in place."""
+        w, lang = self.w, self.model.lang
+        layout = tuple((b.id, b.label.get(lang), b.hint.get(lang) if b.hint is not None else None, b.enabled)
+                       for b in screen.buttons)
+        shape = tuple((ident, label, hint if not enabled else None) for ident, label, hint, enabled in layout)
+        if shape == getattr(self, "_button_shape", None):
+            for b in screen.buttons:
+                button = self.buttons[b.id]
+                if button.disabled == b.enabled:
+                    button.disabled = not b.enabled
+                    button.button_style = "primary" if b.enabled else ""
+            return
+        self._button_shape = shape
         buttons: list[Any] = []
         self.buttons = {}
         for b in screen.buttons:

@@ -74,6 +74,20 @@ def test_apply_and_register_by_clicking(world: World) -> None:
     assert "labkit-phone-table" in mock.rows.value and "<th>種類</th>" in mock.rows.value
 
 
+def test_typing_keeps_the_same_buttons(world: World) -> None:
+    """A click right after typing must reach a button that still exists in the page."""
+    hanako = world.resident("sample")
+    mock = PhoneMockup(world.new_phone(hanako), card=hanako.card, advance=world.advance, lang="ja")
+    mock.buttons["menu"].click()
+    mock.buttons["apply"].click()
+    before = dict(mock.buttons)
+    for typed in ("A", "AB", "ABC"):
+        mock.inputs["password"].value = typed
+        assert all(mock.buttons[k] is before[k] for k in before)
+    mock.checks["confirmed"].value = True  # enabling 申請する changes its hint: rebuilt
+    assert not mock.buttons["submit"].disabled
+
+
 def test_card_read_failure_is_shown(world: World) -> None:
     hanako = world.resident("sample")
     mock = PhoneMockup(world.new_phone(hanako), card=hanako.card, lang="en")
