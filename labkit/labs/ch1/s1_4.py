@@ -1,0 +1,268 @@
+"""1-4 安全対策: genuine vs fake portal (real TLS) and the usage history."""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...clock import SystemClock, to_jst
+from ...errors import InputError, LabkitError, ServiceError
+from ...i18n import Text
+from ...services import MynaportalService, SiteKind
+from ...services.webpki import LOOKALIKE_HOST, PORTAL_HOST
+from ._common import (
+    _TD,
+    _TH,
+    HtmlBlock,
+    _beside,
+    _box,
+    _button,
+    _esc,
+    _hint,
+    _html,
+    _Lab,
+    _phone_view,
+    _require_registered,
+    _row,
+    _verdict,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A network the learner can put the phone on: which site ``host`` leads to."""
+
+    key: str
+    label: Text
+    host: str
+    site: SiteKind | None  # None: normal DNS
+
+
+NETWORKS: tuple[Network, ...] = (
+    Network("genuine", Text("いつもの回線 → 本物のマイナポータル", "your usual network → the genuine Mynaportal"),
+            PORTAL_HOST, None),
+    Network("impostor", Text("偽の Wi-Fi → 同じ名前を名乗る偽サイト",
+                             "a rogue Wi-Fi → a fake site using the same name"), PORTAL_HOST, SiteKind.IMPOSTOR),
+    Network("lookalike", Text(f"似たドメイン {LOOKALIKE_HOST} の偽サイト",
+                              f"a fake site on the look-alike domain {LOOKALIKE_HOST}"), LOOKALIKE_HOST, None),
+    Network("wrong_name", Text("偽の Wi-Fi → 別のサイトの証明書を出すサーバ",
+                               "a rogue Wi-Fi → a server showing another site's certificate"),
+            PORTAL_HOST, SiteKind.WRONG_NAME),
+)
+
+
+def _network(key: str) -> Network:
+    for n in NETWORKS:
+        if n.key == key:
+            return n
+    raise InputError(Text(f"そのようなネットワークはありません: {key!r}", f"no such network: {key!r}"))
+
+
+@dataclass(frozen=True, slots=True)
+class TlsCheck:
+    """One real TLS handshake from the phone, as the learner sees it."""
+
+    network: Network
+    result: Any  # labkit.services.TlsResult
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.result.ok)
+
+    def verdict(self) -> Text:
+        if self.ok:
+            return Text(f"{self.network.host} と暗号化通信を確立しました "
+                        "(サーバ証明書は信頼できる認証局につながり、名前も一致)",
+                        f"encrypted connection to {self.network.host} established (the server certificate chains "
+                        "to a trusted CA and the name matches)")
+        failure = self.result.failure.text
+        return Text(f"接続を拒否しました: {failure.ja}", f"connection refused: {failure.en}")
+
+
+def tls_check(phone: Any, network: Network | str) -> TlsCheck:
+    """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
+    the chain and the name against the lab web root); the phone's DNS is restored after."""
+    net = _network(network) if isinstance(network, str) else network
+    if net.site is not None:
+        phone.spoof(net.host, net.site)
+    try:
+        result = phone.connect(net.host)
+    finally:
+        if net.site is not None:
+            phone.spoof(net.host, None)
+    return TlsCheck(net, result)
+
+
+def tls_comparison(world: Any, phone: Any) -> HtmlBlock:
+    """1-4: the same phone on every lab network: only the genuine portal is accepted."""
+    lang = world.lang
+    rows = []
+    plain = []
+    for net in NETWORKS:
+        check = tls_check(phone, net)
+        issuer = check.result.presented.issuer.rfc4514_string() if check.result.presented is not None else "—"
+        mark = Text("○ 受け入れ", "✓ accepted") if check.ok else Text("× 拒否", "✗ refused")
+        reason = "" if check.ok else check.result.failure.text.get(lang)
+        rows.append((net.label.get(lang), issuer, mark.get(lang), reason))
+        plain.append(f"{net.key}: {'ok' if check.ok else check.result.failure.value}")
+    heads = [Text("接続先", "Network"), Text("サーバ証明書の発行者", "Issuer of the server certificate"),
+             Text("アプリの判定", "The app's verdict"), Text("理由", "Why")]
+    head = "".join(_TH + _esc(h.get(lang)) + "</th>" for h in heads)
+    body = "".join(f'<tr class="labkit-lab-tls-{"ok" if r[2].startswith(("○", "✓")) else "ng"}">'
+                   + "".join(f"{_TD}{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    table = (f'<table class="labkit-lab-tls-table" lang="{lang}" cellpadding="4" border="1" '
+             f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db"><thead><tr>{head}</tr></thead>'
+             f"<tbody>{body}</tbody></table>")
+    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}">{table}</div>', "\n".join(plain))
+
+
+class PortalSafetyLab(_Lab):
+    """1-4: ``tls`` (choose a network, connect, inspect the server certificate, try to log in)
+    and ``history`` (the app's 利用履歴, with services that add entries)."""
+
+    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+        import ipywidgets as w
+
+        _require_registered(phone)
+        self.world, self.person, self.phone = world, person, phone
+        self.lang = lang = world.lang
+        self.last: TlsCheck | None = None
+        self.choice = w.RadioButtons(options=[(n.label.get(lang), n.key) for n in NETWORKS], value="genuine",
+                                     layout=w.Layout(width="auto"))
+        self.choice.add_class("labkit-lab-network")
+        self.result = _html(_verdict(None, _esc(self.t(Text("まだ接続していません", "not connected yet")))),
+                            "labkit-lab-tls-result")
+        self.certificate = w.VBox()
+        self.certificate.add_class("labkit-lab-server-cert")
+        self.login_result = _html("", "labkit-lab-login-result")
+        self.tls = _box([
+            _html(_hint(_esc(self.t(Text("スマホをつなぐネットワーク:", "The network the phone is on:")))),
+                  "labkit-lab-note"),
+            self.choice,
+            _row(*[_button(self.t(Text("接続する", "Connect")), "labkit-lab-connect", self.connect, style="primary"),
+                    _button(self.t(Text(f"ログインしてみる (暗証番号 {person.phone_pin})",
+                                        f"Try to log in (PIN {person.phone_pin})")),
+                            "labkit-lab-try-login", self.try_login)]),
+            self.result, self.login_result, self.certificate], "labkit-lab-tls",
+            self.t(Text("通信の暗号化とサーバ証明書", "Encrypted communication and the server certificate")))
+        # 利用履歴 in the app, and services that leave entries in it
+        self.phone_view = _phone_view(phone, lang)
+        self.service_result = _html("", "labkit-lab-service-result")
+        howto = _html(_hint(self.t(Text(
+                "アプリで「ログイン」→ 暗証番号 →「ログイン」→「利用履歴」と進みます。スマホの横のボタンで電子申請や"
+                "コンビニ交付を行うと、その記録も増えます (「戻る」→「利用履歴」で再表示)。",
+                "In the app: “Log in” → PIN → “Log in” → “Usage history”. The buttons by the phone make an "
+                "electronic application or use a convenience store; they appear in the history too (“Back” → "
+                "“Usage history” to reload)."))), "labkit-lab-note")
+        side = w.VBox([
+            _row(_button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")),
+                         "labkit-lab-tax", self.submit_tax_return)),
+            _row(_button(self.t(Text("コンビニで住民票の写しを取得", "Residence record at a store")),
+                         "labkit-lab-konbini", self.use_kiosk)),
+            self.service_result], layout=w.Layout(margin="0 0 0 1em"))
+        self.history = _box([howto, _beside(self.phone_view, side)], "labkit-lab-history",
+                            self.t(Text("利用履歴の確認", "Checking the usage history")))
+
+    def connect(self, network: str | None = None) -> TlsCheck:
+        """A real TLS handshake on the chosen network; shows the server certificate."""
+        from ...widgets import CertificateViewer
+
+        if network is not None:
+            self.choice.value = network
+        check = tls_check(self.phone, self.choice.value)
+        self.last = check
+        result = check.result
+        details = ""
+        if check.ok:
+            details = self.t(Text(f"プロトコル {result.version}、暗号スイート {result.cipher}",
+                                  f"protocol {result.version}, cipher suite {result.cipher}"))
+        else:
+            details = result.detail
+        self.result.value = _verdict(check.ok, _esc(check.verdict().get(self.lang))
+                                     + f'<div style="font-size:12px">{_esc(details)}</div>')
+        self.login_result.value = ""
+        if result.presented is not None:
+            pki = self.phone.network.web.pki
+            viewer = CertificateViewer(result.presented, anchors=[pki.root], intermediates=[pki.intermediate],
+                                       clock=SystemClock(), lang=self.lang,
+                                       title=Text("サーバが提示したサーバ証明書 (有効期間は実際の時刻で判定)",
+                                                  "The server certificate the site presented (validity judged "
+                                                  "on the real time, as TLS does)"))
+            self.certificate.children = (viewer.widget,)
+        else:
+            self.certificate.children = ()
+        return check
+
+    def try_login(self, network: str | None = None) -> bool:
+        """Log in to whatever the chosen network leads to; refused on a fake site before the
+        PIN is used or anything is signed."""
+        if network is not None:
+            self.choice.value = network
+        net = _network(self.choice.value)
+        pin = self.person.phone_pin
+        try:
+            if net.host == PORTAL_HOST:
+                if net.site is not None:
+                    self.phone.spoof(net.host, net.site)
+                try:
+                    session = self.world.login(self.phone, pin=pin)
+                finally:
+                    self.phone.spoof(net.host, None)
+            else:
+                fake = MynaportalService(self.world.jlis, self.world.clock)
+                fake.host = net.host
+                session = fake.login(self.phone.mynaportal, pin=pin)
+        except ServiceError as exc:
+            extra = self.t(Text("暗証番号は使われず、何も署名されていません。利用履歴にも残りません。",
+                                "The PIN was not used and nothing was signed; nothing enters the usage history."))
+            self.login_result.value = _verdict(False, _esc(self.t(Text("アプリがログインを中止しました: ",
+                                                                       "The app stopped the login: ")))
+                                               + _esc(exc.text.get(self.lang)) + f"<br>{_esc(extra)}")
+            return False
+        when = f"{to_jst(session.logged_in_at):%H:%M}"
+        self.login_result.value = _verdict(True, _esc(self.t(Text(
+            f"ログインしました ({when})。利用履歴に記録されました。",
+            f"logged in ({when}); recorded in the usage history."))))
+        return True
+
+    def submit_tax_return(self) -> Any:
+        """Log in and send a signed tax return (signature with the smartphone signing key)."""
+        from ...services import Procedure
+
+        try:
+            session = self.world.login(self.phone, pin=self.person.phone_pin)
+            receipt = session.submit(Procedure.TAX_RETURN, {"year": to_jst(self.world.now()).year - 1},
+                                     app=self.phone.mynaportal, password=self.person.phone_password)
+        except LabkitError as exc:
+            self.service_result.value = _verdict(False, _esc(exc.text.get(self.lang)))
+            return None
+        self.service_result.value = _verdict(True, _esc(receipt.statement.get(self.lang)))
+        return receipt
+
+    def use_kiosk(self) -> Any:
+        try:
+            copy = self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=self.person.phone_pin)
+        except LabkitError as exc:
+            self.service_result.value = _verdict(False, _esc(exc.text.get(self.lang)))
+            return None
+        self.service_result.value = _verdict(True, _esc(self.t(Text(
+            f"{copy.store.ja} で住民票の写しを印刷しました", f"printed a residence record at {copy.store.en}"))))
+        return copy
+
+    def history_rows(self) -> list[Any]:
+        """利用履歴 of the learner (newest first), as the app shows it."""
+        return list(self.world.jlis.usage_history(holder_id=self.person.holder_id))
+
+    @property
+    def widget(self) -> Any:
+        import ipywidgets as w
+
+        return w.VBox([self.tls, self.history])
+
+
+def portal_safety_lab(world: Any, person: Any, phone: Any) -> PortalSafetyLab:
+    """1-4 lab: ``lab.tls`` (genuine vs fake portal) and ``lab.history`` (利用履歴)."""
+    return PortalSafetyLab(world, person, phone)
+
+

@@ -1,0 +1,191 @@
+"""1-6 問い合わせ先: is the hotline open now?"""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ...clock import SimulatedClock, parse_time, to_jst
+from ...i18n import Text, check_lang
+from ...jlis.holidays import holidays, is_weekend_or_holiday
+from ...jlis.hotline import HOTLINE_NAME, Hotline
+from ...jlis.rules import HOTLINE_GUIDANCE_NUMBER, HOTLINE_HOURS
+from ._common import HtmlBlock, _box, _button, _esc, _hint, _hm, _html, _Lab, _row, _table, _when
+
+_HOLIDAY_EN = {"元日": "New Year's Day", "成人の日": "Coming of Age Day", "建国記念の日": "National Foundation Day",
+               "天皇誕生日": "The Emperor's Birthday", "春分の日": "Vernal Equinox Day", "昭和の日": "Showa Day",
+               "憲法記念日": "Constitution Memorial Day", "みどりの日": "Greenery Day", "こどもの日": "Children's Day",
+               "海の日": "Marine Day", "山の日": "Mountain Day", "敬老の日": "Respect for the Aged Day",
+               "秋分の日": "Autumnal Equinox Day", "スポーツの日": "Sports Day", "文化の日": "Culture Day",
+               "勤労感謝の日": "Labour Thanksgiving Day", "国民の休日": "Citizens' Holiday",
+               "振替休日": "substitute holiday"}
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineStatus:
+    """The hotline at one moment: what kind of day, the hours, open or not."""
+
+    at: datetime
+    short_day: bool  # weekend or holiday: 9:30-17:30
+    holiday: str | None
+    open: bool
+
+    def day_text(self) -> Text:
+        if self.holiday is not None:
+            return Text(f"祝日 ({self.holiday})", f"holiday ({_HOLIDAY_EN.get(self.holiday, self.holiday)})")
+        if self.short_day:
+            return Text("土日", "weekend")
+        return Text("平日", "weekday")
+
+    def hours_text(self) -> Text:
+        h = HOTLINE_HOURS
+        start, end = (h.holiday_open, h.holiday_close) if self.short_day else (h.weekday_open, h.weekday_close)
+        return Text(f"{_hm(start)}〜{_hm(end)}", f"{_hm(start)} to {_hm(end)}")
+
+    def enquiry_text(self) -> Text:
+        hours = self.hours_text()
+        if self.open:
+            return Text(f"受付中 (受付時間 {hours.ja})", f"open (hours {hours.en})")
+        return Text(f"受付時間外 (受付時間 {hours.ja})", f"closed (hours {hours.en})")
+
+
+def hotline_status(at: datetime | str) -> HotlineStatus:
+    """Whether マイナンバー総合フリーダイヤル answers enquiries at ``at`` (JST)."""
+    when = to_jst(parse_time(at))
+    day = when.date()
+    holiday = holidays(day.year).get(day)
+    return HotlineStatus(when, is_weekend_or_holiday(day), holiday, HOTLINE_HOURS.is_open(when))
+
+
+def _status_html(status: HotlineStatus, lang: str) -> tuple[str, str]:
+    suspension = Text("受付中 (24時間365日)", "open (24 hours a day, 365 days a year)")
+    rows = [
+        (Text("日時", "Date and time").get(lang), _esc(_when(status.at, lang) + " JST")),
+        (Text("曜日の区分", "Kind of day").get(lang), _esc(status.day_text().get(lang))),
+        (Text("お問い合わせ (音声ガイダンス4番)", "Enquiries (voice guidance 4)").get(lang),
+         f'<span class="labkit-lab-enquiry" data-open="{str(status.open).lower()}" '
+         f'style="font-weight:bold;color:{"#14532d" if status.open else "#7f1d1d"}">'
+         f"{_esc(status.enquiry_text().get(lang))}</span>"),
+        (Text("紛失・盗難による一時利用停止", "Temporary suspension (loss or theft)").get(lang),
+         f'<span class="labkit-lab-suspension" style="font-weight:bold;color:#14532d">'
+         f"{_esc(suspension.get(lang))}</span>"),
+    ]
+    plain = " / ".join([_when(status.at, lang), status.day_text().get(lang), status.enquiry_text().get(lang),
+                        suspension.get(lang)])
+    return _table("labkit-lab-hotline-status", lang, rows), plain
+
+
+def hotline_now(clock: Any, lang: str = "ja") -> HtmlBlock:
+    """1-6: is マイナンバー総合フリーダイヤル open at the simulated clock's time?"""
+    lang = check_lang(lang)
+    status = hotline_status(clock.now())
+    table, plain = _status_html(status, lang)
+    title = Text(f"{HOTLINE_NAME.ja}: いま電話するとどうなる?", f"{HOTLINE_NAME.en}: what if I call now?").get(lang)
+    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}"><b>{_esc(title)}</b>{table}</div>', plain)
+
+
+#: Moments worth checking (the edges of the hours, a weekend, a holiday, the middle of the night).
+PRESET_TIMES: tuple[tuple[Text, str], ...] = (
+    (Text("平日 (水) 10:00", "Weekday (Wed) 10:00"), "2026-04-01T10:00:00+09:00"),
+    (Text("平日 (水) 9:29", "Weekday (Wed) 9:29"), "2026-04-01T09:29:00+09:00"),
+    (Text("平日 (水) 19:59", "Weekday (Wed) 19:59"), "2026-04-01T19:59:00+09:00"),
+    (Text("平日 (水) 20:00", "Weekday (Wed) 20:00"), "2026-04-01T20:00:00+09:00"),
+    (Text("土曜 17:29", "Saturday 17:29"), "2026-04-04T17:29:00+09:00"),
+    (Text("土曜 18:00", "Saturday 18:00"), "2026-04-04T18:00:00+09:00"),
+    (Text("祝日 (みどりの日・月) 18:00", "Holiday (Greenery Day, Mon) 18:00"), "2026-05-04T18:00:00+09:00"),
+    (Text("元日 3:00 (深夜)", "New Year's Day 3:00 (night)"), "2027-01-01T03:00:00+09:00"),
+)
+
+
+class _ClockOnly:
+    """What the hotline needs of J-LIS to tell its hours: the time."""
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock.now()  # type: ignore[no-any-return]
+
+
+class ContactsLab(_Lab):
+    """1-6: the simulated clock (presets and steps), whether the hotline answers now, and the
+    voice guidance (press 4)."""
+
+    def __init__(self, clock: Any, lang: str = "ja") -> None:
+        import ipywidgets as w
+
+        self.lang = lang = check_lang(lang)
+        self.clock = clock if hasattr(clock, "set") else SimulatedClock(clock.now())
+        self.hotline = Hotline(_ClockOnly(self.clock))  # type: ignore[arg-type]
+        self.preset = w.Dropdown(options=[(t.get(lang), iso) for t, iso in PRESET_TIMES], value=None,
+                                 description=self.t(Text("日時を選ぶ", "Pick a time")),
+                                 style={"description_width": "initial"})
+        self.preset.add_class("labkit-lab-preset")
+        self.preset.observe(lambda change: change["new"] and self.set_time(change["new"]), names="value")
+        steps = [(Text("+30分", "+30 min"), timedelta(minutes=30), "30m"),
+                 (Text("+1時間", "+1 hour"), timedelta(hours=1), "1h"),
+                 (Text("+1日", "+1 day"), timedelta(days=1), "1d")]
+        buttons = [_button(label.get(lang), f"labkit-lab-advance-{key}", lambda d=delta: self.advance(d))
+                   for label, delta, key in steps]
+        self.status = _html("", "labkit-lab-hotline")
+        keys = []
+        for row in ((1, 2, 3), (4, 5, 6), (7, 8, 9), (0,)):
+            line = []
+            for n in row:
+                key = _button(str(n), f"labkit-lab-key-{n}", lambda n=n: self.press(n))
+                key.layout.width = "3.2em"
+                line.append(key)
+            keys.append(w.HBox(line))
+        self.heard = _html(_hint(_esc(self.hotline.guidance().get(lang))), "labkit-lab-guidance")
+        self.widget_box = _box([
+            _html(_hint(_esc(self.t(Text(
+                "ラボの時計を動かして、フリーダイヤルの受付時間を確かめましょう。祝日の判定は国民の祝日に関する法律に"
+                "従って計算しています。",
+                "Move the lab clock and check the toll-free line's hours. Public holidays are computed from the "
+                "Act on National Holidays.")))), "labkit-lab-note"),
+            _row(self.preset, *buttons), self.status,
+            _html(f"<b>{_esc(self.t(Text('電話をかけてみる (音声ガイダンス)', 'Call and listen (voice guidance)')))}"
+                  "</b>", "labkit-lab-call-title"),
+            w.HBox([w.VBox(keys, layout=w.Layout(flex="0 0 auto")), self.heard])], "labkit-lab-contacts",
+            self.t(Text("いま電話すると?", "What if I call now?")))
+        self.redraw()
+
+    def status_now(self) -> HotlineStatus:
+        return hotline_status(self.clock.now())
+
+    def set_time(self, when: datetime | str) -> HotlineStatus:
+        self.clock.set(parse_time(when))
+        self.redraw()
+        return self.status_now()
+
+    def advance(self, delta: timedelta) -> HotlineStatus:
+        self.clock.advance(delta)
+        self.redraw()
+        return self.status_now()
+
+    def press(self, number: int) -> Text:
+        """A key on the phone during the voice guidance: 4 is the smartphone certificate."""
+        answer = self.hotline.press(number)
+        if number == HOTLINE_GUIDANCE_NUMBER:
+            extra = (Text("お問い合わせを受け付けます。", "Your enquiry is taken now.") if self.hotline.is_open()
+                     else Text("お問い合わせは受付時間外です。紛失・盗難の一時利用停止は受け付けます。",
+                               "Enquiries are closed now; suspension after loss or theft is taken."))
+            answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
+        self.heard.value = (f'<div class="labkit-lab-heard" data-key="{number}">'
+                            + _hint(_esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
+        return answer
+
+    def redraw(self) -> None:
+        table, _ = _status_html(self.status_now(), self.lang)
+        self.status.value = table
+
+    @property
+    def widget(self) -> Any:
+        return self.widget_box
+
+
+def contacts_lab(clock: Any, lang: str = "ja") -> ContactsLab:
+    """1-6 lab: the hotline on the simulated ``clock`` (the notebook's ``ctx.clock``)."""
+    return ContactsLab(clock, lang)
