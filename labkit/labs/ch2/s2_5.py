@@ -1,0 +1,171 @@
+"""2-5 機種変更: two phones, the 48-hour deletion window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from ...i18n import Text
+from ...widgets._base import esc, html_table
+from ._common import (
+    _STATE_TEXT,
+    LabParams,
+    Report,
+    _box,
+    _caption,
+    _html,
+    _Lab,
+    _params,
+    _try,
+    _world,
+    lab_phone,
+    on_day,
+    person_info,
+    se_certificates,
+    when_text,
+)
+from .s2_3 import _AppWatcher
+
+# =========================================================================== 2-5
+
+class DeviceChangeLab(_Lab):
+    """2-5: the old phone (registered) and a new phone with the app installed. ``old_online``
+    False: the old phone is switched off (airplane mode) when the change starts."""
+
+    def __init__(self, p: LabParams, *, old_online: bool) -> None:
+        from ...widgets import Timeline, device_change_timeline
+
+        self.lang = p.lang
+        self.world = _world(p, on_day(p.now, "09:00", days=-1))
+        self.person = self.world.resident("sample")
+        self.old = self.world.new_phone(self.person, name="old", model="Pixel 7")
+        self.world.apply(self.person, self.old)
+        self.world.advance_to(on_day(p.now, "10:00"))
+        self.new = self.world.new_phone(self.person, name="new", model="Pixel 9")
+        self.old.set_online(old_online)
+        self.old_online_at: datetime | None = None
+        self._watch_old = _AppWatcher(self.world, self.old)
+        self._watch_new = _AppWatcher(self.world, self.new)
+
+        def timeline() -> Any:
+            receipt = self.new.mynaportal.data.receipt
+            if receipt is None:
+                return _preview_device_change(self.world.now())
+            return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=self.world.now())
+        self.timeline = Timeline(timeline, lang=p.lang)
+        self.status = _html("", "labkit-lab-status-box")
+        self.old_mockup = lab_phone(self.old, lang=p.lang, on_change=self.update)
+        self.new_mockup = lab_phone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
+                                   on_change=self.update)
+        self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
+        self.old_mockup.redraw()
+        self.update(force=True)
+        old_box = _box([_html(_caption(Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)"), p.lang),
+                              "labkit-lab-caption"), self.old_mockup], "labkit-lab-old-phone")
+        new_box = _box([_html(_caption(Text("新しいスマホ (マイナポータルアプリをインストール済み)",
+                                            "New phone (Mynaportal app installed)"), p.lang), "labkit-lab-caption"),
+                        self.new_mockup], "labkit-lab-new-phone")
+        info = _html(person_info(self.person, p.lang), "labkit-lab-info-box")
+        scenario = "online" if old_online else "offline"
+        self.widget = _box([_box([new_box, old_box], "labkit-lab-phones", row=True),
+                            _box([self.status, info], "labkit-lab-row", row=True), self.timeline],
+                           f"labkit-lab labkit-lab-device-change labkit-lab-old-{scenario}")
+
+    def update(self, force: bool = False) -> None:
+        if not hasattr(self, "status"):
+            return
+        if self.old.online:
+            self.old.sync()  # a push reaches an online phone at once
+        changed = self._watch_old.changed() | self._watch_new.changed()
+        if not (changed or force):
+            return
+        receipt = self.new.mynaportal.data.receipt
+        if receipt is not None and self.old_online_at is None and self.old.online:
+            self.old_online_at = max(self.world.now(), receipt.applied_at)
+        self.status.value = self._status_html()
+        self.timeline.refresh()
+        for mockup in (getattr(self, "old_mockup", None), getattr(self, "new_mockup", None)):
+            if mockup is not None and mockup.model.fingerprint() != getattr(mockup, "_lab_seen", None):
+                mockup._lab_seen = mockup.model.fingerprint()
+                mockup.redraw()
+
+    def _status_html(self) -> str:
+        lang = self.lang
+        rows = []
+        for name, phone in ((Text("旧スマホ", "old phone"), self.old), (Text("新しいスマホ", "new phone"), self.new)):
+            in_se = se_certificates(phone)
+            count = sum(in_se.values())
+            infos = self.world.jlis.device_status(phone.device_id).certificates
+            states = sorted({_STATE_TEXT[i.state].get(lang) for i in infos}) or ["—"]
+            rows.append([name.get(lang), Text(f"{count} 枚", f"{count}").get(lang), "、".join(states)
+                         if lang == "ja" else ", ".join(states)])
+        head = [Text("スマホ", "Phone").get(lang), Text("SE 内の証明書", "certificates in the SE").get(lang),
+                Text("J-LIS での状態", "state at J-LIS").get(lang)]
+        when = when_text(self.world.now()).get(lang)
+        title = Text(f"{when} 現在", f"as of {when}").get(lang)
+        return (f'<div class="labkit-lab-status" lang="{lang}"><b>{esc(title)}</b>'
+                f"{html_table(head, rows, css='labkit-lab-phones-table')}</div>")
+
+
+def _preview_device_change(now: datetime) -> Any:
+    from ...widgets import device_change_timeline
+
+    model = device_change_timeline(now, now=now)
+    return replace(model, title=Text("いま新しいスマホで申請した場合 (まだ申請していません)",
+                                     "If you applied on the new phone now (not applied yet)"))
+
+
+def device_change(ctx: Any = None, *, old_online: bool = True) -> DeviceChangeLab:
+    """2-5: change to a new phone; the old phone online (deletes by itself) or switched off
+    (``old_online=False``: bring it back after 48 hours and see what stays)."""
+    return DeviceChangeLab(_params(ctx), old_online=old_online)
+
+
+def device_change_outcomes(ctx: Any = None) -> Report:
+    """2-5, both cases to the end with the real objects: the old phone online during the
+    change, and the old phone offline until 49 hours later."""
+    p = _params(ctx)
+    world = _world(p, on_day(p.now, "09:00", days=-1))
+    try:
+        rows = []
+        cases = ((Text("旧スマホの電源を入れ、ネットワークに接続したまま", "old phone on and online"), "sample", True),
+                 (Text("旧スマホの電源を切ったまま、49時間後に接続", "old phone off, online again 49 hours later"),
+                  "taro", False))
+        started = []
+        for label, key, online in cases:
+            person = world.resident(key)
+            old = world.new_phone(person, name=f"old-{key}")
+            world.apply(person, old)
+            started.append((label, person, old, online))
+        world.advance_to(on_day(p.now, "10:00"))
+        for _label, person, old, online in started:
+            old.set_online(online)
+            new = world.new_phone(person, name=f"new-{person.key}")
+            world.apply(person, new, device_change=True)
+        world.advance(hours=49)
+        for label, person, old, _online in started:
+            old.set_online(True)
+            count = sum(se_certificates(old).values())
+            states = {i.state for i in world.jlis.device_status(old.device_id).certificates}
+            state = Text("、".join(sorted(_STATE_TEXT[s].ja for s in states)),
+                         ", ".join(sorted(_STATE_TEXT[s].en for s in states)))
+            se = Text("削除された (0 枚)", "deleted (0)") if count == 0 else \
+                Text(f"残っている ({count} 枚)", f"still there ({count})")
+            login = _try(lambda old=old, person=person: world.login(old, pin=person.phone_pin))
+            rows.append((label, se, state, login))
+        return Report(Text("機種変更のあと、旧スマホはどうなるか", "After the device change: the old phone"),
+                      (Text("旧スマホ", "Old phone"), Text("旧スマホの SE の証明書", "Certificates in its SE"),
+                       Text("J-LIS での状態", "State at J-LIS"), Text("旧スマホでログイン", "Log in on the old phone")),
+                      rows, notes=(Text("どちらの場合も、新しいスマホで申請した時点で"
+                                        "旧スマホの証明書は失効しています。",
+                                        "In both cases the old phone's certificates were revoked as soon as the new "
+                                        "phone applied."),
+                                   Text("48時間以内にネットワークにつながった旧スマホは、別の手続きなしで証明書を削除します。",
+                                        "An old phone that comes online within 48 hours deletes them without any "
+                                        "separate procedure.")),
+                      lang=p.lang, css="labkit-lab-device-outcomes")
+    finally:
+        world.close()
+
+

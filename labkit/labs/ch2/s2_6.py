@@ -1,0 +1,230 @@
+"""2-6 紛失時: hotline, counter, found again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...errors import LabkitError
+from ...i18n import Text
+from ...jlis import LossItem
+from ...jlis.hotline import HOTLINE_NAME
+from ...jlis.rules import HOTLINE_HOURS
+from ...widgets._base import ViewMixin, esc
+from ...world import Person, World
+from ._common import (
+    LabParams,
+    _box,
+    _button,
+    _caption,
+    _html,
+    _Lab,
+    _params,
+    _status_html,
+    _world,
+    lab_phone,
+    on_day,
+    person_info,
+    when_text,
+)
+from .s2_3 import _AppWatcher
+
+# =========================================================================== 2-6
+
+class HotlinePanel(ViewMixin):
+    """マイナンバー総合フリーダイヤル: call, press 4, report the loss (any hour)."""
+
+    def __init__(self, world: World, person: Person, item: LossItem, lang: str,
+                 on_change: Callable[[], None]) -> None:
+        self.world, self.person, self.item, self.lang = world, person, item, lang
+        self.on_change = on_change
+        self.log: list[Text] = []
+        self.receipt: Any = None
+        what = (Text("スマホの紛失を届け出る (一時利用停止)", "Report the lost phone (suspend)")
+                if item is LossItem.PHONE else
+                Text("カードの紛失を届け出る (一時利用停止)", "Report the lost card (suspend)"))
+        self.hours = _html("", "labkit-lab-hotline-hours")
+        self.reply = _html("", "labkit-lab-hotline-log")
+        self.call = _button(Text("電話する", "Call"), lang, "labkit-lab-hotline-call", self.dial)
+        self.press4 = _button(Text("4番を押す", "Press 4"), lang, "labkit-lab-hotline-press4", self.press_four)
+        self.report = _button(what, lang, "labkit-lab-hotline-report", self.report_loss, button_style="danger")
+        self.enquire = _button(Text("手続きについて質問する", "Ask about the procedure"), lang,
+                               "labkit-lab-hotline-enquire", self.ask)
+        self.widget = _box([_html(_caption(HOTLINE_NAME, lang), "labkit-lab-caption"), self.hours,
+                            _box([self.call, self.press4, self.enquire, self.report], "labkit-lab-buttons", row=True),
+                            self.reply], "labkit-lab-hotline", border="1px solid #d1d5db", padding=".4em",
+                           margin=".3em 0")
+        self.redraw()
+
+    def dial(self) -> None:
+        self._say(self.world.hotline.guidance())
+
+    def press_four(self) -> None:
+        self._say(self.world.hotline.press(4))
+
+    def ask(self) -> None:
+        try:
+            self._say(self.world.hotline.enquire("手続きについて"))
+        except LabkitError as exc:
+            self._say(Text(f"受付時間外です: {exc.text.ja}", f"outside the opening hours: {exc.text.en}"))
+
+    def report_loss(self) -> None:
+        try:
+            self.receipt = self.world.report_loss(self.person, self.item)
+            self._say(self.receipt.message)
+        except LabkitError as exc:
+            self._say(exc.text)
+
+    def _say(self, text: Text) -> None:
+        stamp = when_text(self.world.now())
+        self.log.append(Text(f"[{stamp.ja}] {text.ja}", f"[{stamp.en}] {text.en}"))
+        self.redraw()
+        self.on_change()
+
+    def redraw(self) -> None:
+        lang = self.lang
+        now = self.world.now()
+        open_now = HOTLINE_HOURS.is_open(now)
+        state = (Text("受付時間内", "open now") if open_now
+                 else Text("受付時間外 (問い合わせは翌受付時間に)", "closed for enquiries now"))
+        hours = Text(f"問い合わせ: 平日 9:30〜20:00、土日祝 9:30〜17:30 — 今 ({when_text(now).ja}) は{state.ja}。"
+                     "紛失・盗難による一時利用停止は24時間365日受け付けます (音声ガイダンス4番)。",
+                     f"Enquiries: weekdays 9:30-20:00, weekends/holidays 9:30-17:30 — now ({when_text(now).en}): "
+                     f"{state.en}. Suspension after loss or theft: 24 hours a day, 365 days a year "
+                     "(voice guidance: 4).")
+        self.hours.value = (f'<div data-open="{str(open_now).lower()}" style="font-size:13px">'
+                            f"{esc(hours.get(lang))}</div>")
+        self.reply.value = "".join(f'<div class="labkit-lab-hotline-line" style="font-size:13px">'
+                                   f"{esc(t.get(lang))}</div>" for t in self.log[-5:])
+
+
+class CounterPanel(ViewMixin):
+    """市区町村窓口: the found phone / the lost and found card."""
+
+    def __init__(self, world: World, person: Person, item: LossItem, lang: str,
+                 on_change: Callable[[], None], *, new_password: str = "FOUND2026") -> None:
+        self.world, self.person, self.item, self.lang = world, person, item, lang
+        self.on_change = on_change
+        self.new_password = new_password
+        self.log: list[Text] = []
+        #: The counter's buttons by what they do: "phone_found" (2-6, phone), "card_lost" and
+        #: "card_found" (2-6, card).
+        self.buttons: dict[str, Any] = {}
+        if item is LossItem.PHONE:
+            self.buttons["phone_found"] = _button(
+                Text("スマホが見つかった: 一時保留の解除を申し出る", "Phone found: ask to lift the hold"), lang,
+                "labkit-lab-counter-phone-found", self.phone_found, button_style="success")
+        else:
+            self.buttons["card_lost"] = _button(Text("カードの紛失届を出す", "Report the lost card"), lang,
+                                                "labkit-lab-counter-card-lost", self.card_lost)
+            self.buttons["card_found"] = _button(Text("カードが見つかった: 届け出る", "Card found: report it"), lang,
+                                                 "labkit-lab-counter-card-found", self.card_found,
+                                                 button_style="success")
+        buttons = list(self.buttons.values())
+        self.reply = _html("", "labkit-lab-counter-log")
+        self.widget = _box([_html(_caption(Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)"), lang),
+                                  "labkit-lab-caption"), _box(buttons, "labkit-lab-buttons", row=True), self.reply],
+                           "labkit-lab-counter", border="1px solid #d1d5db", padding=".4em", margin=".3em 0")
+
+    def _municipality(self) -> Any:
+        return self.world.municipality
+
+    def phone_found(self) -> None:
+        try:
+            released, revoked = self._municipality().phone_found(self.person.resident)
+        except LabkitError as exc:
+            self._say(exc.text)
+            return
+        self._say(Text(f"利用者証明用電子証明書の一時保留を解除しました ({len(released)} 件)。"
+                       f"署名用電子証明書は失効しました ({len(revoked)} 件): 必要なら新たに発行の申請を"
+                       "してください (再発行の手数料は市区町村窓口に確認)。",
+                       f"The hold on the user-authentication certificate is lifted ({len(released)}). The signing "
+                       f"certificate was revoked ({len(revoked)}): apply for a new one if needed (ask the municipality "
+                       "about the re-issue fee)."))
+
+    def card_lost(self) -> None:
+        try:
+            held = self._municipality().report_card_loss(self.person.resident)
+        except LabkitError as exc:
+            self._say(exc.text)
+            return
+        extra = Text(f"{len(held)} 件を一時保留にしました。", f"{len(held)} certificates put on hold.") if held else \
+            Text("(フリーダイヤルで一時利用停止済みです)", "(already suspended through the toll-free line)")
+        self._say(Text(f"紛失届を受け付けました。{extra.ja}", f"Loss report received. {extra.en}"))
+
+    def card_found(self) -> None:
+        try:
+            self._municipality().card_found(self.person.resident, self.person.card,
+                                            new_sign_password=self.new_password)
+        except LabkitError as exc:
+            self._say(exc.text)
+            return
+        self.person.card_password = self.new_password
+        self._say(Text(f"カードの利用者証明用電子証明書の一時保留を解除し、署名用電子証明書を新しく発行しました "
+                       f"(新しいパスワード: {self.new_password})。スマホ用電子証明書はマイナポータルアプリの"
+                       "「一時利用停止の解除」で解除します。",
+                       f"The card's user-authentication certificate is released and a new signing certificate issued "
+                       f"(new password: {self.new_password}). Lift the smartphone certificates' suspension in the "
+                       "Mynaportal app (「一時利用停止の解除」)."))
+
+    def _say(self, text: Text) -> None:
+        stamp = when_text(self.world.now())
+        self.log.append(Text(f"[{stamp.ja}] {text.ja}", f"[{stamp.en}] {text.en}"))
+        self.reply.value = "".join(f'<div class="labkit-lab-counter-line" style="font-size:13px">'
+                                   f"{esc(t.get(self.lang))}</div>" for t in self.log[-4:])
+        self.on_change()
+
+
+class LossLab(_Lab):
+    """2-6: a registered phone, then the phone (or the card) is lost late in the evening."""
+
+    def __init__(self, p: LabParams, item: LossItem) -> None:
+        self.lang = p.lang
+        self.item = item
+        self.world = _world(p, on_day(p.now, "10:00", days=-1))
+        self.person = self.world.resident("sample")
+        self.phone = self.world.new_phone(self.person)
+        self.world.apply(self.person, self.phone)
+        self.world.advance_to(on_day(p.now, "22:30"))
+        self.phone.mynaportal.open()
+        self._watch = _AppWatcher(self.world, self.phone)
+        self.status = _html("", "labkit-lab-status-box")
+        self.hotline = HotlinePanel(self.world, self.person, item, p.lang, self.refresh)
+        self.counter = CounterPanel(self.world, self.person, item, p.lang, self.refresh)
+        self.info = _html("", "labkit-lab-info-box")
+        self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
+                               on_change=self.update)
+        self.mockup.model.mark_read()  # yesterday's registration push was read long ago
+        self.refresh()
+        side = _box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
+        kind = "phone" if item is LossItem.PHONE else "card"
+        self.widget = _box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
+
+    def update(self) -> None:
+        if hasattr(self, "status") and self._watch.changed():
+            self._redraw_panels()
+
+    def refresh(self) -> None:
+        """After the hotline or the counter acted: pushes, status, phone."""
+        if not hasattr(self, "status"):
+            return
+        if hasattr(self, "mockup"):
+            self.mockup.refresh()  # fetches pushes and redraws; calls update()
+        self._redraw_panels()
+
+    def _redraw_panels(self) -> None:
+        self.status.value = _status_html(self.world, self.person, self.phone, self.lang)
+        self.hotline.redraw()
+        self.info.value = person_info(self.person, self.lang)
+
+
+def phone_loss(ctx: Any = None) -> LossLab:
+    """2-6: lose the phone at 22:30, try to log in, call the hotline, find it again."""
+    return LossLab(_params(ctx), LossItem.PHONE)
+
+
+def card_loss(ctx: Any = None) -> LossLab:
+    """2-6: lose the My Number Card; found again: the counter, then the app."""
+    return LossLab(_params(ctx), LossItem.CARD)
+
+

@@ -1,0 +1,92 @@
+"""2-7 利用をやめる: factory reset vs revocation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...i18n import Text
+from ...widgets._base import esc, html_table
+from ._common import (
+    LabParams,
+    _box,
+    _button,
+    _html,
+    _Lab,
+    _params,
+    _status_html,
+    _world,
+    lab_phone,
+    on_day,
+    person_info,
+    revocation_rows,
+    when_text,
+)
+from .s2_3 import _AppWatcher
+
+# =========================================================================== 2-7
+
+class StopUsingLab(_Lab):
+    """2-7: a registered phone; factory reset it (the SE keeps the certificates), then revoke
+    properly from the phone and check the CRL and OCSP."""
+
+    def __init__(self, p: LabParams) -> None:
+        from ...widgets import SeInspector
+
+        self.lang = p.lang
+        self.world = _world(p, on_day(p.now, "09:00"))
+        self.person = self.world.resident("sample")
+        self.phone = self.world.new_phone(self.person)
+        self.world.apply(self.person, self.phone)
+        self.world.advance_to(on_day(p.now, "10:00"))
+        infos = self.world.jlis.device_status(self.phone.device_id).certificates
+        ordered = sorted(infos, key=lambda i: i.kind.value, reverse=True)  # signing first
+        self.ders = [self.world.jlis.certificate(i.serial) for i in ordered]
+        self.phone.mynaportal.open()
+        self._watch = _AppWatcher(self.world, self.phone)
+        self.inspector = SeInspector(self.phone.se, lang=p.lang)
+        self.status = _html("", "labkit-lab-status-box")
+        self.checks = _html("", "labkit-lab-revocation")
+        self.reset_button = _button(Text("端末を初期化する (工場出荷時の状態に戻す)", "Factory reset the phone"),
+                                    p.lang, "labkit-lab-factory-reset", self.factory_reset, button_style="danger")
+        self.check_button = _button(Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)"), p.lang,
+                                    "labkit-lab-revocation-check", self.check_revocation)
+        self.mockup = lab_phone(self.phone, lang=p.lang, on_change=self.update)
+        self.mockup.model.mark_read()  # the registration push was read long ago
+        self.mockup.redraw()
+        self.update(force=True)
+        side = _box([_box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
+                     self.checks, _html(person_info(self.person, p.lang, card_password=False), "labkit-lab-info-box")],
+                    "labkit-lab-side")
+        self.widget = _box([self.mockup, side, self.inspector],
+                           "labkit-lab labkit-lab-stop-using")
+
+    def factory_reset(self) -> None:
+        """端末初期化: apps and their data go; the mock-up falls back to the home screen."""
+        self.phone.factory_reset()
+        self.mockup.model.home()
+        self.mockup.redraw()
+        self.update(force=True)
+
+    def check_revocation(self) -> None:
+        lang = self.lang
+        rows = [[c.get(lang) for c in row] for row in revocation_rows(self.world, self.ders)]
+        head = [Text("電子証明書", "Certificate").get(lang), "J-LIS", "CRL", "OCSP"]
+        when = when_text(self.world.now()).get(lang)
+        title = Text(f"失効情報 ({when})", f"Revocation status ({when})").get(lang)
+        self.checks.value = (f'<div lang="{lang}"><b>{esc(title)}</b>'
+                             f"{html_table(head, rows, css='labkit-lab-revocation-table')}</div>")
+
+    def update(self, force: bool = False) -> None:
+        if not hasattr(self, "status"):
+            return
+        if not (self._watch.changed() or force):
+            return
+        self.status.value = _status_html(self.world, self.person, self.phone, self.lang, card=False)
+        self.inspector.refresh(get_status=False)
+
+
+def stop_using(ctx: Any = None) -> StopUsingLab:
+    """2-7: factory reset vs 「失効」, with the SE inspector and a CRL/OCSP check."""
+    return StopUsingLab(_params(ctx))
+
+
