@@ -9,12 +9,9 @@ card in any PC/SC reader (a real card on a USB NFC reader works the same).
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from cryptography import x509
@@ -24,7 +21,8 @@ from ..card.personalise import personalise
 from ..clock import SystemClock, to_jst
 from ..i18n import Text
 from ..pki import BasicAttributes, Holder, Jpki, MemoryStore, Sex, SqliteStore
-from ..reader import VPCD_PORT, JpkiClient, PcscTransport, VpcdBridge, list_readers
+from ..reader import VPCD_PORT, JpkiClient, PcscTransport, list_readers
+from ._common import say, serve_in_virtual_reader
 
 __all__ = ["register", "sample_holder"]
 
@@ -70,15 +68,11 @@ def register(subparsers: Any) -> None:
     readers.set_defaults(func=_readers)
 
 
-def _say(args: argparse.Namespace, text: Text, *, file: Any = None) -> None:
-    print(text.get(args.lang), file=file or sys.stdout, flush=True)
-
-
 # -- emulate ---------------------------------------------------------------------------------
 def _make_card(args: argparse.Namespace) -> MyNumberCard:
     if args.state is not None and args.state.exists():
         if args.auth_pin or args.sign_password:
-            _say(args, Text("注意: 保存済みのカードを使うため --auth-pin/--sign-password は無視します",
+            say(args, Text("注意: 保存済みのカードを使うため --auth-pin/--sign-password は無視します",
                             "note: using the saved card, so --auth-pin/--sign-password are ignored"),
                  file=sys.stderr)
         return MyNumberCard.load(args.state, bind=True)
@@ -95,29 +89,19 @@ def _make_card(args: argparse.Namespace) -> MyNumberCard:
 
 def _emulate(args: argparse.Namespace) -> int:
     card = _make_card(args)
-    bridge = VpcdBridge(card, host=args.host, port=args.port)
-    stopped: list[int] = []
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stopped.append(signum)
-        bridge.stop()
-
-    previous: dict[int, Callable[..., Any] | int | None] = {
-        sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    _say(args, Text(
-        f"模擬マイナンバーカードを仮想リーダー ({args.host}:{args.port}) に挿入します。"
-        "pcscd が起動していなければ待ちます。Ctrl+C で取り出します",
-        f"inserting the emulated My Number Card into the virtual reader at {args.host}:{args.port} "
-        "(waiting for pcscd if needed); Ctrl+C removes it"))
-    try:
-        bridge.run()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    def finish() -> None:
         if card.state_path is not None:
             card.save(card.state_path)
-    _say(args, Text(f"カードを取り出しました ({bridge.apdus} APDU)", f"card removed ({bridge.apdus} APDUs)"))
-    return 0
+
+    return serve_in_virtual_reader(
+        args, card, finish=finish,
+        inserting=Text(
+            f"模擬マイナンバーカードを仮想リーダー ({args.host}:{args.port}) に挿入します。"
+            "pcscd が起動していなければ待ちます。Ctrl+C で取り出します",
+            f"inserting the emulated My Number Card into the virtual reader at {args.host}:{args.port} "
+            "(waiting for pcscd if needed); Ctrl+C removes it"),
+        removed=lambda n: Text(f"カードを取り出しました ({n} APDU)", f"card removed ({n} APDUs)"))
 
 
 # -- read ------------------------------------------------------------------------------------
@@ -163,7 +147,7 @@ def _read(args: argparse.Namespace) -> int:
 def _readers(args: argparse.Namespace) -> int:
     readers = list_readers()
     if not readers:
-        _say(args, Text("リーダーがありません", "no readers"))
+        say(args, Text("リーダーがありません", "no readers"))
         return 1
     for r in readers:
         card = (Text("カードあり", "card present") if r.card_present else Text("カードなし", "empty")).get(args.lang)

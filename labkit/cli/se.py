@@ -10,16 +10,14 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from ..i18n import Text
-from ..reader import VPCD_PORT, VpcdBridge
+from ..reader import VPCD_PORT
 from ..se import SecureElement
+from ._common import say, serve_in_virtual_reader
 
 __all__ = ["DEFAULT_PORT", "register"]
 
@@ -46,10 +44,6 @@ def register(subparsers: Any) -> None:
     inventory = sub.add_parser("inventory", help="SE の中身とイベント記録 / what the SE stores, and its event log")
     inventory.add_argument("--state", type=Path, required=True, help="SE store (SQLite)")
     inventory.set_defaults(func=_inventory)
-
-
-def _say(args: argparse.Namespace, text: Text, *, file: Any = None) -> None:
-    print(text.get(args.lang), file=file or sys.stdout, flush=True)
 
 
 def _sample_certificates(se: SecureElement) -> None:
@@ -86,45 +80,31 @@ def _print_keys(args: argparse.Namespace, se: SecureElement) -> None:
         text = f"  KVN {kvn:02X}: ENC {enc}  MAC {mac}  DEK {dek}  (KCV {kcvs})"
         lines.append(Text(text, text))
     for line in lines:
-        _say(args, line)
+        say(args, line)
 
 
 def _emulate(args: argparse.Namespace) -> int:
     se = SecureElement(args.state)
     if args.sample_certificates:
         _sample_certificates(se)
-    bridge = VpcdBridge(se, host=args.host, port=args.port)
-    stopped: list[int] = []
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stopped.append(signum)
-        bridge.stop()
-
-    previous: dict[int, Callable[..., Any] | int | None] = {
-        sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     _print_keys(args, se)
-    _say(args, Text(
-        f"スマホの GP-SE を仮想リーダー ({args.host}:{args.port}) に挿入します。"
-        "pcscd が起動していなければ待ちます。Ctrl+C で取り出します",
-        f"inserting the phone's GP-SE into the virtual reader at {args.host}:{args.port} "
-        "(waiting for pcscd if needed); Ctrl+C removes it"))
-    try:
-        bridge.run()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        se.close()
-    _say(args, Text(f"SE を取り出しました ({bridge.apdus} APDU)", f"SE removed ({bridge.apdus} APDUs)"))
-    return 0
+    return serve_in_virtual_reader(
+        args, se, finish=se.close,
+        inserting=Text(
+            f"スマホの GP-SE を仮想リーダー ({args.host}:{args.port}) に挿入します。"
+            "pcscd が起動していなければ待ちます。Ctrl+C で取り出します",
+            f"inserting the phone's GP-SE into the virtual reader at {args.host}:{args.port} "
+            "(waiting for pcscd if needed); Ctrl+C removes it"),
+        removed=lambda n: Text(f"SE を取り出しました ({n} APDU)", f"SE removed ({n} APDUs)"))
 
 
 def _inventory(args: argparse.Namespace) -> int:
     if not args.state.exists():
-        _say(args, Text(f"SE ストアがありません: {args.state}", f"no SE store at {args.state}"), file=sys.stderr)
+        say(args, Text(f"SE ストアがありません: {args.state}", f"no SE store at {args.state}"), file=sys.stderr)
         return 2
     with SecureElement(args.state) as se:
         inventory = se.inventory()
-        _say(args, Text(f"SE の状態: {inventory.card_state.name}", f"SE state: {inventory.card_state.name}"))
+        say(args, Text(f"SE の状態: {inventory.card_state.name}", f"SE state: {inventory.card_state.name}"))
         print(inventory.summary(args.lang))
         for event in se.events():
             print(f"#{event.seq} {event.at.isoformat(timespec='seconds')} {event.kind.value}: "
