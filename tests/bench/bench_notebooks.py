@@ -84,8 +84,8 @@ def voila_figures(paths: list[Path], runs: int) -> dict[str, tuple[float, float]
                     page.wait_for_selector("#loading", state="detached", timeout=120_000)
                     page.locator(".labkit-prose").first.wait_for(state="visible")
                     if widget:
-                        page.locator(".jupyter-widgets.widget-text").first.wait_for(
-                            state="visible")
+                        # any mounted widget view: labs differ (text box, phone, buttons)
+                        page.locator(".jupyter-widgets").first.wait_for(state="visible")
                     times.append(time.perf_counter() - start)
                     new = [p for pid, p in kernel_processes(server).items() if pid not in before]
                     rss.extend(p.memory_info().rss / 2**20 for p in new)
