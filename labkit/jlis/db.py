@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .._sqlite import write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from ..pki import BasicAttributes, CaKind, Holder, Reason, Sex
@@ -182,20 +183,8 @@ class JlisDb:
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (nested calls join the outer one)."""
-        with self._lock:
-            if self._db.in_transaction:
-                yield self._db
-                return
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise self._error(exc) from exc
+        with write_transaction(self._db, self._lock, self._error) as db:
+            yield db
 
     def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .._sqlite import write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from .tamper import SeEvent, TamperAction, TamperKind
@@ -72,19 +73,9 @@ class SeStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise self._error(exc) from exc
+        with write_transaction(self._db, self._lock, self._error) as db:
+            yield db
 
-    # -- sections ----------------------------------------------------------------------------
     def is_empty(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM section").fetchone()[0] == 0

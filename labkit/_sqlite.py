@@ -1,0 +1,40 @@
+"""The one write-transaction discipline every SQLite store in labkit uses (PKI, J-LIS, SE):
+``BEGIN IMMEDIATE`` … ``COMMIT`` under the store's lock, a rollback on any exception, and
+sqlite3 errors turned into the store's own bilingual error, so a crash or a bad write never
+leaves half a change behind."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def write_transaction(db: sqlite3.Connection, lock: threading.Lock | threading.RLock,
+                      error: Callable[[sqlite3.Error], Exception]) -> Iterator[sqlite3.Connection]:
+    """One atomic write. Inside an open transaction (a nested call) it simply joins it."""
+    with lock:
+        if db.in_transaction:
+            yield db
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise error(exc) from exc
+        try:
+            yield db
+        except BaseException as exc:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection already rolled back (e.g. a disk error)
+            if isinstance(exc, sqlite3.Error):
+                raise error(exc) from exc
+            raise
+        try:
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise error(exc) from exc
