@@ -6,7 +6,7 @@ An application is accepted only if (in this order, first failure wins):
 1. the device and app meet the prerequisites (compatible Android model, app up to date);
 2. a card signing certificate is present and parses, and its policy is the card signing one;
 3. it chains to the lab signing CA (``card_untrusted`` otherwise);
-4. the card's signature over :meth:`~labkit.jlis.api.ApplicationRequest.to_be_signed`
+4. the card's signature over :meth:`~labkit.office.jlis_forms.ApplicationRequest.to_be_signed`
    verifies with that certificate (``bad_signature``);
 5. it is within validity and neither revoked nor held, by J-LIS's own store (the OCSP
    answer's source), and J-LIS issued exactly this certificate (``card_unknown``).
@@ -29,6 +29,8 @@ from cryptography.x509.oid import NameOID
 from ..clock import to_jst
 from ..errors import PkiError
 from ..i18n import Text
+from ..office.contract import ApplicationRequest
+from ..office.refusals import Refusal, refuse
 from ..pki import (
     CARD_SIGN,
     BasicAttributes,
@@ -41,9 +43,7 @@ from ..pki import (
     profile_of,
 )
 from ..pki.store import CertRecord
-from .api import ApplicationRequest
 from .prerequisites import DevicePolicy
-from .reasons import Refusal, refuse
 
 __all__ = ["CardCheck", "card_holder", "load_public_key", "verify_card_request", "verify_signature"]
 
