@@ -22,6 +22,12 @@ from labkit.reader import InProcessTransport, JpkiClient, PinBlockedError, Wrong
 from labkit.world import SAMPLE_PEOPLE, World
 
 
+@pytest.fixture(scope="module", autouse=True)
+def office() -> str:
+    """This module serves its own world over HTTP: one run is enough."""
+    return "in_process"
+
+
 @pytest.fixture
 def worlds() -> Iterator[tuple[World, World]]:
     lecturer = new_world()
