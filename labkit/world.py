@@ -59,10 +59,10 @@ from .card import KeyRole, my_number_check_digit
 from .clock import SimulatedClock, parse_time, to_jst
 from .errors import InputError, ServiceError
 from .i18n import Text, check_lang
-from .jlis import LossItem, LossReceipt, PushPolicy
 from .jlis.hotline import Hotline
+from .jlis.rules import PushPolicy
 from .office.compose import Office
-from .office.contract import Resident
+from .office.contract import LossItem, LossReceipt, Resident
 from .office.desk import CounterDesk
 from .people import SAMPLE_PEOPLE, Person, room_address
 from .phone import Internet, Phone, PlayStore

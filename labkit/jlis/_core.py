@@ -39,7 +39,6 @@ from ..office.contract import (
     UsageKind,
 )
 from ..office.refusals import Refusal
-from ..office.wire import Serial
 from ..pki import (
     CARD_AUTH,
     CARD_SIGN,
@@ -125,7 +124,7 @@ class JlisCore:
     def info(self, serial: int, kind: CaKind) -> CertificateInfo:
         rec = self.jpki.record(serial)
         st = self.cert_status(serial)
-        return CertificateInfo(Serial(serial), kind, rec.profile, st.state, rec.not_before, rec.not_after,
+        return CertificateInfo(serial, kind, rec.profile, st.state, rec.not_before, rec.not_after,
                                st.reason, st.revoked_at, st.text)
 
     def active_device(self, holder_id: str) -> str | None:

@@ -51,7 +51,7 @@ from .counter import CounterOps
 from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
 from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
 from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy, old_phone_deletes
-from .verify import load_public_key, verify_card_request, verify_signature
+from .verify import check_keys, check_serial, verify_card_request, verify_signature
 
 __all__ = ["JlisService"]
 
@@ -84,7 +84,7 @@ class JlisService:
             self.tick()
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
-            self._check_keys(request, required=True)
+            check_keys(request, required=True)
             holder_id = card.holder_id
             active = self.core.active_device(holder_id)
             this = self.db.device(request.device_id)
@@ -125,16 +125,6 @@ class JlisService:
             revoked = self._settle_retired(old_device, Text("機種変更により失効 (superseded)",
                                                             "revoked by the device change (superseded)"))
             return self._receipt(app, revoked)
-
-    def _check_keys(self, request: ApplicationRequest, *, required: bool) -> None:
-        kinds = request.certificates
-        if (required and not kinds) or len(set(kinds)) != len(kinds) or set(request.public_keys) != set(kinds):
-            raise refuse(Refusal.MALFORMED, Text("申請する証明書 (sign/auth) と同じ種類の公開鍵が必要です",
-                                                 "give one public key per requested certificate (sign/auth)"))
-        keys = [load_public_key(request.public_keys[k], k).public_numbers() for k in kinds]
-        if len(keys) == 2 and keys[0] == keys[1]:
-            raise refuse(Refusal.MALFORMED, Text("署名用と利用者証明用の鍵は別々です",
-                                                 "the signing and user-auth keys must differ"))
 
     def _push_time(self, now: datetime) -> datetime:
         return self.core.push_policy.push_time(now).astimezone(UTC)
@@ -194,7 +184,7 @@ class JlisService:
             self.tick()
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
-            self._check_keys(request, required=False)
+            check_keys(request, required=False)
             if self.core.active_device(card.holder_id) != request.device_id:
                 raise refuse(Refusal.NOT_REGISTERED)
             links = self.db.links(device_id=request.device_id)
@@ -353,11 +343,11 @@ class JlisService:
         if record.outcome != "ok" and record.outcome not in {r.value for r in Refusal}:
             raise MalformedRequestError(Text("outcome は ok か理由コードです", "outcome is ok or a reason code"),
                                         field="outcome")
-        _check_serial(record.serial)
+        check_serial(record.serial)
         rec = self.jpki.store.get(record.serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
-        text = record.detail or _USED[record.kind]
+        text = record.detail or record.kind.text
         row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
                                 device_id=record.device_id, service=record.service, outcome=record.outcome)
         return _event(row)
@@ -368,7 +358,7 @@ class JlisService:
             raise MalformedRequestError(Text("serial か holder_id のどちらか一方と、1〜1000 の limit を指定します",
                                              "give exactly one of serial or holder_id, and a limit of 1-1000"))
         if serial is not None:
-            _check_serial(serial)
+            check_serial(serial)
             rec = self.jpki.store.get(serial)
             if rec is None:
                 raise refuse(Refusal.CERT_UNKNOWN)
@@ -376,13 +366,13 @@ class JlisService:
         return [_event(r) for r in self.db.usage(holder_id or "", limit)]
 
     def status(self, serial: int) -> CertificateStatus:
-        _check_serial(serial)
+        check_serial(serial)
         with self._lock:
             self.tick()
             return self.jpki.status(serial)
 
     def certificate(self, serial: int) -> bytes:
-        _check_serial(serial)
+        check_serial(serial)
         rec = self.jpki.store.get(serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
@@ -402,12 +392,6 @@ class JlisService:
         return self.jpki.ocsp_respond(request_der)
 
 
-def _check_serial(serial: object) -> None:
-    if not isinstance(serial, int) or isinstance(serial, bool) or not 0 < serial < 1 << 160:
-        raise MalformedRequestError(Text("シリアル番号は正の整数です", "a serial number is a positive integer"),
-                                    field="serial")
-
-
 def _event(r: UsageRow) -> UsageEvent:
     return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)
 
@@ -416,17 +400,4 @@ _APPLIED = {
     ApplicationKind.NEW: Text("スマホ用電子証明書を申請", "applied for smartphone certificates"),
     ApplicationKind.DEVICE_CHANGE: Text("機種変更を申請", "applied for a device change"),
     ApplicationKind.REISSUE: Text("再発行を申請", "applied for re-issue"),
-}
-_USED = {
-    UsageKind.APPLICATION: Text("申請", "application"),
-    UsageKind.ISSUANCE: Text("発行", "issuance"),
-    UsageKind.REGISTRATION: Text("登録", "registration"),
-    UsageKind.LOGIN: Text("ログイン", "login"),
-    UsageKind.SIGNATURE: Text("電子署名", "signature"),
-    UsageKind.SUSPENSION: Text("一時利用停止", "suspension"),
-    UsageKind.RESUMPTION: Text("一時利用停止の解除", "suspension lifted"),
-    UsageKind.REVOCATION: Text("失効", "revocation"),
-    UsageKind.DELETION_ORDER: Text("削除指示", "deletion order"),
-    UsageKind.CARD_ISSUANCE: Text("カード発行", "card issuance"),
-    UsageKind.ATTRIBUTE_CHANGE: Text("基本4情報の変更", "change of basic attributes"),
 }

@@ -23,20 +23,6 @@ from .counter import Municipality
 from .registry import ResidentRegistry, new_my_number
 from .service import CounterService
 
-__all__ = [
-    "AttributeChange",
-    "CardFoundRequest",
-    "CardRequest",
-    "CardState",
-    "CounterApi",
-    "CounterReceipt",
-    "CounterService",
-    "Municipality",
-    "PinReset",
-    "Resident",
-    "ResidentQuery",
-    "ResidentRef",
-    "ResidentRegistry",
-    "ResidentRequest",
-    "new_my_number",
-]
+__all__ = ["AttributeChange", "CardFoundRequest", "CardRequest", "CardState", "CounterApi", "CounterReceipt",
+           "CounterService", "Municipality", "PinReset", "Resident", "ResidentQuery", "ResidentRef", "ResidentRegistry",
+           "ResidentRequest", "new_my_number"]

@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from ..clock import LabClock, SimulatedClock, SystemClock, parse_time
 from ..errors import ServiceError
 from ..i18n import Text
-from ..jlis import JlisDb, JlisService, PushPolicy
+from ..jlis import DEFAULT_PUSH_POLICY, JlisDb, JlisService, PushPolicy
 from ..municipality import CounterService, Municipality, ResidentRegistry
 from ..pki import Jpki, MemoryStore, SqliteStore, Store
 from .contract import CounterApi, JlisApi
@@ -77,7 +77,7 @@ class Office:
             options["key_factory"] = key_factory
         jpki = Jpki.create(store, clock, **options)
         records = JlisDb(path)
-        service = JlisService(jpki, records, **({} if push_policy is None else {"push_policy": push_policy}))
+        service = JlisService(jpki, records, push_policy=push_policy or DEFAULT_PUSH_POLICY)
         registry = ResidentRegistry(path)
         if demo:
             fast = JlisService(jpki, records, push_policy=IMMEDIATE_PUSH, device_policy=service.core.device_policy)

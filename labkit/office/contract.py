@@ -99,41 +99,12 @@ from .jlis_forms import (
 )
 from .wire import Serial
 
-__all__ = [
-    "ApplicationKind",
-    "ApplicationReceipt",
-    "ApplicationRequest",
-    "ApplicationState",
-    "AttributeChange",
-    "CaKind",
-    "CardFoundRequest",
-    "CardRequest",
-    "CardState",
-    "CertificateInfo",
-    "CounterApi",
-    "CounterReceipt",
-    "DeviceState",
-    "DeviceStatus",
-    "JlisApi",
-    "JlisCounterOps",
-    "LossItem",
-    "LossReceipt",
-    "LossReport",
-    "Notification",
-    "NotificationKind",
-    "PinReset",
-    "RegistrationPackage",
-    "Resident",
-    "ResidentQuery",
-    "ResidentRef",
-    "ResidentRequest",
-    "RevocationReceipt",
-    "RevocationRequest",
-    "Serial",
-    "UsageEvent",
-    "UsageKind",
-    "UsageRecord",
-]
+__all__ = ["ApplicationKind", "ApplicationReceipt", "ApplicationRequest", "ApplicationState", "AttributeChange",
+           "CaKind", "CardFoundRequest", "CardRequest", "CardState", "CertificateInfo", "CounterApi", "CounterReceipt",
+           "DeviceState", "DeviceStatus", "JlisApi", "JlisCounterOps", "LossItem", "LossReceipt", "LossReport",
+           "Notification", "NotificationKind", "PinReset", "RegistrationPackage", "Resident", "ResidentQuery",
+           "ResidentRef", "ResidentRequest", "RevocationReceipt", "RevocationRequest", "Serial", "UsageEvent",
+           "UsageKind", "UsageRecord"]
 
 
 @runtime_checkable

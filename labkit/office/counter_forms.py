@@ -67,18 +67,8 @@ from ..pki import BasicAttributes, Holder, Sex
 from .refusals import MalformedRequestError, public_details
 from .wire import Serial
 
-__all__ = [
-    "AttributeChange",
-    "CardFoundRequest",
-    "CardRequest",
-    "CardState",
-    "CounterReceipt",
-    "PinReset",
-    "Resident",
-    "ResidentQuery",
-    "ResidentRef",
-    "ResidentRequest",
-]
+__all__ = ["AttributeChange", "CardFoundRequest", "CardRequest", "CardState", "CounterReceipt", "PinReset", "Resident",
+           "ResidentQuery", "ResidentRef", "ResidentRequest"]
 
 _HOLDER_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _CARD = JpkiProfile.CARD

@@ -18,26 +18,9 @@ from ..pki.signer import HashAlg, digest_info
 from .refusals import MalformedRequestError
 from .wire import Serial, canonical
 
-__all__ = [
-    "ApplicationKind",
-    "ApplicationReceipt",
-    "ApplicationRequest",
-    "ApplicationState",
-    "CertificateInfo",
-    "DeviceState",
-    "DeviceStatus",
-    "LossItem",
-    "LossReceipt",
-    "LossReport",
-    "Notification",
-    "NotificationKind",
-    "RegistrationPackage",
-    "RevocationReceipt",
-    "RevocationRequest",
-    "UsageEvent",
-    "UsageKind",
-    "UsageRecord",
-]
+__all__ = ["ApplicationKind", "ApplicationReceipt", "ApplicationRequest", "ApplicationState", "CertificateInfo",
+           "DeviceState", "DeviceStatus", "LossItem", "LossReceipt", "LossReport", "Notification", "NotificationKind",
+           "RegistrationPackage", "RevocationReceipt", "RevocationRequest", "UsageEvent", "UsageKind", "UsageRecord"]
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 MIN_NONCE = 16
@@ -81,6 +64,8 @@ class NotificationKind(StrEnum):
 
 
 class UsageKind(StrEnum):
+    """What an entry of the usage history (利用履歴) records; ``text`` names it."""
+
     APPLICATION = "application"
     ISSUANCE = "issuance"
     REGISTRATION = "registration"
@@ -92,6 +77,25 @@ class UsageKind(StrEnum):
     DELETION_ORDER = "deletion_order"
     CARD_ISSUANCE = "card_issuance"
     ATTRIBUTE_CHANGE = "attribute_change"
+
+    @property
+    def text(self) -> Text:
+        return _USED[self]
+
+
+_USED = {
+    UsageKind.APPLICATION: Text("申請", "application"),
+    UsageKind.ISSUANCE: Text("発行", "issuance"),
+    UsageKind.REGISTRATION: Text("登録", "registration"),
+    UsageKind.LOGIN: Text("ログイン", "login"),
+    UsageKind.SIGNATURE: Text("電子署名", "signature"),
+    UsageKind.SUSPENSION: Text("一時利用停止", "suspension"),
+    UsageKind.RESUMPTION: Text("一時利用停止の解除", "suspension lifted"),
+    UsageKind.REVOCATION: Text("失効", "revocation"),
+    UsageKind.DELETION_ORDER: Text("削除指示", "deletion order"),
+    UsageKind.CARD_ISSUANCE: Text("カード発行", "card issuance"),
+    UsageKind.ATTRIBUTE_CHANGE: Text("基本4情報の変更", "change of basic attributes"),
+}
 
 
 class LossItem(StrEnum):

@@ -218,7 +218,7 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
 
     async def confirm(request: Request) -> Response:
         body = await _json_body(request)
-        device = decode(str, body.get("device_id") if isinstance(body, dict) else None, "device_id")
+        device: str = decode(str, body.get("device_id") if isinstance(body, dict) else None, "device_id")
         return _json(200, encode(await _call(jlis.confirm_registration, request.path_params["app"], device)))
 
     async def poll(request: Request) -> Response:

@@ -21,7 +21,7 @@ import typing
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
-from typing import Any, NewType, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from ..errors import LabkitError, ServiceError
 from ..i18n import Text
@@ -31,8 +31,8 @@ from .refusals import MalformedRequestError, Refusal, public_details, refusal_of
 __all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "error_body", "error_from_json",
            "holder_from_json", "holder_to_json", "parse_serial", "status_from_json", "status_to_json"]
 
-#: A certificate serial number (encoded as hex text).
-Serial = NewType("Serial", int)
+#: A certificate serial number: an int that travels as hex text (serials exceed JSON's safe integers).
+Serial = Annotated[int, "hex"]
 
 MAX_STRING = 4096
 MAX_BYTES = 64 * 1024
@@ -61,7 +61,7 @@ def parse_serial(text: object, path: str = "serial") -> int:
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    return typing.get_type_hints(cls, include_extras=True)
 
 
 def encode(value: Any, hint: Any = None) -> Any:
@@ -69,7 +69,7 @@ def encode(value: Any, hint: Any = None) -> Any:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
         hint = inner[0] if len(inner) == 1 else None
-    if hint is Serial and value is not None:
+    if hint == Serial and value is not None:
         return f"{value:x}"
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
         return value
@@ -116,7 +116,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         if len(inner) != 1:
             raise TypeError(f"unsupported union {hint}")
         return _decode(inner[0], data, path)
-    if hint is Serial:
+    if hint == Serial:
         return parse_serial(data, path)
     if hint is Any:
         return data
@@ -172,7 +172,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         if not isinstance(data, dict) or len(data) > MAX_ITEMS:
             raise _bad(path, "はオブジェクトです", "must be an object")
         return {_decode(args[0], k, f"{path}.{k}"): _decode(args[1], v, f"{path}.{k}") for k, v in data.items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         fields = {f.name: f for f in dataclasses.fields(hint)}
         required = {n for n, f in fields.items()
                     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
@@ -257,9 +257,9 @@ def error_from_json(status: int, body: Any) -> ServiceError:
         return refuse(Refusal.INTERNAL if status >= 500 else Refusal.MALFORMED,
                       Text(f"HTTP {status}", f"HTTP {status}"))
     text = Text(err["ja"], err["en"])
-    details = err.get("details") if isinstance(err.get("details"), dict) else {}
+    given = err.get("details")
+    details = {k: v for k, v in given.items() if k != "reason"} if isinstance(given, dict) else {}
     reason = str(err.get("reason", Refusal.INTERNAL.value))
-    details = {k: v for k, v in details.items() if k != "reason"}
     if reason == Refusal.MALFORMED.value:
         return MalformedRequestError(text, **details)
     return ServiceError(text, reason=reason, **details)
