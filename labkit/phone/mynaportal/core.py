@@ -38,7 +38,7 @@ from ...office.refusals import Refusal, refuse
 from ...pki import CaKind, CertState
 from ...reader import JpkiClient, LastTryRefusedError, PinBlockedError, WrongPinError
 from ...rules import check_auth_pin, check_signing_password
-from ...se import AppIdentity, SeInventory
+from ...se import AppIdentity, InventoryItem
 from ..apps import MYNAPORTAL
 from ..se_client import OmapiTransport, SeJpkiClient
 from .use import CertificateUse
@@ -123,9 +123,10 @@ class MynaportalCore(CertificateUse):
         """Which roles have a certificate in the SE (EF 0008, readable without a PIN)."""
         return self._guard(lambda: self.se().provisioning.certificates_present())
 
-    def inventory(self) -> SeInventory:
-        """「スマホ電子証明書の確認」: the SE's own list of what it holds and does not hold."""
-        return self.phone.se.inventory()
+    def inventory(self) -> tuple[InventoryItem, ...]:
+        """「スマホ電子証明書の確認」: what the SE's JPKI AP says it holds, asked through OMAPI."""
+        items: tuple[InventoryItem, ...] = self._guard(lambda: self.se().provisioning.list_contents())
+        return items
 
     def status(self) -> DeviceStatus:
         """What J-LIS knows about this phone."""
