@@ -4,28 +4,9 @@
 the privileged :class:`CounterOps`. :mod:`labkit.office` composes it with the municipality and
 serves it over HTTP."""
 
-from ..office.contract import (
-    ApplicationKind,
-    ApplicationReceipt,
-    ApplicationRequest,
-    ApplicationState,
-    CertificateInfo,
-    DeviceState,
-    DeviceStatus,
-    JlisApi,
-    LossItem,
-    LossReceipt,
-    LossReport,
-    Notification,
-    NotificationKind,
-    RegistrationPackage,
-    RevocationReceipt,
-    RevocationRequest,
-    Serial,
-    UsageEvent,
-    UsageKind,
-    UsageRecord,
-)
+from ..office import jlis_forms
+from ..office.contract import JlisApi, Serial
+from ..office.jlis_forms import *  # the J-LIS API's value objects, as before the office existed
 from ..office.refusals import MalformedRequestError, Refusal, refuse
 from .counter import CounterOps
 from .db import JlisDb
@@ -50,10 +31,7 @@ from .rules import (
 from .service import JlisService
 
 __all__ = ["COMPATIBLE_MODELS", "DEFAULT_DEVICE_POLICY", "DEFAULT_PUSH_POLICY", "DELETION_WINDOW",
-           "HOTLINE_GUIDANCE_NUMBER", "HOTLINE_HOURS", "MINIMUM_APP_VERSION", "ApplicationKind", "ApplicationReceipt",
-           "ApplicationRequest", "ApplicationState", "CertificateInfo", "CounterOps", "DevicePolicy", "DeviceState",
-           "DeviceStatus", "Hotline", "HotlineHours", "JlisApi", "JlisDb", "JlisService", "LossItem", "LossReceipt",
-           "LossReport", "MalformedRequestError", "Notification", "NotificationKind", "PushPolicy", "Refusal",
-           "RegistrationPackage", "RevocationReceipt", "RevocationRequest", "Serial", "UsageEvent", "UsageKind",
-           "UsageRecord", "check_prerequisites", "holidays", "is_holiday", "is_weekend_or_holiday", "old_phone_deletes",
-           "refuse"]
+           "HOTLINE_GUIDANCE_NUMBER", "HOTLINE_HOURS", "MINIMUM_APP_VERSION", "CounterOps", "DevicePolicy", "Hotline",
+           "HotlineHours", "JlisApi", "JlisDb", "JlisService", "MalformedRequestError", "PushPolicy", "Refusal",
+           "Serial", "check_prerequisites", "holidays", "is_holiday", "is_weekend_or_holiday", "old_phone_deletes",
+           "refuse", *jlis_forms.__all__]

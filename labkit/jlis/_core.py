@@ -134,9 +134,6 @@ class JlisCore:
                 return dev.device_id
         return None
 
-    def holder_for(self, holder_id: str) -> Holder | None:
-        return self.db.holder(holder_id)
-
     def usage(self, kind: UsageKind, text: Text, *, holder_id: str | None, serial: int | None = None,
               device_id: str | None = None, at: datetime | None = None, outcome: str = "ok") -> None:
         self.db.add_usage(at or self.now(), kind.value, text, holder_id=holder_id, serial=serial,

@@ -78,10 +78,6 @@ class CounterOps:
         return self.core.info(serial, self.jpki.record(serial).ca)
 
     # -- cards --------------------------------------------------------------------------------
-    def register_holder(self, holder: Holder) -> None:
-        """Record (or update, without side effects) what J-LIS knows about a resident."""
-        self.db.put_holder(holder)
-
     def issue_card(self, holder: Holder, *, my_number: str, auth_pin: str, sign_password: str | None,
                    on_issued: Callable[[MyNumberCard], None] | None = None, **options: object) -> MyNumberCard:
         """Personalise a card at the counter (keys on the card, certificates from this J-LIS).

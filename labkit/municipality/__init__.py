@@ -6,23 +6,12 @@ takes loss reports, lifts suspensions, records changes of address or name and re
 counter API (:class:`~labkit.office.contract.CounterApi`, whose forms are re-exported here).
 :mod:`labkit.office` composes it with J-LIS and serves it over HTTP."""
 
-from ..office.contract import (
-    AttributeChange,
-    CardFoundRequest,
-    CardRequest,
-    CardState,
-    CounterApi,
-    CounterReceipt,
-    PinReset,
-    Resident,
-    ResidentQuery,
-    ResidentRef,
-    ResidentRequest,
-)
+from ..office import counter_forms
+from ..office.contract import CounterApi
+from ..office.counter_forms import *  # the counter API's forms
 from .counter import Municipality
 from .registry import ResidentRegistry, new_my_number
 from .service import CounterService
 
-__all__ = ["AttributeChange", "CardFoundRequest", "CardRequest", "CardState", "CounterApi", "CounterReceipt",
-           "CounterService", "Municipality", "PinReset", "Resident", "ResidentQuery", "ResidentRef", "ResidentRegistry",
-           "ResidentRequest", "new_my_number"]
+__all__ = ["CounterApi", "CounterService", "Municipality", "ResidentRegistry", "new_my_number",
+           *counter_forms.__all__]

@@ -48,11 +48,6 @@ def _as_refusals() -> Iterator[None]:
         raise raised from exc
 
 
-def _card_from(state: dict[str, Any]) -> MyNumberCard:
-    """The card handed over the counter (a CardStateError is a malformed request)."""
-    return MyNumberCard.from_state(state)
-
-
 def _signing_serial(card: MyNumberCard) -> int | None:
     der = card.jpki.certificate(KeyRole.SIGN)
     return None if der is None else x509.load_der_x509_certificate(der).serial_number
@@ -131,7 +126,7 @@ class CounterService:
     def card_found(self, request: CardFoundRequest) -> CounterReceipt:
         with _as_refusals():
             resident = self._resident(request.my_number)
-            card = _card_from(request.card) if request.card is not None else None
+            card = MyNumberCard.from_state(request.card) if request.card is not None else None
             before = _signing_serial(card) if card is not None else None
             released, revoked = self.municipality.card_found(resident, card,
                                                              new_sign_password=request.new_sign_password)
@@ -144,7 +139,7 @@ class CounterService:
     def change_attributes(self, request: AttributeChange) -> CounterReceipt:
         with _as_refusals():
             resident = self._resident(request.my_number)
-            card = _card_from(request.card) if request.card is not None else None
+            card = MyNumberCard.from_state(request.card) if request.card is not None else None
             before = _signing_serial(card) if card is not None else None
             signing_before = self.municipality.ops.live_signing(resident.holder_id)
             self.municipality.change_attributes(resident, address=request.address, name=request.name, card=card,
@@ -159,7 +154,7 @@ class CounterService:
 
     def reset_pin(self, request: PinReset) -> CounterReceipt:
         with _as_refusals():
-            card = _card_from(request.card)
+            card = MyNumberCard.from_state(request.card)
             self.municipality.reset_pin(self._resident(request.my_number), card, request.role, request.new_pin)
             return self._receipt(request.my_number, Text("暗証番号を初期化しました", "the PIN is reset"),
                                  card=card.to_state())

@@ -1,6 +1,7 @@
 """The back office's contracts: the J-LIS API that the phone (Mynaportal app), the relying
 services and notebooks call (:class:`JlisApi`), and the municipal counter's
-(:class:`CounterApi`, its forms in :mod:`labkit.office.forms`).
+(:class:`CounterApi`). Their value objects (:mod:`labkit.office.jlis_forms`,
+:mod:`labkit.office.counter_forms`) are re-exported here.
 
 Two implementations of each behave identically: in process (:class:`~labkit.jlis.JlisService`,
 :class:`~labkit.municipality.CounterService`) and over the JSON/HTTP server of ``labkit jlis
@@ -65,46 +66,13 @@ from typing import Protocol, runtime_checkable
 
 from ..card import MyNumberCard
 from ..pki import CaKind, CertificateStatus, Holder
-from .counter_forms import (
-    AttributeChange,
-    CardFoundRequest,
-    CardRequest,
-    CardState,
-    CounterReceipt,
-    PinReset,
-    Resident,
-    ResidentQuery,
-    ResidentRef,
-    ResidentRequest,
-)
-from .jlis_forms import (
-    ApplicationKind,
-    ApplicationReceipt,
-    ApplicationRequest,
-    ApplicationState,
-    CertificateInfo,
-    DeviceState,
-    DeviceStatus,
-    LossItem,
-    LossReceipt,
-    LossReport,
-    Notification,
-    NotificationKind,
-    RegistrationPackage,
-    RevocationReceipt,
-    RevocationRequest,
-    UsageEvent,
-    UsageKind,
-    UsageRecord,
-)
+from . import counter_forms, jlis_forms
+from .counter_forms import *  # the value objects are part of the contract
+from .jlis_forms import *
 from .wire import Serial
 
-__all__ = ["ApplicationKind", "ApplicationReceipt", "ApplicationRequest", "ApplicationState", "AttributeChange",
-           "CaKind", "CardFoundRequest", "CardRequest", "CardState", "CertificateInfo", "CounterApi", "CounterReceipt",
-           "DeviceState", "DeviceStatus", "JlisApi", "JlisCounterOps", "LossItem", "LossReceipt", "LossReport",
-           "Notification", "NotificationKind", "PinReset", "RegistrationPackage", "Resident", "ResidentQuery",
-           "ResidentRef", "ResidentRequest", "RevocationReceipt", "RevocationRequest", "Serial", "UsageEvent",
-           "UsageKind", "UsageRecord"]
+__all__ = ["CaKind", "CounterApi", "JlisApi", "JlisCounterOps", "Serial", *jlis_forms.__all__,
+           *counter_forms.__all__]
 
 
 @runtime_checkable

@@ -1,20 +1,9 @@
-"""The back office's HTTP server (Starlette): three routers, each over one contract, so each
-can get its own guard (``guards``: a Starlette middleware list per router; issue 12 adds
-class roles — public, student, phone, lecturer).
-
-* **publication** (relying parties; RFC 5280 / 6960 paths of :mod:`labkit.pki.urls`):
-  ``GET /``, ``GET /ca/{sign,auth}.der``, ``GET /crl/{sign,auth}.crl``,
-  ``GET /certs/{hex}.der``, ``POST /ocsp`` (``application/ocsp-request``),
-  ``GET /ocsp/{base64}`` (RFC 6960 A.1), ``GET /demo``
-* **jlis** (:class:`~labkit.office.contract.JlisApi`, under ``/api``):
-  ``POST /applications``, ``POST /applications/card-found``,
-  ``GET /applications/{id}/registration?device_id=``, ``POST /applications/{id}/confirm``,
-  ``POST /devices/{id}/poll``, ``GET /devices/{id}``, ``POST /revocations``,
-  ``POST /hotline/loss``, ``POST /usage``, ``GET /usage?serial=|holder_id=``,
-  ``GET /status/{hex}``; the teaching clock ``GET|POST /clock`` (simulated clock only)
-* **counter** (:class:`~labkit.office.contract.CounterApi`, under ``/api/counter``):
-  ``POST /{residents,residents/find,cards,card-loss,phone-found,card-found,attributes,
-  pin-reset,card-certificates}``
+"""The back office's HTTP server (Starlette): three routers, each over one contract and each
+mounted with its own guard (``guards``: Starlette middleware per router, for the class roles
+of issue 12): **publication** (CA certificates, CRLs, OCSP with RFC 6960 GET, issued
+certificates, ``/demo``), **jlis** (:class:`~labkit.office.contract.JlisApi` under ``/api``,
+with the teaching clock) and **counter** (:class:`~labkit.office.contract.CounterApi` under
+``/api/counter``). The README's "J-LIS server" lists every endpoint.
 
 Every failure is an answer, never a crash: JSON ``{"error": {"reason", "ja", "en",
 "details"}}`` with the status of :data:`~labkit.office.refusals.HTTP_STATUS` (400 malformed,
@@ -148,6 +137,14 @@ def _api(fn: Callable[..., Any], parse: Any = None) -> Handler:
     return handler
 
 
+def _by_path(fn: Callable[..., Any], name: str, *, query: str | None = None) -> Handler:
+    """A JSON endpoint whose argument is a path segment (and a query parameter)."""
+    async def handler(request: Request) -> Response:
+        extra = [request.query_params.get(query, "")] if query else []
+        return _json(200, encode(await _call(fn, request.path_params[name], *extra)))
+    return handler
+
+
 def _der(data: bytes, kind: str) -> Response:
     return Response(data, media_type=DER_TYPES[kind])
 
@@ -212,20 +209,10 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
             on_clock_change()
         return _json(200, {"now": encode(jlis.now()), "simulated": True})
 
-    async def registration(request: Request) -> Response:
-        device = request.query_params.get("device_id", "")
-        return _json(200, encode(await _call(jlis.fetch_registration, request.path_params["app"], device)))
-
     async def confirm(request: Request) -> Response:
         body = await _json_body(request)
         device: str = decode(str, body.get("device_id") if isinstance(body, dict) else None, "device_id")
         return _json(200, encode(await _call(jlis.confirm_registration, request.path_params["app"], device)))
-
-    async def poll(request: Request) -> Response:
-        return _json(200, encode(await _call(jlis.poll, request.path_params["device"])))
-
-    async def device(request: Request) -> Response:
-        return _json(200, encode(await _call(jlis.device_status, request.path_params["device"])))
 
     async def usage_get(request: Request) -> Response:
         q = request.query_params
@@ -244,9 +231,10 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
         _route("/clock", get_clock), _route("/clock", set_clock, "POST"),
         _route("/applications", _api(jlis.submit_application, ApplicationRequest), "POST"),
         _route("/applications/card-found", _api(jlis.lift_suspension_by_card, ApplicationRequest), "POST"),
-        _route("/applications/{app}/registration", registration),
+        _route("/applications/{app}/registration", _by_path(jlis.fetch_registration, "app", query="device_id")),
         _route("/applications/{app}/confirm", confirm, "POST"),
-        _route("/devices/{device}/poll", poll, "POST"), _route("/devices/{device}", device),
+        _route("/devices/{device}/poll", _by_path(jlis.poll, "device"), "POST"),
+        _route("/devices/{device}", _by_path(jlis.device_status, "device")),
         _route("/revocations", _api(jlis.revoke_by_user, RevocationRequest), "POST"),
         _route("/hotline/loss", _api(jlis.report_loss, LossReport), "POST"),
         _route("/usage", _api(jlis.record_usage, UsageRecord), "POST"),
