@@ -32,6 +32,7 @@ from ..i18n import Text
 from . import _ca, _ocsp
 from .constants import CaKind, CertState, Reason
 from .errors import NotEligibleError, RevocationStateError, UnknownCertificateError
+from .ocsp_cache import PreProducedOcsp
 from .profiles import OCSP_PROFILE, PROFILES, ROOT_PROFILE, Profile, build_end_entity, check_public_key
 from .revocation import StoreChecker
 from .store import CertRecord, NewCertificate, Revocation, Store
@@ -88,6 +89,9 @@ class Jpki:
         self._key_factory = key_factory
         self._lock = threading.Lock()
         self._responders: dict[CaKind, tuple[x509.Certificate, rsa.RSAPrivateKey]] = {}
+        self.ocsp_responses = PreProducedOcsp(
+            [_ocsp.OcspAuthority(kind, ca.certificate, lambda kind=kind: self._responder(kind), self.store.get)
+             for kind, ca in cas.items()], self.store.revision, lambda: _now(self.clock))
 
     @classmethod
     def create(cls, store: Store, clock: Clock, *, base_url: str = DEFAULT_BASE_URL,
@@ -301,10 +305,9 @@ class Jpki:
         return published
 
     def ocsp_respond(self, request_der: bytes) -> bytes:
-        """DER OCSPRequest in, DER OCSPResponse out (for ``POST /ocsp``); never raises on bad input."""
-        authorities = [_ocsp.OcspAuthority(kind, ca.certificate, lambda kind=kind: self._responder(kind),
-                                           self.store.get) for kind, ca in self._cas.items()]
-        return _ocsp.respond(request_der, authorities, _now(self.clock))
+        """DER OCSPRequest in, DER OCSPResponse out (for ``POST /ocsp``); never raises on bad input.
+        Requests without a nonce get pre-produced responses (:mod:`labkit.pki.ocsp_cache`)."""
+        return self.ocsp_responses.respond(request_der)
 
     def checker(self) -> StoreChecker:
         """A revocation checker that asks this J-LIS's store directly."""

@@ -164,6 +164,11 @@ class SqliteStore(Store):
         assert root is not None and key is not None  # foreign keys guarantee both
         return CaRecord(kind, root, key, row[1], row[2], None if row[3] is None else bytes(row[3]), row[4])
 
+    def revision(self, kind: CaKind) -> int:
+        with self._read() as db:
+            row = db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
+        return -1 if row is None else int(row[0])
+
     def issue(self, ca: CaKind, build: Callable[[int], NewCertificate]) -> CertRecord:
         with self._tx() as db:
             if not db.execute("SELECT 1 FROM cas WHERE kind = ?", (ca.value,)).fetchone():

@@ -157,6 +157,11 @@ class Store(ABC):
     def revoked(self, ca: CaKind) -> list[CertRecord]:
         """Certificates of ``ca`` that are revoked or on hold, by serial."""
 
+    def revision(self, kind: CaKind) -> int:
+        """The CA's revision alone (cheap: asked on every OCSP request); -1 if no such CA."""
+        record = self.get_ca(kind)
+        return -1 if record is None else record.revision
+
     @abstractmethod
     def set_revocation(self, serial: int, *, expected: Revocation | None,
                        new: Revocation | None) -> CertRecord:
