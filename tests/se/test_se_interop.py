@@ -56,3 +56,22 @@ def test_get_status_legacy_format(admin: GlobalPlatformHost) -> None:
     # GPShell pages with P2=01 after 6310 just as the tagged format does with 03.
     assert admin.send(CommandAPDU(0x80, 0xF2, 0x40, 0x01, bytes.fromhex("4F00"), ne=256)).sw \
         == SW.CONDITIONS_NOT_SATISFIED
+
+
+def test_scp03_checks_the_cla_secure_messaging_bits(se: SecureElement, gp: GlobalPlatformHost) -> None:
+    """Reliability review F14: a MACed command whose CLA says 88 or 8C instead of 84 carried
+    the same C-MAC and was accepted; now it aborts the session (6982) like any bad C-MAC."""
+    for flipped in (0x88, 0x8C):
+        host = GlobalPlatformHost(se.transmit)
+        host.select_isd()
+        host.open_secure_channel(StaticKeys.default_test_keys(), SecurityLevel.C_MAC)
+        assert host.session is not None
+        wrapped = bytearray(host.session.wrap_command(
+            CommandAPDU(0x80, 0xF2, 0x80, 0x02, bytes.fromhex("4F00"), ne=256)).to_bytes())
+        assert wrapped[0] == 0x84
+        good = bytes(wrapped)
+        wrapped[0] = flipped
+        assert se.transmit(bytes(wrapped))[-2:] == b"\x69\x82"
+        assert se.transmit(good)[-2:] == b"\x69\x82"  # the session is gone
+    host.open_secure_channel(StaticKeys.default_test_keys(), SecurityLevel.C_MAC)
+    assert host.send(CommandAPDU(0x80, 0xF2, 0x80, 0x02, bytes.fromhex("4F00"), ne=256)).sw == SW.OK
