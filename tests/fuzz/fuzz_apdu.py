@@ -101,8 +101,8 @@ def _rsa_numbers(keys: list) -> list[int]:  # type: ignore[type-arg]
 
 def make_card() -> tuple[Callable[[], MyNumberCard], set[bytes]]:
     jpki = Jpki.create(MemoryStore(), SimulatedClock("2026-04-01T10:00:00+09:00"))
-    holder = Holder("fuzz-1", BasicAttributes("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17),
-                                              "東京都清瀬市中里５丁目８４２番地"), "Tokyo", "Kiyose-shi", date(2035, 2, 17))
+    attributes = BasicAttributes("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地")
+    holder = Holder("fuzz-1", attributes, "Tokyo", "Kiyose-shi", date(2035, 2, 17))
     state = personalise(jpki, holder, my_number="123456789018", auth_pin=AUTH_PIN, sign_password=SIGN_PIN).to_state()
     card = MyNumberCard.from_state(state)
     windows = _windows(_rsa_numbers([card.jpki._keys[r] for r in KeyRole]), [])
