@@ -18,10 +18,10 @@ from starlette.requests import Request
 
 from labkit.clock import SimulatedClock
 from labkit.errors import LabkitError
-from labkit.jlis import http_guard
-from labkit.jlis.api import ApplicationRequest
 from labkit.jlis.prerequisites import DevicePolicy
 from labkit.jlis.verify import verify_card_request
+from labkit.office import http_guard
+from labkit.office.jlis_forms import ApplicationRequest
 from labkit.pki import Jpki, MemoryStore
 
 with warnings.catch_warnings():
@@ -94,8 +94,8 @@ def test_client_disconnect_is_a_debug_line(caplog: pytest.LogCaptureFixture) -> 
     async def receive() -> dict:
         return next(messages)
 
-    caplog.set_level(logging.DEBUG, logger="labkit.jlis.server")
+    caplog.set_level(logging.DEBUG, logger="labkit.office.server")
     with pytest.raises(LabkitError):
         asyncio.run(http_guard.read_body(_request(receive), 1000, lambda: LabkitError("x")))
-    records = [r for r in caplog.records if r.name == "labkit.jlis.server"]
+    records = [r for r in caplog.records if r.name == "labkit.office.server"]
     assert [r.levelno for r in records] == [logging.DEBUG] and not any(r.exc_info for r in records)

@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from ..errors import LabkitError
 from ..i18n import Text
-from .reasons import Refusal, refuse
+from .refusals import Refusal, refuse
 
 __all__ = ["BODY_TIMEOUT", "MAX_DEPTH", "parse_json", "read_body"]
 
@@ -30,7 +30,7 @@ BODY_TIMEOUT = 10.0
 #: Deepest JSON nesting accepted (the API's own documents are at most 4 levels deep).
 MAX_DEPTH = 32
 
-log = logging.getLogger("labkit.jlis.server")
+log = logging.getLogger("labkit.office.server")
 
 
 def _malformed(ja: str, en: str) -> LabkitError:
