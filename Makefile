@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench slides system-packages venv clean help
+.PHONY: run lab test test-fast lint bench fuzz slides system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint       ruff, the import contracts (lint-imports) and mypy"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
+	@echo "make fuzz       10^6 APDUs (card, SE) and 10^5 HTTP requests (jlis serve); prints the counts"
 	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
 
 $(VENV)/bin/python:
@@ -77,6 +78,11 @@ lint: venv
 
 bench: venv
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Long fuzzing run (minutes); the test suite keeps short hypothesis runs of the same properties.
+FUZZ_ARGS ?=
+fuzz: venv
+	$(PY) tests/fuzz/run_fuzz.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .import_linter_cache
