@@ -79,9 +79,9 @@ def _walk(walk: str, section: str) -> list[_Spec]:
     for i, step in enumerate(steps(walk)):
 
         def draw(lang: str, uid: str, step: Any = step) -> str:
-            return screen_svg(step.screen, lang, uid, mark=f"{section} {step.mark}")
+            return screen_svg(step.screen, lang, uid, mark=f"{section} {step.mark.get(lang)}")
 
-        caption = Text(f"{section} {step.mark} {step.caption.ja}", f"{section} {step.mark} {step.caption.en}")
+        caption = Text(f"{section} {step.mark.ja} {step.caption.ja}", f"{section} {step.mark.en} {step.caption.en}")
         specs.append(_Spec(f"screen-{walk}-{i + 1:02d}", "screen", caption, draw))
     return specs
 

@@ -20,7 +20,7 @@ __all__ = ["WALKS", "Step", "screen_svg", "steps"]
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    mark: str  # the lecture's step number(s): "①", "④⑤⑥", "パスワード ②"
+    mark: Text  # the lecture's step number(s): "①", "④⑤⑥", "パスワード ②" / "password ②"
     caption: Text  # what the learner does, in the lecture's words
     screen: Screen
 
@@ -29,8 +29,8 @@ class _Walk:
     def __init__(self) -> None:
         self.steps: list[Step] = []
 
-    def keep(self, mark: str, caption: Text, screen: Screen) -> None:
-        self.steps.append(Step(mark, caption, screen))
+    def keep(self, mark: str | Text, caption: Text, screen: Screen) -> None:
+        self.steps.append(Step(mark if isinstance(mark, Text) else Text(mark, mark), caption, screen))
 
 
 def _world() -> Any:
@@ -47,7 +47,7 @@ def _fill_form(app: Any, person: Any) -> None:
     app.check("confirmed")
 
 
-def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str, str], section: str) -> None:
+def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str | Text, str | Text]) -> None:
     from ..phone.mynaportal import B
 
     app.enter("password", person.phone_password)
@@ -130,9 +130,11 @@ def _walk_apply(w: _Walk) -> None:
         phone.remove_card()
         w.keep("⑨", Text("読み取り完了: 「次へ」を押す", "reading complete: press 「次へ」"), app.screen)
         app.press(B.NEXT)
-        _passwords(w, app, person, ("パスワード ①", "パスワード ②"), "2-3")
+        _passwords(w, app, person, (Text("パスワード ①", "password ①"), Text("パスワード ②", "password ②")))
         w.keep(
-            "パスワード ③", Text("申請完了: プッシュ通知を待つ", "application complete: wait for the push"), app.screen
+            Text("パスワード ③", "password ③"),
+            Text("申請完了: プッシュ通知を待つ", "application complete: wait for the push"),
+            app.screen,
         )
 
 
@@ -145,7 +147,11 @@ def _walk_register(w: _Walk) -> None:
         world.apply(person, phone, register=False)
         world.advance_to(phone.mynaportal.data.receipt.push_at)
         app = phone.mynaportal
-        w.keep("通知", Text("プッシュ通知が届いたらアプリを開く", "the push has come: open the app"), app.open())
+        w.keep(
+            Text("通知", "push"),
+            Text("プッシュ通知が届いたらアプリを開く", "the push has come: open the app"),
+            app.open(),
+        )
         app.press(B.MENU)
         w.keep("①", Text("「登録する」を押す", "press 「登録する」"), app.press(B.REGISTER))
         w.keep("③", Text("登録完了", "registration complete"), app.press(B.REGISTER))
@@ -183,7 +189,7 @@ def _walk_device_change(w: _Walk) -> None:
             app.screen,
         )
         app.press(B.AGREE)
-        _passwords(w, app, person, ("⑦", "⑧"), "2-5")
+        _passwords(w, app, person, ("⑦", "⑧"))
         w.keep("⑨", Text("申請完了", "application complete"), app.screen)
         world.advance_to(app.data.receipt.push_at)
         app.open()
@@ -238,14 +244,14 @@ def _walk_card_found(w: _Walk) -> None:
         world.report_loss(person, "card")
         app = phone.mynaportal
         w.keep(
-            "紛失",
+            Text("紛失", "lost"),
             Text("カード紛失を連絡: スマホにも一時利用停止の通知", "card reported lost: the phone is told"),
             app.open(),
         )
         world.card_found(person, new_sign_password="XYZ789")
         app.press(B.MENU)
         w.keep(
-            "発見",
+            Text("発見", "found"),
             Text("カード発見: アプリの「一時利用停止の解除」", "card found: 「一時利用停止の解除」 in the app"),
             app.press(B.CARD_FOUND),
         )
@@ -263,11 +269,13 @@ def _walk_portal(w: _Walk) -> None:
         app.press(B.LOGIN)
         app.enter("pin", person.phone_pin)
         w.keep(
-            "ログイン", Text("利用者証明用のパスワード (数字4桁) でログイン", "log in with the 4-digit PIN"), app.screen
+            Text("ログイン", "log in"),
+            Text("利用者証明用のパスワード (数字4桁) でログイン", "log in with the 4-digit PIN"),
+            app.screen,
         )
-        w.keep("ログイン後", Text("ログインできた", "logged in"), app.press(B.LOGIN))
+        w.keep(Text("ログイン後", "logged in"), Text("ログインできた", "logged in"), app.press(B.LOGIN))
         w.keep(
-            "利用履歴",
+            Text("利用履歴", "history"),
             Text("利用履歴で身に覚えのない操作がないか確認", "check the usage history"),
             app.press(B.HISTORY),
         )
@@ -275,7 +283,7 @@ def _walk_portal(w: _Walk) -> None:
         app.press(B.LOGOUT)
         app.press(B.MENU)
         w.keep(
-            "確認",
+            Text("確認", "check"),
             Text("「スマホ電子証明書の確認」: SE に何が入っているか", "「スマホ電子証明書の確認」: what the SE holds"),
             app.press(B.CHECK),
         )
