@@ -55,7 +55,7 @@ def dark_pixels(path: Path, page: int, tmp: Path) -> int:
                     str(stem)], check=True)
     data = (stem.with_suffix(".pgm")).read_bytes()
     header_end = 0
-    for _ in range(4):  # P5, width height, maxval: three newline-ended fields after the magic
+    for _ in range(3):  # "P5", "width height", "maxval": three newline-ended fields
         header_end = data.index(b"\n", header_end) + 1
     return sum(1 for b in data[header_end:] if b < 128)
 
