@@ -11,16 +11,20 @@ apps' own states, :mod:`.screens`). Every figure is one self-contained, accessib
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..i18n import Text, check_lang
 from ._svg import esc
 
-__all__ = ["SECTION_FIGURES", "Figure", "figures_html", "section_figures", "show"]
+__all__ = ["SECTION_FIGURES", "Figure", "cache_dir", "figures_html", "section_figures", "show"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +197,58 @@ SECTION_FIGURES: dict[str, Callable[[], list[_Spec]]] = {
 
 
 @cache
-def section_figures_cached(section_id: str, lang: str) -> tuple[Figure, ...]:
+def _source_hash() -> str:
+    """A digest of labkit's source: any change to the code the figures come from makes a new key."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path | None:
+    """Where drawn figures are kept between kernels (``$LABKIT_FIGURE_CACHE``, ``off`` for none;
+    default ``~/.cache/labkit/figures``), in a folder named after :func:`_source_hash`."""
+    where = os.environ.get("LABKIT_FIGURE_CACHE", "")
+    if where == "off":
+        return None
+    base = (
+        Path(where)
+        if where
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "labkit" / "figures"
+    )
+    return base / _source_hash()
+
+
+def _draw(section_id: str, lang: str) -> tuple[Figure, ...]:
     specs = SECTION_FIGURES[section_id]()
     return tuple(
         Figure(f"{section_id}-{s.name}", s.caption, s.draw(lang, f"fig-{section_id}-{s.name}"), s.kind) for s in specs
     )
+
+
+@cache
+def section_figures_cached(section_id: str, lang: str) -> tuple[Figure, ...]:
+    """Drawing runs lab worlds (seconds); a page, a slide build and a handout reuse the result
+    of the same code from the on-disk cache, written atomically (several kernels share it)."""
+    folder = cache_dir()
+    path = folder / f"{section_id}.{lang}.json" if folder is not None else None
+    if path is not None and path.exists():
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            return tuple(Figure(r["id"], Text(**r["caption"]), r["svg"], r["kind"]) for r in rows)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged entry is drawn again
+    figs = _draw(section_id, lang)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([asdict(f) for f in figs], ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: draw every time
+    return figs
 
 
 def section_figures(section_id: str, lang: str) -> list[Figure]:

@@ -227,3 +227,14 @@ def test_device_change_screens_end_registered() -> None:
     assert [s.mark.en for s in steps][-3:] == ["⑩", "⑪", "⑫"]
     assert next(s for s in steps if s.mark.ja == "⑥").screen.state == "confirm_old"
     assert steps[-1].screen.state == "registered"
+
+
+def test_figures_are_kept_on_disk_per_source_version() -> None:
+    first = figures.section_figures("1-6", "ja")
+    folder = figures.cache_dir()
+    assert folder is not None and (folder / "1-6.ja.json").exists()
+    figures.section_figures_cached.cache_clear()
+    assert figures.section_figures("1-6", "ja") == first  # read back, equal
+    (folder / "1-6.ja.json").write_text("{not json", encoding="utf-8")
+    figures.section_figures_cached.cache_clear()
+    assert figures.section_figures("1-6", "ja") == first  # a damaged entry is drawn again
