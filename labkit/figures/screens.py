@@ -39,6 +39,14 @@ def _world() -> Any:
     return World.create(now="2026-04-01T10:00:00+09:00", seed=0)
 
 
+def _registered(world: Any) -> tuple[Any, Any, Any]:
+    """The sample resident with a phone whose certificates are registered (2-3, 2-4 done)."""
+    person = world.resident("sample")
+    phone = world.new_phone(person)
+    world.apply(person, phone)
+    return person, phone, phone.mynaportal
+
+
 def _fill_form(app: Any, person: Any) -> None:
     app.enter("password", person.card_password)
     for kind in ("sign", "auth"):
@@ -213,10 +221,7 @@ def _walk_stop(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
     with _world() as world:
-        person = world.resident("sample")
-        phone = world.new_phone(person)
-        world.apply(person, phone)
-        app = phone.mynaportal
+        person, _, app = _registered(world)
         app.open()
         w.keep(
             "①②",
@@ -238,21 +243,18 @@ def _walk_card_found(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
     with _world() as world:
-        person = world.resident("sample")
-        phone = world.new_phone(person)
-        world.apply(person, phone)
+        person, _, app = _registered(world)
         world.report_loss(person, "card")
-        app = phone.mynaportal
         w.keep(
-            Text("紛失", "lost"),
-            Text("カード紛失を連絡: スマホにも一時利用停止の通知", "card reported lost: the phone is told"),
+            Text("カード紛失", "card lost"),
+            Text("フリーダイヤルに連絡: スマホにも一時利用停止の通知", "reported by phone call: the phone is told"),
             app.open(),
         )
         world.card_found(person, new_sign_password="XYZ789")
         app.press(B.MENU)
         w.keep(
-            Text("発見", "found"),
-            Text("カード発見: アプリの「一時利用停止の解除」", "card found: 「一時利用停止の解除」 in the app"),
+            Text("カード発見", "card found"),
+            Text("アプリの「一時利用停止の解除」で本人確認", "「一時利用停止の解除」 in the app, with the card"),
             app.press(B.CARD_FOUND),
         )
 
@@ -261,10 +263,7 @@ def _walk_portal(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
     with _world() as world:
-        person = world.resident("sample")
-        phone = world.new_phone(person)
-        world.apply(person, phone)
-        app = phone.mynaportal
+        person, _, app = _registered(world)
         app.open()
         app.press(B.LOGIN)
         app.enter("pin", person.phone_pin)
