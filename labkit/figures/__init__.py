@@ -96,12 +96,12 @@ SE_CAPTION = C(
     "The safe place in the phone (GP-SE): only the Mynaportal app reaches the JPKI AP",
 )
 APPLY_CAPTION = C(
-    "申請: カードの IC チップで署名し、鍵はスマホの GP-SE の中で作られる",
-    "Applying: the card's chip signs, the keys are made inside the phone's GP-SE",
+    "申請: アプリでマイナンバーカードの IC チップを読み取って申請し、プッシュ通知を待つ",
+    "Applying: the app reads the My Number Card's chip and applies; then the push notification comes",
 )
 USE_CAPTION = C(
-    "サービスで使う: スマホの GP-SE で署名し、サービスが J-LIS に失効を確認",
-    "Using it: the GP-SE signs, the service checks revocation with J-LIS",
+    "サービスで使う: カードがなくても、スマホだけでログインや申込みができる",
+    "Using it: log in and apply with the phone alone, without the card",
 )
 PUSH_CAPTION = C("申請した時刻とプッシュ通知が届く時刻", "When you apply and when the push notification comes")
 

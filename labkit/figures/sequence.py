@@ -19,6 +19,11 @@ _FILL = {
     "service": PALE["grey"],
 }
 _ARROW = {"call": (BLUE, "blue"), "push": (AMBER, "amber"), "apdu": (GREEN, "green")}
+#: Under every flow: the arrows are what the lab did, and its details go beyond the lecture.
+RECORDED = Text(
+    "ラボの J-LIS・カード・スマホを実際に動かして記録したやりとりです (APDU や OCSP などの細部はラボの想定)",
+    "Recorded by running the lab's J-LIS, card and phone (details such as APDUs and OCSP are the lab's assumptions)",
+)
 LEGEND = {
     "call": Text("依頼・申請", "request"),
     "push": Text("プッシュ通知", "push notification"),
@@ -50,11 +55,12 @@ def sequence_svg(record: FlowRecord, lang: str, uid: str) -> str:
         rows.append((m, y, span))
         lines = len(wrap(f"{i}. {m.label.get(lang)}", 11, span, 3))
         y += 24 + lines * 15
-    height = y + 36
+    note = wrap(RECORDED.get(lang), 10, width - 2 * margin, 3)
+    height = y + 42 + 13 * len(note)
     c = Canvas(width, height, uid)
     for a in record.actors:
         x = xs[a.key]
-        c.line(x, 18 + head_h, x, height - 34, stroke=LINE, dash="4 4")
+        c.line(x, 18 + head_h, x, height - 32 - 13 * len(note), stroke=LINE, dash="4 4")
         c.rect(
             x - col / 2 + 5,
             10,
@@ -107,17 +113,19 @@ def sequence_svg(record: FlowRecord, lang: str, uid: str) -> str:
     for kind, (colour, marker) in _ARROW.items():
         c.line(
             lx,
-            height - 16,
+            height - 16 - 13 * len(note),
             lx + 26,
-            height - 16,
+            height - 16 - 13 * len(note),
             stroke=colour,
             width=1.6,
             arrow=marker,
             dash="5 3" if kind == "push" else "",
         )
-        c.text(lx + 32, height - 12, LEGEND[kind].get(lang), size=10.5, fill=MUTED)
+        c.text(lx + 32, height - 12 - 13 * len(note), LEGEND[kind].get(lang), size=10.5, fill=MUTED)
         lx += 40 + len(LEGEND[kind].get(lang)) * (10.5 if lang == "ja" else 6.2)
+    for i, line in enumerate(note):
+        c.text(margin, height - 6 - 13 * (len(note) - 1 - i), line, size=10, fill=MUTED, cls="labkit-flow-note")
     return c.document(title=record.title.get(lang), desc=describe(record, lang), lang=lang)
 
 
-__all__ = ["LEGEND", "describe", "sequence_svg"]
+__all__ = ["LEGEND", "RECORDED", "describe", "sequence_svg"]

@@ -238,3 +238,11 @@ def test_figures_are_kept_on_disk_per_source_version() -> None:
     (folder / "1-6.ja.json").write_text("{not json", encoding="utf-8")
     figures.section_figures_cached.cache_clear()
     assert figures.section_figures("1-6", "ja") == first  # a damaged entry is drawn again
+
+
+def test_flow_figures_say_what_is_the_labs_assumption() -> None:
+    from labkit.figures.sequence import RECORDED, sequence_svg
+
+    for lang, word in (("ja", "ラボの想定"), ("en", "lab's assumptions")):
+        svg = sequence_svg(flows.record("apply"), lang, "t")
+        assert RECORDED.get(lang).replace(" ", "") in texts(svg).replace(" ", "") and word in RECORDED.get(lang)
