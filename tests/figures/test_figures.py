@@ -92,6 +92,7 @@ def test_show_returns_an_html_widget_in_the_run_language() -> None:
 # --------------------------------------------------------------------------- the SE
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_se_figure_lists_the_applets_the_se_really_has() -> None:
     from labkit.se.inventory import build_inventory
     from labkit.world import World
@@ -167,6 +168,7 @@ def test_widget_timelines_become_accessible_figures() -> None:
 # --------------------------------------------------------------------------- flows
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_application_flow_is_recorded_from_the_run() -> None:
     rec = flows.record("apply")
     kinds = [a.kind for a in rec.actors]
@@ -179,6 +181,7 @@ def test_application_flow_is_recorded_from_the_run() -> None:
     assert any(dst == "jlis" and "application" in label for _, dst, label in said)
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_device_change_flow_tells_the_old_phone_to_delete() -> None:
     rec = flows.record("device_change")
     old = [m for m in rec.messages if m.dst in ("phone:old", "se:old")]
@@ -186,6 +189,7 @@ def test_device_change_flow_tells_the_old_phone_to_delete() -> None:
     assert not any(m.src == "phone:old" and m.dst == "jlis" for m in rec.messages)  # no separate revocation
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_loss_flow_goes_through_the_hotline_and_the_counter() -> None:
     rec = flows.record("loss")
     route = [(m.src, m.dst) for m in rec.messages]
@@ -204,6 +208,7 @@ def test_loss_flow_goes_through_the_hotline_and_the_counter() -> None:
 # --------------------------------------------------------------------------- step screens
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_apply_screens_follow_the_lecture_steps() -> None:
     steps = screens.steps("apply")
     marks = [s.mark for s in steps]
@@ -222,6 +227,7 @@ def test_apply_screens_follow_the_lecture_steps() -> None:
         assert "●" * 6 in drawn
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_device_change_screens_end_registered() -> None:
     steps = screens.steps("device_change")
     assert [s.mark.en for s in steps][-3:] == ["⑩", "⑪", "⑫"]
@@ -240,6 +246,7 @@ def test_figures_are_kept_on_disk_per_source_version() -> None:
     assert figures.section_figures("1-6", "ja") == first  # a damaged entry is drawn again
 
 
+@pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_flow_figures_say_what_is_the_labs_assumption() -> None:
     from labkit.figures.sequence import RECORDED, sequence_svg
 
