@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import html
+import importlib
 import random
 import re
 import shutil
@@ -59,24 +60,27 @@ class Lesson:
     checks: tuple[Any, ...] = ()
 
 
-def lessons_available() -> bool:
+def _lessons() -> Any:
+    """:mod:`labkit.lessons` if it is installed, else None (imported by name: it is optional)."""
     try:
-        import labkit.lessons  # noqa: F401
+        return importlib.import_module(f"{__package__}.lessons")
     except ImportError:
-        return False
-    return True
+        return None
+
+
+def lessons_available() -> bool:
+    return _lessons() is not None
 
 
 def lesson_of(section_id: str) -> Lesson:
     """The section's goals, まとめ, cautions and checks (labkit.lessons), or only the checks
     of the course quiz for that section when labkit.lessons is not there."""
-    try:
-        from .lessons import LESSONS  # type: ignore[import-not-found]
-    except ImportError:
+    lessons = _lessons()
+    if lessons is None:
         from .widgets.quiz_data import QUESTIONS
 
         return Lesson(checks=tuple(q for q in QUESTIONS if q.section == section_id))
-    found = LESSONS.get(section_id)
+    found = lessons.LESSONS.get(section_id)
     if found is None:
         return Lesson()
     return Lesson(tuple(found.goals), tuple(found.summary), tuple(found.cautions), tuple(found.checks))
@@ -97,7 +101,8 @@ def prose(section: course.Section, directory: Path | None = None) -> list[Text]:
         for node in ast.walk(ast.parse(cell.source)):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "say"
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "course"):
-                kw = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+                kw = {k.arg: k.value.value for k in node.keywords
+                      if isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)}
                 if "ja" not in kw or "en" not in kw:
                     continue
                 heading = _HEADING.match(kw["ja"])
@@ -112,7 +117,7 @@ def prose(section: course.Section, directory: Path | None = None) -> list[Text]:
 
 
 def _md(text: str) -> str:
-    body = course.render_markdown(text)
+    body = course.render_markdown(text, course.current())
     return re.sub(r"<h1>.*?</h1>", "", body, count=1)  # the section heading is the handout's own
 
 
@@ -172,12 +177,11 @@ def checks_html(lang: str) -> str:
 
 
 def glossary_html(lang: str) -> str:
-    try:
-        from .lessons import GLOSSARY  # type: ignore[import-not-found]
-    except ImportError:
+    lessons = _lessons()
+    if lessons is None:
         return ""
     rows = "".join(f"<dt>{html.escape(term.term.get(lang))}</dt><dd>{html.escape(term.definition.get(lang))}</dd>"
-                   for term in GLOSSARY)
+                   for term in lessons.GLOSSARY)
     return f'<section class="handout-section" id="glossary"><h2>{L["glossary"].get(lang)}</h2><dl>{rows}</dl></section>'
 
 

@@ -204,7 +204,7 @@ def listening(rec: Recorder) -> Iterator[None]:
             who = rec.caller(sys._getframe(1))
             if who is not None:
                 rec.apdu(who, "card", bytes(command), CARD_INS)
-            return original(self, command)  # type: ignore[no-any-return]
+            return bytes(original(self, command))
 
         return transmit
 
@@ -213,7 +213,7 @@ def listening(rec: Recorder) -> Iterator[None]:
             phone = next((p for p in rec.world.phones if p.se is self), None)
             if phone is not None:
                 rec.apdu(rec.phone_key(phone), f"se:{phone.name}", bytes(command), SE_INS)
-            return original(self, command)  # type: ignore[no-any-return]
+            return bytes(original(self, command))
 
         return transmit
 

@@ -76,6 +76,8 @@ def se_model() -> SeModel:
                 session = phone.omapi(package).get_readers()[0].open_session()
                 try:
                     channel = session.open_logical_channel(aid)
+                    if channel is None:  # OMAPI: no channel free (not an access decision)
+                        raise AssertionError(f"no logical channel for {package}")
                     channel.close()
                     access.append(Access(titles[package], name, True, Text("許可", "allowed")))
                 except LabkitError as exc:

@@ -104,12 +104,12 @@ def push_window_svg(lang: str, uid: str, policy: PushPolicy = DEFAULT_PUSH_POLIC
             width=2,
             arrow="green" if inside else "blue",
         )
-        when = (
+        shown = (
             hhmm(push.time())
             if push.date() == applied.date()
             else t(Text(f"翌 {hhmm(push.time())}", f"next day {hhmm(push.time())}"))
         )
-        note = t(Text(f"通知 {when}", f"push {when}"))
+        note = t(Text(f"通知 {shown}", f"push {shown}"))
         anchor = "end" if x(push) > right - 80 else "start"
         c.text(
             max(x(push), x(applied) + 16) + (-6 if anchor == "end" else 8),
@@ -121,13 +121,13 @@ def push_window_svg(lang: str, uid: str, policy: PushPolicy = DEFAULT_PUSH_POLIC
             weight="bold",
             cls="labkit-push-example",
         )
-    w0, w1 = hhmm(policy.window_start), hhmm(policy.window_end)
+    start_s, end_s = hhmm(policy.window_start), hhmm(policy.window_end)
     minutes = int(policy.delay.total_seconds() // 60)
     rule = Text(
-        f"ラボの J-LIS の規則で計算: おおむね {w0}〜{w1} の申請は数分後、それ以外は翌{w0}以降。"
-        f"ラボの想定: 数分 = {minutes}分、ちょうど {w1} の申請は翌朝",
-        f"computed with the lab J-LIS rule: applications roughly {w0}-{w1} get the push within minutes, "
-        f"others around {w0} the next morning. Lab assumptions: minutes = {minutes} min; exactly {w1} "
+        f"ラボの J-LIS の規則で計算: おおむね {start_s}〜{end_s} の申請は数分後、それ以外は翌{start_s}以降。"
+        f"ラボの想定: 数分 = {minutes}分、ちょうど {end_s} の申請は翌朝",
+        f"computed with the lab J-LIS rule: applications roughly {start_s}-{end_s} get the push within minutes, "
+        f"others around {start_s} the next morning. Lab assumptions: minutes = {minutes} min; exactly {end_s} "
         "waits for the morning",
     )
     c.block(10, bottom + 40, t(rule), 800, size=10, fill=MUTED)
