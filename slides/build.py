@@ -42,6 +42,7 @@ from nbconvert import SlidesExporter
 from traitlets.config import Config
 
 from labkit import course, figures
+from labkit.course import authoring
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -87,7 +88,7 @@ def execute(path: Path, lang: str, workdir: Path) -> Any:
     import papermill as pm
 
     saved = dict(os.environ)
-    for key in course.CLEAN_ENV_DROP:  # kernels inherit this environment
+    for key in authoring.CLEAN_ENV_DROP:  # kernels inherit this environment
         os.environ.pop(key, None)
     try:
         out = workdir / f"{path.stem}.{lang}.ipynb"
