@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PORT ?= 8866
 # Debian/Ubuntu packages the whole suite needs: a real PC/SC stack (pcscd + vpcd + OpenSC),
-# the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests.
+# the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests,
+# poppler-utils to join slide PDFs and to check the handouts (pdftoppm, pdftotext, pdffonts).
 SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc opensc-pkcs11 \
-	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
+	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench fuzz slides system-packages venv clean help
+.PHONY: run lab test test-fast lint bench fuzz slides handouts system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
@@ -21,7 +22,8 @@ help:
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make fuzz       10^6 APDUs (card, SE) and 10^5 HTTP requests (jlis serve); prints the counts"
-	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
+	@echo "make slides     offline reveal.js slides with speaker notes + one PDF per language in build/slides/"
+	@echo "make handouts   A4 PDF handouts build/handouts/{ja,en}/course.pdf"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,10 +61,15 @@ run: $(VENV)/.run-installed
 lab: $(VENV)/.dev-installed
 	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s).
+# Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s); each
+# section's figures and step screens (labkit.figures); build/slides/{ja,en}/slides.pdf.
 # reveal.js/require.js/jQuery come from npm once; --check opens every deck in chromium.
-slides: $(VENV)/.dev-installed
+slides: system-packages $(VENV)/.dev-installed
 	$(PY) slides/build.py --check
+
+# Printable A4 handouts from the same sources (lecture prose, figures, checks with answers).
+handouts: system-packages $(VENV)/.dev-installed
+	$(PY) -m labkit.handout
 
 test: system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
