@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench slides system-packages venv clean help
+.PHONY: run lab test test-fast lint bench slides texts system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
+	@echo "make texts      every learner-visible ja/en text in build/texts.md and build/texts.csv"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ lab: $(VENV)/.dev-installed
 # reveal.js/require.js/jQuery come from npm once; --check opens every deck in chromium.
 slides: $(VENV)/.dev-installed
 	$(PY) slides/build.py --check
+
+# Every learner-visible ja/en pair of labkit and the notebooks, for review against the lecture.
+texts: $(VENV)/.run-installed
+	$(PY) -m labkit texts --out build
 
 test: system-packages venv
 	$(VENV)/bin/ruff check labkit tests

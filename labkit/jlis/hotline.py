@@ -52,8 +52,8 @@ class Hotline:
         """Voice guidance: only 4 leads to the smartphone e-certificate desk."""
         if number != HOTLINE_GUIDANCE_NUMBER:
             return Text("スマホ用電子証明書については4番を押してください", "for the smartphone e-certificate press 4")
-        return Text("スマホ用電子証明書の窓口です。紛失の方はそのまま一時利用停止を受け付けます",
-                    "smartphone e-certificate desk; if something is lost, suspension is taken now")
+        return Text("スマホ用電子証明書についてのお問い合わせ窓口です",
+                    "smartphone e-certificate desk: enquiries about the smartphone e-certificate")
 
     def enquire(self, question: str) -> Text:
         """General questions: only during the opening hours."""
