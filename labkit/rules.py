@@ -57,7 +57,7 @@ def tries_left(n: int) -> Text:
 
 #: The try limits are the lab's assumption: the lecture says only 一定回数以上 (1-5).
 TRY_LIMITS_ASSUMPTION = Text(
-    "ラボの想定: 利用者証明用は3回、署名用は5回 間違えるとロックします (講義は「一定回数以上」とだけ述べています)",
+    "ラボの想定: 利用者証明用は3回、署名用は5回間違えるとロックします (講義は「一定回数以上」とだけ述べています)",
     "lab assumption: 3 wrong tries lock the user-authentication PIN, 5 the signing password "
     "(the lecture says only \"a set number of times\")")
 

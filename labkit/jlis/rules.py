@@ -1,7 +1,7 @@
 """The service's time rules from the lecture, as pure functions of an injected time.
 
 - 2-3 / FAQ Q2: an application made between 8:00 and 19:30 JST (any day) gets its push
-  notification within minutes; otherwise around 8:00 the next morning. The window is taken as
+  notification within minutes; otherwise around 8:00 the next morning or later. The window is taken as
   half-open, [08:00, 19:30): an application at exactly 19:30:00 waits for the morning.
 - 2-5: after a device change the old phone deletes its certificates by itself if it comes
   online within 48 hours (inclusive: at exactly 48:00:00 it still deletes).

@@ -155,3 +155,39 @@ def test_hotline_new_year_break_is_labelled_as_the_labs_assumption(lang: str) ->
     lab = ch1.contacts_lab(SimulatedClock(status.at), lang)
     assert ASSUMPTION[lang] in _shown(lab.status.value).lower()
     assert ASSUMPTION[lang] in _all_shown(lab.widget_box).lower()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_registered_phone_no_longer_asks_to_register(lang: str) -> None:
+    """The 「登録できます」 push shows while a registration waits (2-4), not on a phone that is
+    already registered (1-3 and every later lab)."""
+    ready = {"ja": "登録ができます", "en": "ready"}[lang]
+    waiting = ch2.register(ctx(lang))
+    assert ready in _shown(waiting.mockup.shade_list.value)
+    waiting.mockup.buttons["register"].click()
+    waiting.mockup.buttons["register"].click()
+    waiting.mockup.redraw()
+    assert ready not in _shown(waiting.mockup.shade_list.value)
+    waiting.close()
+    world, person, phone = _registered(lang)
+    lab = ch1.benefits_lab(world, person, phone)
+    assert ready not in _shown(lab.phone_view.shade_list.value)
+    world.close()
+
+
+def test_the_applied_screen_says_the_receipt_once() -> None:
+    """2-3 ③: the receipt ("申請を受け付けました …") shows once: as the notice right after
+    applying, or in the body when the screen is shown again later."""
+    from types import SimpleNamespace
+
+    from labkit.i18n import Text
+    from labkit.phone.mynaportal.screens import _applied
+
+    receipt = Text("申請を受け付けました。プッシュ通知は … ごろに届く見込みです (ラボの規則での目安)",
+                   "Application accepted. …")
+    just_applied = SimpleNamespace(data=SimpleNamespace(receipt=SimpleNamespace(message=receipt)), notice=receipt)
+    _, body, _, _ = _applied(just_applied)  # type: ignore[arg-type]
+    assert receipt not in body
+    later = SimpleNamespace(data=just_applied.data, notice=None)
+    _, body, _, _ = _applied(later)  # type: ignore[arg-type]
+    assert body.count(receipt) == 1 and "以降" in body[0].ja and "or later" in body[0].en

@@ -221,10 +221,10 @@ class GpseLab(_Lab):
     def _show_attack(self, what: Text) -> None:
         self.se_view.refresh(get_status=False)
         if self.erased():
-            outcome = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました。"
-                           "攻撃者は何も持ち出せません。",
-                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself. "
-                           "The attacker gets nothing.")
+            outcome = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました "
+                           "(ロックまでするのはラボの想定)。攻撃者は何も持ち出せません。",
+                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself "
+                           "(the lock is a lab assumption). The attacker gets nothing.")
         else:
             outcome = Text("鍵は読み出せませんでした (GP-SE はエラーを返し、試みを記録しています)。",
                            "The keys could not be read (the GP-SE answers with errors and records the attempts).")

@@ -289,7 +289,7 @@ APPLY_STEPS: tuple[Step, ...] = (
                       "④ Enter the card's signing-certificate password ⑤ choose the certificates "
                       "⑥ tick \"I have read this\", press \"Apply\"")),
     Step("read", Text("⑦ カードを「モバイル非接触ICマーク」に当てて読み取る",
-                      "⑦ Hold the card to the 「モバイル非接触ICマーク」 to read it")),
+                      "⑦ Hold the card to the mobile contactless IC mark to read it")),
     Step("remove", Text("⑧ 読み取り成功 → カードを取り外す", "⑧ Read successfully: remove the card")),
     Step("next", Text("⑨ 「次へ」を押す", "⑨ Press \"Next\"")),
     Step("passwords", Text("スマホ用のパスワードを設定 (利用者証明用は数字4桁を2回) → 申請完了",
