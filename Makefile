@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench fuzz slides handouts system-packages venv clean help
+.PHONY: run lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make fuzz       10^6 APDUs (card, SE) and 10^5 HTTP requests (jlis serve); prints the counts"
 	@echo "make slides     offline reveal.js slides with speaker notes + one PDF per language in build/slides/"
 	@echo "make handouts   A4 PDF handouts build/handouts/{ja,en}/course.pdf"
+	@echo "make texts      every learner-visible ja/en text in build/texts.md and build/texts.csv"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,10 @@ slides: system-packages $(VENV)/.dev-installed
 # Printable A4 handouts from the same sources (lecture prose, figures, checks with answers).
 handouts: system-packages $(VENV)/.dev-installed
 	$(PY) -m labkit.handout
+
+# Every learner-visible ja/en pair of labkit and the notebooks, for review against the lecture.
+texts: $(VENV)/.run-installed
+	$(PY) -m labkit texts --out build
 
 test: system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -30,7 +30,7 @@ STAGES: dict[str, tuple[Text, str]] = {
     "held": (Text("カードをかざしています", "the card is held to the phone"), "#1d4ed8"),
     "success": (Text("読み取りに成功しました。マイナンバーカードを取り外してください",
                      "the card was read; remove the My Number Card"), "#15803d"),
-    "done": (Text("読み取り完了。「次へ」を押してください", "reading complete; press 「次へ」"), "#15803d"),
+    "done": (Text("読み取り完了。「次へ」を押してください", "reading complete; press \"Next\""), "#15803d"),
     "failed": (Text("読み取りに失敗しました", "the card could not be read"), "#b91c1c"),
 }
 _L = {"hold": Text("カードをかざす", "Hold the card"), "remove": Text("カードを離す", "Remove the card"),

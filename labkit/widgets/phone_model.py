@@ -110,8 +110,13 @@ class PhoneMockupModel:
                            len(phone.inbox) - self.seen_notifications, phone.model, phone.name)
 
     def notifications(self) -> list[Any]:
-        """The push notifications the phone received, newest first."""
-        return list(reversed(self.phone.inbox))
+        """The push notifications the phone received, newest first. A 「登録できます」 push goes
+        once it was acted on (nothing waits to register), as a tapped notification does: a
+        registered phone never tells the learner to press 「登録する」 again."""
+        phone = self.phone
+        waiting = phone.installed() and phone.mynaportal.data.ready
+        return [n for n in reversed(phone.inbox)
+                if waiting or n.notification.kind.value != "registration_ready"]
 
     def mark_read(self) -> None:
         self.seen_notifications = len(self.phone.inbox)

@@ -167,11 +167,13 @@ def application_timeline(applied_at: datetime, *, registered_at: datetime | None
         marks.append(Mark(now, Text("現在", "now"), "now"))
     if policy.in_window(applied_at):
         minutes = int(policy.delay.total_seconds() // 60)
-        note = Text(f"8:00〜19:30 の申請なので、数分後 (約 {minutes} 分後) に通知が届きます",
-                    f"applied between 8:00 and 19:30, so the notification comes within minutes (~{minutes} min)")
+        note = Text(f"8:00〜19:30 の申請なので、数分後 (ラボでは {minutes} 分後) に通知が届きます",
+                    f"applied between 8:00 and 19:30, so the notification comes within minutes "
+                    f"(the lab: {minutes} min)")
     else:
-        note = Text("8:00〜19:30 以外の申請なので、通知は翌朝 8:00 頃に届きます",
-                    "applied outside 8:00-19:30, so the notification comes around 8:00 the next morning")
+        note = Text("8:00〜19:30 以外の申請なので、通知はおおむね翌8:00以降に届きます (ラボでは 8:00)",
+                    "applied outside 8:00-19:30, so the notification comes at around 8:00 the next morning or "
+                    "later (the lab: 8:00)")
     notes = [note, Text("平日・土日祝日とも同じ時間帯です。通知が届いてから登録できます",
                         "the same hours apply on weekdays and weekends; registration is possible after the push")]
     if registered_at is not None and registered_at < push:
@@ -231,8 +233,8 @@ def validity_timeline(issued_at: datetime, birth: date, card_expiry: date | None
     notes = [Text(f"有効期限は発行後5回目の誕生日 {fifth.isoformat()} の 23:59:59 (日本時間) まで",
                   f"valid until 23:59:59 JST on the 5th birthday after issuance, {fifth.isoformat()}")]
     if not_after < end_of_day(fifth):
-        notes.append(Text("カードの有効期限のほうが早いので、そこで終わります",
-                          "the card expires earlier, so the certificate ends with it"))
+        notes.append(Text("カードの有効期限のほうが早いので、そこで終わります (ラボの想定)",
+                          "the card expires earlier, so the certificate ends with it (lab assumption)"))
     return TimelineModel(Text("証明書の有効期間", "Certificate validity"), start, end, tuple(marks),
                          (Band(issued_at, not_after, Text("有効期間", "valid"), "validity"),), tuple(notes))
 

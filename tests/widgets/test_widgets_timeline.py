@@ -31,7 +31,8 @@ def test_push_follows_the_window(applied: str, push: str) -> None:
 def test_notes_say_why() -> None:
     late = application_timeline(parse_time("2026-04-01T21:00:00+09:00"),
                                 registered_at=parse_time("2026-04-01T22:00:00+09:00"))
-    assert any("翌朝 8:00" in n.ja for n in late.notes)
+    assert any("おおむね翌8:00以降" in n.ja and "ラボでは 8:00" in n.ja for n in late.notes)
+    assert any("8:00 the next morning or later" in n.en for n in late.notes)
     assert any("通知より前には登録できません" in n.ja for n in late.notes)
     early = application_timeline(parse_time("2026-04-01T10:00:00+09:00"))
     assert any("数分後" in n.ja for n in early.notes)
