@@ -30,6 +30,7 @@ ROW_HEADERS: dict[str, Text] = {
 }
 _WEEKDAYS = "月火水木金土日"
 _NO_SCREEN = Text("このアプリの画面はラボにはありません", "this app has no screens in the lab")
+PUSH_ARRIVED = Text("プッシュ通知が届きました", "A push notification has arrived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,15 @@ class PhoneMockupModel:
     def notifications(self) -> list[Any]:
         """The push notifications the phone received, newest first."""
         return list(reversed(self.phone.inbox))
+
+    def push_announcement(self, unread_before: int) -> Text | None:
+        """What a screen reader says when notifications arrived since the last redraw
+        (unread count was ``unread_before``): 「プッシュ通知が届きました: <newest>」; else None."""
+        notifications = self.notifications()
+        if self.status().unread <= unread_before or not notifications:
+            return None
+        newest = notifications[0].text
+        return Text(f"{PUSH_ARRIVED.ja}: {newest.ja}", f"{PUSH_ARRIVED.en}: {newest.en}")
 
     def mark_read(self) -> None:
         self.seen_notifications = len(self.phone.inbox)
