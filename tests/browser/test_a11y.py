@@ -75,6 +75,20 @@ WRONG_LANG = """() => {
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+def settle(page: Page, quiet_ms: int = 1_000, limit_ms: int = 30_000) -> None:
+    """Wait until the widgets are mounted: the page's element count stops changing."""
+    page.wait_for_function("""([quiet, limit]) => new Promise(resolve => {
+        const start = Date.now(); let last = -1, since = Date.now();
+        const tick = () => {
+          const n = document.querySelectorAll('#rendered_cells *').length;
+          if (n !== last) { last = n; since = Date.now(); }
+          if (Date.now() - since >= quiet || Date.now() - start >= limit) resolve(true);
+          else setTimeout(tick, 200);
+        };
+        tick();
+    })""", arg=[quiet_ms, limit_ms], timeout=limit_ms + 5_000)
+
+
 def _id(section: course.Section) -> str:
     return section.notebook.removesuffix(".ipynb")
 
@@ -86,8 +100,10 @@ def test_app_meets_wcag_aa_on_desktop_and_phone(app: tuple[Page, Any], voila: An
                                                 section: course.Section, lang: str,
                                                 audience: str) -> None:
     page, visit = app
+    page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
     page.set_viewport_size(DESKTOP)
     open_app(page, voila.app(section.notebook, f"?lang={lang}&audience={audience}"))
+    settle(page)
     assert_clean(page, visit)
     assert page.evaluate("() => document.documentElement.lang") == lang
     problems = []

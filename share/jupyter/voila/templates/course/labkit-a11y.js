@@ -3,9 +3,11 @@
    - .labkit-live   a polite live region: screen readers announce its changes
                     (「プッシュ通知が届きました」, a PIN refused, a lock);
    - toggle buttons tell whether they are pressed (aria-pressed);
-   - .labkit-focus-home  when a redraw removes the control that had the focus (a screen
-                    replaced after a button press), the focus goes to the heading of the
-                    widget it was in instead of falling back to the top of the page;
+   - .labkit-focus-home  a widget with screens (the phone): when its screen changes while
+                    the focus is in it, or a redraw removes the control that had the focus,
+                    the focus goes to the new screen's title (.labkit-focus-target, a heading
+                    with data-state) instead of staying on a stale button or falling back to
+                    the top of the page;
    - Japanese words inside English text (「マイナポータル」, a lecture term) are wrapped in
      lang="ja" so that a screen reader pronounces them as Japanese;
    - every table sits in a .labkit-scroll box: on a narrow screen it scrolls inside it, not
@@ -86,22 +88,35 @@
       if (b.getAttribute("aria-pressed") !== pressed) { b.setAttribute("aria-pressed", pressed); }
     });
     recoverFocus();
+    followScreens();
   }
 
   // The control that had the focus, and the widget (.labkit-focus-home) it was in.
   var lastFocused = null;
+  function focusTitle(home) {
+    var heading = home.querySelector(".labkit-focus-target");
+    if (heading && document.activeElement !== heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  function followScreens() {
+    document.querySelectorAll(".labkit-focus-home").forEach(function (home) {
+      var heading = home.querySelector(".labkit-focus-target");
+      if (!heading) { return; }
+      var screen = (heading.getAttribute("data-app") || "") + "/" + (heading.getAttribute("data-state") || "");
+      var seen = home.getAttribute("data-labkit-screen");
+      home.setAttribute("data-labkit-screen", screen);
+      if (seen !== null && seen !== screen && home.contains(document.activeElement)) { focusTitle(home); }
+    });
+  }
+
   function recoverFocus() {
     var active = document.activeElement;
     if (active && active !== document.body) { return; }
     if (!lastFocused || (lastFocused.isConnected && !lastFocused.disabled)) { return; }
-    if (lastHome && lastHome.isConnected) {
-      var heading = lastHome.querySelector(".labkit-focus-target");
-      if (heading) {
-        heading.setAttribute("tabindex", "-1");
-        heading.focus();
-        return;
-      }
-    }
+    if (lastHome && lastHome.isConnected) { focusTitle(lastHome); }
   }
 
   document.addEventListener("focusin", function (event) {
