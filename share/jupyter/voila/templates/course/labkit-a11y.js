@@ -78,7 +78,11 @@
   function enhance() {
     var cells = document.getElementById("rendered_cells");
     if (cells && !cells.hasAttribute("role")) { cells.setAttribute("role", "main"); }
-    if (cells) { markJapanese(cells); wrapTables(cells); }
+    if (cells) { wrapTables(cells); }
+    // after the header has set the page's language (a Japanese page needs no marking)
+    if (cells && cells.querySelector(".labkit-header") && document.documentElement.lang !== "ja") {
+      markJapanese(cells);
+    }
     document.querySelectorAll(".labkit-live:not([aria-live])").forEach(function (el) {
       el.setAttribute("aria-live", "polite");
       el.setAttribute("aria-atomic", "true");
