@@ -17,7 +17,8 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
-	@echo "make test       install system packages + test deps, run the whole suite"
+	@echo "make test       install system packages + test deps, lint, run the whole suite"
+	@echo "make lint       ruff, the import contracts (lint-imports) and mypy"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
@@ -64,18 +65,20 @@ lab: $(VENV)/.dev-installed
 slides: $(VENV)/.dev-installed
 	$(PY) slides/build.py --check
 
-test: system-packages venv
-	$(VENV)/bin/ruff check labkit tests
+test: system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
 	$(PY) -m pytest -m "not pcsc and not opensc and not browser and not notebooks and not slow" $(PYTEST_ARGS)
 
+# ruff; the architecture (import-linter contracts in pyproject.toml); types (mypy: the lower half strict).
 lint: venv
 	$(VENV)/bin/ruff check labkit tests
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: venv
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .import_linter_cache

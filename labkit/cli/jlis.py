@@ -10,7 +10,7 @@
   move it with ``POST /api/clock`` (``{"advance_seconds": n}`` or ``{"set": ISO}``). Every
   change is stored, and a restart with the same ``--db`` resumes from the later of ``--now``
   and the stored time (the lab clock never goes back). Without ``--now``: the system clock.
-* ``--demo``: fill the sample world (see :mod:`labkit.jlis.demo`) unless the database
+* ``--demo``: fill the sample world (see :mod:`labkit.office.demo`) unless the database
   already has it; ``GET /demo`` lists its certificates.
 * The certificates point at ``--base-url`` (default ``http://127.0.0.1:<port>``) for CRL,
   OCSP and CA downloads.
@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..clock import Clock, SimulatedClock, SystemClock, parse_time
+from ..clock import SimulatedClock
+
+if TYPE_CHECKING:
+    from ..office.compose import Office
 
 __all__ = ["build_server", "register", "serve"]
 
@@ -43,50 +46,21 @@ def register(subparsers: Any) -> None:
     serve_p.set_defaults(func=serve)
 
 
-def build_server(args: argparse.Namespace) -> tuple[Any, Any, Clock]:
-    """(Starlette app, JlisService, clock) for ``args``; separate from :func:`serve` for tests."""
-    from ..jlis.db import JlisDb
-    from ..jlis.demo import build_demo, demo_holders
-    from ..jlis.server import CLOCK_META, create_app
-    from ..jlis.service import JlisService
-    from ..municipality import Municipality, ResidentRegistry
-    from ..municipality.service import CounterService
-    from ..pki import Jpki, MemoryStore, SqliteStore, Store
+def build_server(args: argparse.Namespace) -> Office:
+    """The office for ``args`` (its ``app()`` is what :func:`serve` runs; separate for tests)."""
+    from ..office.compose import Office, lab_clock
 
-    path = args.db or ":memory:"
-    store: Store = SqliteStore(path) if args.db else MemoryStore()
-    db = JlisDb(path)
-    clock: Clock
-    if args.now is not None:
-        start = parse_time(args.now)
-        stored = db.meta(CLOCK_META)
-        if stored is not None and parse_time(stored) > start:
-            start = parse_time(stored)
-        clock = SimulatedClock(start)
-        db.set_meta(CLOCK_META, start.isoformat())
-    else:
-        clock = SystemClock()
-    base_url = args.base_url or f"http://{args.host}:{args.port}"
-    service = JlisService(Jpki.create(store, clock, base_url=base_url), db)
-    registry = ResidentRegistry(path)
-    if args.demo:
-        build_demo(service, registry)
-    counter = CounterService(Municipality(service, registry=registry))
-
-    def remember_clock() -> None:
-        db.set_meta(CLOCK_META, clock.now().isoformat())
-
-    app = create_app(service, clock=clock, demo_holders=lambda: demo_holders(service),
-                     on_clock_change=remember_clock, counter=counter)
-    return app, service, clock
+    clock = lab_clock(args.db, args.now)
+    return Office.in_process(clock, db=args.db, demo=args.demo, base_url=args.base_url or
+                             f"http://{args.host}:{args.port}")
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    app, service, clock = build_server(args)
-    mode = "simulated" if isinstance(clock, SimulatedClock) else "system"
+    office = build_server(args)
+    mode = "simulated" if isinstance(office.clock, SimulatedClock) else "system"
     print(f"J-LIS (lab) http://{args.host}:{args.port}/  db={args.db or ':memory:'}  clock={mode} "
-          f"{service.now().isoformat()}", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+          f"{office.jlis.now().isoformat()}", file=sys.stderr, flush=True)
+    uvicorn.run(office.app(), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

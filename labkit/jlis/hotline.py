@@ -7,7 +7,7 @@ is lost.
 * Temporary suspension (一時利用停止) of a lost phone's or card's certificates: **24時間365日**,
   after an identity check (name and date of birth; the address too when that is ambiguous).
 
-The hotline works over any :class:`~labkit.jlis.api.JlisApi`, in process or over HTTP.
+The hotline works over any :class:`~labkit.office.contract.JlisApi`, in process or over HTTP.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..i18n import Text
-from .api import JlisApi, LossReceipt, LossReport
-from .reasons import Refusal, refuse
+from ..office.contract import JlisApi, LossReceipt, LossReport
+from ..office.refusals import Refusal, refuse
 from .rules import HOTLINE_GUIDANCE_NUMBER, HOTLINE_HOURS, HotlineHours
 
 __all__ = ["HOTLINE_NAME", "Hotline"]

@@ -24,7 +24,8 @@ from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis import COMPATIBLE_MODELS, JlisApi, Notification
+from ..jlis.prerequisites import COMPATIBLE_MODELS
+from ..office.contract import JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
 from ..se.gp_data import Cplc
@@ -238,7 +239,7 @@ class Phone:
     @property
     def mynaportal(self) -> MynaportalApp:
         """The Mynaportal app (install it first: 2-2)."""
-        return self.app(MYNAPORTAL_PACKAGE)  # type: ignore[no-any-return]
+        return self.app(MYNAPORTAL_PACKAGE)
 
     def omapi(self, package: str) -> SEService:
         """The OMAPI service as Android hands it to ``package``: bound to that app's identity

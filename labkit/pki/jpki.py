@@ -17,6 +17,7 @@ Revocation rules (lecture 2-6/2-7, J-LIS CPS):
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -302,7 +303,7 @@ class Jpki:
 
     def ocsp_respond(self, request_der: bytes) -> bytes:
         """DER OCSPRequest in, DER OCSPResponse out (for ``POST /ocsp``); never raises on bad input."""
-        authorities = [_ocsp.OcspAuthority(kind, ca.certificate, lambda kind=kind: self._responder(kind),
+        authorities = [_ocsp.OcspAuthority(kind, ca.certificate, functools.partial(self._responder, kind),
                                            self.store.get) for kind, ca in self._cas.items()]
         return _ocsp.respond(request_der, authorities, _now(self.clock))
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .._sqlite import write_transaction
 from ..errors import StoreError
@@ -73,10 +74,14 @@ def _dt(ts: int | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
-def _cert(row: tuple) -> CertRecord:
+def _at(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def _cert(row: tuple[Any, ...]) -> CertRecord:
     serial, ca, profile, holder, nb, na, der, reason, revoked_at, invalidity = row
-    revocation = None if reason is None else Revocation(Reason(reason), _dt(revoked_at), _dt(invalidity))
-    return CertRecord(int(serial, 16), CaKind(ca), profile, holder, _dt(nb), _dt(na), bytes(der), revocation)
+    revocation = None if reason is None else Revocation(Reason(reason), _at(revoked_at), _dt(invalidity))
+    return CertRecord(int(serial, 16), CaKind(ca), profile, holder, _at(nb), _at(na), bytes(der), revocation)
 
 
 class SqliteStore(Store):

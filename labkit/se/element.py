@@ -249,12 +249,14 @@ class SecureElement:
         """Process one APDU; never raises. State is persisted before the response returns."""
         with self._lock:
             command = bytes(command)
+            parsed: CommandAPDU | None = None
+            channel: int | None = None
             try:
-                parsed: CommandAPDU | None = CommandAPDU.from_bytes(command)
+                parsed = CommandAPDU.from_bytes(command)
                 info = parse_cla(parsed.cla)
                 channel = info.channel if info else None
             except LabkitError:
-                parsed, channel = None, None
+                parsed = None
             before = self.os.selected(channel) if channel is not None else None
             self._busy = True
             try:

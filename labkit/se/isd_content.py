@@ -215,7 +215,7 @@ class ContentManagement(Applet):
         if not 5 <= len(aid) <= 16 or token:
             raise _bad_data("AID の長さ (5〜16) またはトークンが不正", "bad AID length (5-16) or token")
         try:
-            privileges = Privilege.from_bytes(privs)
+            privileges = Privilege.decode(privs)
         except ValueError:
             raise _bad_data("権限は 1 または 3 バイト", "privileges are 1 or 3 bytes") from None
         if privileges & Privilege.SECURITY_DOMAIN:

@@ -140,7 +140,7 @@ def parse_status_response(data: bytes) -> list[StatusEntry]:
         out.append(StatusEntry(
             aid=values.get(GpTag.AID, b""),
             state=state[0] if state else 0,
-            privileges=Privilege.from_bytes(priv) if priv and len(priv) in (1, 3) else None,
+            privileges=Privilege.decode(priv) if priv and len(priv) in (1, 3) else None,
             load_file=values.get(GpTag.ELF_AID),
             modules=tuple(f.value for f in fields if f.tag == GpTag.MODULE_AID),
             version=values.get(GpTag.ELF_VERSION),

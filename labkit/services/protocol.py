@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ..i18n import Text
+from ..se.access import AppIdentity
 
 __all__ = ["Assertion", "AuthMethod", "Authenticator", "Challenge", "Purpose"]
 
@@ -72,6 +73,6 @@ class Authenticator(Protocol):
     def device_id(self) -> str: ...
 
     def authenticate(self, challenge: Challenge, *, pin: str | None = None, biometric: bool = False,
-                     caller: object | None = None) -> Assertion: ...
+                     caller: AppIdentity | None = None) -> Assertion: ...
 
-    def sign_document(self, data: bytes, *, password: str, caller: object | None = None) -> bytes: ...
+    def sign_document(self, data: bytes, *, password: str, caller: AppIdentity | None = None) -> bytes: ...

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
 from labkit.cli.jlis import build_server
-from labkit.jlis.server import MAX_BODY
+from labkit.office.server import MAX_BODY
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 def client_for(**options: object) -> TestClient:
     args = argparse.Namespace(**{"db": None, "demo": False, "now": None, "host": "127.0.0.1", "port": 8470,
                                  "base_url": None, **options})
-    app, _, _ = build_server(args)
+    app = build_server(args).app()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return TestClient(app)

@@ -364,8 +364,8 @@ def certificate_rows(world: World, person: Person, phone: Any = None) -> list[Ce
             if mine:
                 info = _pick(mine)
                 rows.append(CertRow("phone", kind, info.state, _phone_cert(kind), _STATE_TEXT[info.state]))
-    if world.service is not None:
-        statuses = [world.jlis.status(s) for s in world.service.card_certificates(person.holder_id, live_only=False)]
+    statuses = world.counter.card_certificates(person.resident.my_number)
+    if statuses:
         for kind, profile in ((CaKind.SIGN, "sign"), (CaKind.AUTH, "auth")):
             mine = [s for s in statuses if s.profile and s.profile.endswith(profile)]
             if mine:

@@ -16,7 +16,7 @@ from ...card import KeyRole
 from ...clock import to_jst
 from ...errors import LabkitError, ServiceError
 from ...i18n import Text
-from ...jlis import Refusal, refuse
+from ...office.refusals import Refusal, refuse
 from ...pki import CaKind
 from ...services.webpki import PORTAL_HOST
 from ..screen import Screen, match_label

@@ -21,7 +21,8 @@ from ...card import JpkiFile, KeyRole
 from ...card.constants import CERT_PRESENT
 from ...errors import AccessDeniedError, CardError, InputError, LabkitError, ServiceError
 from ...i18n import Text
-from ...jlis import (
+from ...jlis.prerequisites import check_prerequisites
+from ...office.contract import (
     ApplicationKind,
     ApplicationReceipt,
     ApplicationRequest,
@@ -30,12 +31,10 @@ from ...jlis import (
     DeviceStatus,
     Notification,
     NotificationKind,
-    Refusal,
     RevocationReceipt,
     RevocationRequest,
-    check_prerequisites,
-    refuse,
 )
+from ...office.refusals import Refusal, refuse
 from ...pki import CaKind, CertState
 from ...reader import JpkiClient, LastTryRefusedError, PinBlockedError, WrongPinError
 from ...rules import check_auth_pin, check_signing_password
@@ -209,7 +208,7 @@ class MynaportalCore(CertificateUse):
             keys = {kind: _spki(prov.generate_key_pair(role_of(kind))) for kind in draft.certificates}
             draft.generated = tuple(role_of(k) for k in draft.certificates)
             return keys
-        return self._guard(generate)  # type: ignore[no-any-return]
+        return self._guard(generate)
 
     def _live_kinds(self) -> set[CaKind]:
         status = self.status()

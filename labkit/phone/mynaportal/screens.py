@@ -131,7 +131,7 @@ def _failed(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, .
 
 def _portal(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, ...], str | None]:
     session = app.session
-    body = ()
+    body: tuple[Text, ...] = ()
     if session is not None:
         when = f"{to_jst(session.logged_in_at):%Y-%m-%d %H:%M}"
         body = (Text(f"{when} にスマホ用利用者証明用電子証明書でログインしました",

@@ -13,7 +13,7 @@ from cryptography import x509
 from ...card import KeyRole
 from ...errors import InputError, ServiceError
 from ...i18n import Text
-from ...jlis import Refusal, refuse
+from ...office.refusals import Refusal, refuse
 from ...pki import HashAlg, digest_info, sign_detached
 from ...se import AppIdentity
 from ...services.protocol import Assertion, AuthMethod, Challenge
@@ -131,4 +131,4 @@ class _GuardedSigner(SeSigner):
         def sign() -> bytes:
             self.client = self._app.se()
             return SeSigner.sign_digest_info(self, digest_info)
-        return self._app._guard(sign)  # type: ignore[no-any-return]
+        return self._app._guard(sign)
