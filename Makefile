@@ -7,7 +7,8 @@ PIP := $(PY) -m pip --disable-pip-version-check
 PORT ?= 8866
 # Debian/Ubuntu packages the whole suite needs: a real PC/SC stack (pcscd + vpcd + OpenSC),
 # the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests,
-# poppler-utils to join slide PDFs and to check the handouts (pdftoppm, pdftotext, pdffonts).
+# poppler-utils to join slide PDFs and to check the handouts (pdftoppm, pdftotext, pdffonts);
+# npm (if no npm is on PATH) to fetch axe-core for the accessibility tests.
 SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc opensc-pkcs11 \
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
@@ -42,6 +43,7 @@ venv: $(VENV)/.dev-installed
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -z "$$missing" ]; then echo "system packages: all present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null; then echo "not Debian/Ubuntu: install the equivalent of: $$missing"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \

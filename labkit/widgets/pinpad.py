@@ -38,7 +38,7 @@ _TITLES = {
 L = {
     "ok_button": Text("確認", "OK"),
     "clear": Text("クリア", "Clear"),
-    "back": Text("←", "←"),
+    "back": Text("← 消す", "← Delete"),  # a name a screen reader can say, not only "←"
     "brute": Text("ロックするまで試す", "Guess until it locks"),
     "ok": Text("暗証番号が一致しました", "the PIN is correct"),
     "wrong": Text("暗証番号が違います", "wrong PIN"),
@@ -241,8 +241,10 @@ class PinPad(ViewMixin):
         self.display.add_class("labkit-pinpad-display")
         self.tries_label = w.HTML()
         self.tries_label.add_class("labkit-pinpad-tries")
+        self.tries_label.add_class("labkit-live")  # a lock is read out
         self.message = w.HTML()
         self.message.add_class("labkit-pinpad-message")
+        self.message.add_class("labkit-live")  # a PIN refused is read out
         self.ok_button = w.Button(description=L["ok_button"].get(lang), button_style="primary")
         self.ok_button.add_class("labkit-pinpad-ok")
         self.ok_button.on_click(lambda _b: self.submit())
@@ -263,11 +265,14 @@ class PinPad(ViewMixin):
                     buttons.append(button)
                 rows.append(w.HBox(buttons))
         else:
-            self.password = w.Password(value="", placeholder="A〜Z, 0〜9", layout=w.Layout(width="16em"))
+            self.password = w.Password(value="", placeholder="A〜Z, 0〜9", layout=w.Layout(width="100%", max_width="24em"),
+                                       description=(title or _TITLES[kind]).get(lang),  # its label
+                                       style={"description_width": "initial"})
             self.password.add_class("labkit-pinpad-password")
             self.password.observe(lambda change: self.model.set_value(change["new"]), names="value")
             rows.append(self.password)
-        children = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>"), self.display, *rows,
+        heading = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>")] if m.digits else []
+        children = [*heading, self.display, *rows,
                     w.HBox([self.ok_button, self.tries_label])]
         self.brute_button: Any = None
         if brute_force:
@@ -311,7 +316,9 @@ class PinPad(ViewMixin):
     def redraw(self) -> None:
         m = self.model
         size = "28px" if m.digits else "20px"
-        self.display.value = (f'<div class="labkit-pinpad-mask" data-typed="{m.typed}" '
+        typed = Text(f"{m.typed} 文字入力済み", f"{m.typed} typed").get(m.lang)
+        self.display.value = (f'<div class="labkit-pinpad-mask" data-typed="{m.typed}" role="img" '
+                              f'aria-label="{esc(typed)}" '
                               f'style="font-size:{size};letter-spacing:.3em;min-height:1.4em">{m.masked()}</div>')
         self.tries_label.value = m.tries_html()
         self.message.value = m.message_html()
