@@ -237,7 +237,10 @@ def model_svg(model: TimelineModel, lang: str, uid: str) -> str:
         .replace('font-family="Noto Sans CJK JP, sans-serif"', "font-family=\"'Noto Sans CJK JP', sans-serif\"")
         + f' lang="{lang}" xml:lang="{lang}">'
     )
-    desc = " ".join(n.get(lang) for n in model.notes) or model.text(lang)
+    # The widget speaks its title and every mark; a figure names itself by its title and keeps
+    # the marks, with the notes, in its <desc>.
+    head = re.sub(r'aria-label="[^"]*"', f'aria-label="{esc(model.title.get(lang))}"', head)
+    desc = " ".join([model.spoken(lang), *(n.get(lang) for n in model.notes)])
     extra = 18 * len(model.notes) + 6
     head = re.sub(
         r'height="(\d+)" viewBox="0 0 (\d+) (\d+)"',
