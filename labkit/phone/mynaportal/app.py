@@ -93,7 +93,7 @@ class MynaportalApp(MynaportalCore):
                                      f"{', '.join(screen.labels('en'))}"))
         if not button.enabled:
             return self._refuse(button.hint or Text(f"「{button.label.ja}」は今は押せません",
-                                                    f"「{button.label.ja}」 cannot be pressed now"))
+                                                    f"\"{button.label.en}\" cannot be pressed now"))
         return self._act(button.id)
 
     def enter(self, field: str | Text, value: str) -> Screen:
