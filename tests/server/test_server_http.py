@@ -201,7 +201,7 @@ class _Closed:
 
 def test_each_router_takes_its_own_guard() -> None:
     """Publication, J-LIS and counter are separate routers: a guard on one leaves the others."""
-    office = build_server(argparse.Namespace(db=None, demo=False, now="2026-04-01T10:00:00+09:00",
+    office = build_server(argparse.Namespace(db=":memory:", demo=False, now="2026-04-01T10:00:00+09:00",
                                              host="127.0.0.1", port=8470, base_url=None))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
