@@ -103,12 +103,24 @@ def _looks_paired(ja: str | None, en: str | None) -> bool:
     return bool(ja and en and _CJK.search(ja) and not _CJK.search(en) and re.search(r"[A-Za-z0-9]", en))
 
 
+def _aliases(tree: ast.AST) -> set[str]:
+    """Names bound to Text in this module (``C = Text``, ``import Text as C``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == "Text":
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.ImportFrom):
+            names |= {a.asname for a in node.names if a.name == "Text" and a.asname}
+    return names
+
+
 def _pairs(tree: ast.AST) -> Iterator[tuple[int, str, str, str]]:
     """(line, kind, ja, en) for every pair in a parsed module or cell, in source order."""
+    calls = PAIR_CALLS | _aliases(tree)
     claimed: set[int] = set()  # string nodes already part of a call's pair
     found: list[tuple[int, int, str, str, str]] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _call_name(node) in PAIR_CALLS:
+        if isinstance(node, ast.Call) and _call_name(node) in calls:
             pair = _pair_of_call(node)
             if pair is not None:
                 found.append((node.lineno, node.col_offset, _call_name(node) or "", *pair))

@@ -27,6 +27,8 @@ def tries(n, lang):
 OPTIONS = [("4番", "4"), ("はい", "はい"), ("x", "y")]
 HOLIDAYS = {"元日": "New Year's Day"}
 PLAIN = Text(GREETING.ja, "not a literal")
+C = Text
+CAPTION = C("図の説明", "a caption")
 '''
 
 NOTEBOOK_CELLS = [
@@ -57,6 +59,7 @@ def test_collect_finds_each_kind_of_pair_with_its_place(tmp_path: Path) -> None:
     assert ("ラボの想定", "lab assumption", "pkg/mod.py:10", "if-ja") in got
     assert ("4番", "4", "pkg/mod.py:14", "pair") in got
     assert ("元日", "New Year's Day", "pkg/mod.py:15", "pair") in got
+    assert ("図の説明", "a caption", "pkg/mod.py:18", "C") in got  # an alias of Text
     # Japanese on both sides, or no Japanese at all, or not literal: not a ja/en pair
     assert not any(e.ja in ("はい", "x", "{GREETING.ja}") and e.where.startswith("pkg/") for e in entries)
     # notebooks: course.say / course.note / ctx.t, a magic line does not hide the cell
@@ -64,7 +67,7 @@ def test_collect_finds_each_kind_of_pair_with_its_place(tmp_path: Path) -> None:
     assert say.where == "notebooks/1-1_x.ipynb:cell 2:1"
     assert "# 見出し" in say.ja and "# Heading" in say.en
     assert {("講師の皆さまへ", "To lecturers", "note"), ("はい", "yes", "t")} <= {(e.ja, e.en, e.kind) for e in entries}
-    assert len(entries) == 9
+    assert len(entries) == 10
 
 
 def test_markdown_and_csv_hold_every_pair(tmp_path: Path) -> None:

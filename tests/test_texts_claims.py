@@ -76,7 +76,7 @@ def test_next_morning_is_never_alone() -> None:
     for e in TEXTS:
         if re.search(r"翌朝\s*8:00|翌\s*8:00", e.ja) and not re.search(r"以降|ラボ", e.ja):
             bad.append(f"{e.where}: {e.ja}")
-        if re.search(r"8:00 the next morning|8:00 next day", e.en) and not re.search(r"or later|lab", e.en):
+        if re.search(r"(?:8:00|\})\s+the next morning|8:00 next day", e.en) and not re.search(r"or later|lab", e.en):
             bad.append(f"{e.where}: {e.en}")
     assert not bad, "\n".join(bad)
 

@@ -145,8 +145,8 @@ SECTION_FIGURES: dict[str, Callable[[], list[_Spec]]] = {
         _timeline(
             "application",
             C(
-                "21:00 に申請 → 翌朝 8:00 に通知 → 登録",
-                "Applied at 21:00, push at 8:00 the next morning, then register",
+                "21:00 に申請 → 翌朝 8:00 に通知 (おおむね翌8:00以降。ラボの時刻) → 登録",
+                "Applied at 21:00, push at 8:00 the next morning (8:00 or later; the lab's time), then register",
             ),
         ),
         *_walk("register", "2-4"),

@@ -63,7 +63,7 @@ def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str | Text, str | T
         marks[0],
         Text(
             "スマホ用署名用電子証明書のパスワードを入力して「次へ」",
-            "enter the smartphone signing password, then “Next”",
+            "enter the smartphone signing password, then \"Next\"",
         ),
         app.screen,
     )
@@ -74,7 +74,7 @@ def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str | Text, str | T
         marks[1],
         Text(
             "利用者証明用のパスワード (数字4桁) を2回入力して「次へ」",
-            "enter the user-authentication PIN (4 digits) twice, then “Next”",
+            "enter the user-authentication PIN (4 digits) twice, then \"Next\"",
         ),
         app.screen,
     )
@@ -87,20 +87,20 @@ def _walk_install(w: _Walk) -> None:
     with _world() as world:
         phone = world.new_phone(world.resident("sample"), install=False)
         store = world.play_store(phone)
-        w.keep("①", Text("ホーム画面で「Playストア」を押す", "press “Play Store” on the home screen"), store.screen)
+        w.keep("①", Text("ホーム画面で「Playストア」を押す", "press 「Playストア」 on the home screen"), store.screen)
         store.press(PLAY_STORE)
-        w.keep("②", Text("「アプリとゲームを検索」の枠を押す", "press the “Search for apps & games” box"), store.screen)
+        w.keep("②", Text("「アプリとゲームを検索」の枠を押す", "press the 「アプリとゲームを検索」 box"), store.screen)
         store.press(SEARCH_BOX)
         store.enter("query", "マイナポータル")
         w.keep(
             "③", Text("「マイナポータル」と入力し、検索結果から選ぶ", "type マイナポータル and choose it"), store.screen
         )
         store.press("マイナポータル")
-        w.keep("④", Text("「インストール」を押す", "press “Install”"), store.screen)
+        w.keep("④", Text("「インストール」を押す", "press 「インストール」"), store.screen)
         store.press(INSTALL)
         w.keep(
             "④",
-            Text("インストールが終わるとボタンが「開く」に変わる", "when installed the button becomes “Open”"),
+            Text("インストールが終わるとボタンが「開く」に変わる", "when installed the button becomes 「開く」"),
             store.screen,
         )
 
@@ -113,10 +113,10 @@ def _walk_apply(w: _Walk) -> None:
         phone = world.new_phone(person)
         app = phone.mynaportal
         w.keep("①", Text("ホーム画面からマイナポータルアプリを開く", "open the Mynaportal app"), app.open())
-        w.keep("②", Text("画面右下の「メニュー」を押す", "press “Menu” at the bottom right"), app.press(B.MENU))
+        w.keep("②", Text("画面右下の「メニュー」を押す", "press \"Menu\" at the bottom right"), app.press(B.MENU))
         w.keep(
             "③",
-            Text("「スマホ用電子証明書を申請する」を押す", "press “Apply for the smartphone e-certificate”"),
+            Text("「スマホ用電子証明書を申請する」を押す", "press \"Apply for the smartphone e-certificate\""),
             app.press(B.APPLY),
         )
         _fill_form(app, person)
@@ -124,19 +124,19 @@ def _walk_apply(w: _Walk) -> None:
             "④⑤⑥",
             Text(
                 "カードのパスワードを入力し、証明書を選び、「確認しました」にチェック",
-                "card password, choose the certificates, tick “I have read this”",
+                "card password, choose the certificates, tick \"I have read this\"",
             ),
             app.screen,
         )
         w.keep(
             "⑦",
-            Text("「申請する」→ カードを読み取り位置に当てる", "“Apply”, then hold the card to the phone"),
+            Text("「申請する」→ カードを読み取り位置に当てる", "\"Apply\", then hold the card to the phone"),
             app.press(B.SUBMIT),
         )
         phone.hold_card(person.card)
         w.keep("⑧", Text("読み取り成功: カードを取り外す", "card read: remove it"), app.screen)
         phone.remove_card()
-        w.keep("⑨", Text("読み取り完了: 「次へ」を押す", "reading complete: press “Next”"), app.screen)
+        w.keep("⑨", Text("読み取り完了: 「次へ」を押す", "reading complete: press \"Next\""), app.screen)
         app.press(B.NEXT)
         _passwords(w, app, person, (Text("パスワード ①", "password ①"), Text("パスワード ②", "password ②")))
         w.keep(
@@ -161,7 +161,7 @@ def _walk_register(w: _Walk) -> None:
             app.open(),
         )
         app.press(B.MENU)
-        w.keep("①", Text("「登録する」を押す", "press “Register”"), app.press(B.REGISTER))
+        w.keep("①", Text("「登録する」を押す", "press \"Register\""), app.press(B.REGISTER))
         w.keep("③", Text("登録完了", "registration complete"), app.press(B.REGISTER))
 
 
@@ -174,14 +174,14 @@ def _walk_device_change(w: _Walk) -> None:
         phone = world.new_phone(person, name="new")
         app = phone.mynaportal
         app.open()
-        w.keep("②", Text("「メニュー」→「機種変更」", "“Menu”, then “Device change”"), app.press(B.MENU))
+        w.keep("②", Text("「メニュー」→「機種変更」", "\"Menu\", then \"Device change\""), app.press(B.MENU))
         app.press(B.CHANGE)
         _fill_form(app, person)
         w.keep(
             "③④",
             Text(
                 "カードのパスワード、申請する項目、「確認しました」→「申請する」",
-                "card password, items, “I have read this”, then “Apply”",
+                "card password, items, \"I have read this\", then \"Apply\"",
             ),
             app.screen,
         )
@@ -192,7 +192,8 @@ def _walk_device_change(w: _Walk) -> None:
         w.keep(
             "⑥",
             Text(
-                "旧スマホ用電子証明書の失効確認:「同意して次へ」", "old certificates will be revoked: “Agree and continue”"
+                "旧スマホ用電子証明書の失効確認:「同意して次へ」",
+                "old certificates will be revoked: \"Agree and continue\"",
             ),
             app.screen,
         )
@@ -201,17 +202,17 @@ def _walk_device_change(w: _Walk) -> None:
         w.keep("⑨", Text("申請完了", "application complete"), app.screen)
         world.advance_to(app.data.receipt.push_at)
         app.open()
-        w.keep("⑩", Text("メニュー画面の「登録する」を押す", "press “Register” in the menu"), app.press(B.MENU))
+        w.keep("⑩", Text("メニュー画面の「登録する」を押す", "press \"Register\" in the menu"), app.press(B.MENU))
         w.keep(
             "⑪",
-            Text("登録画面で「登録する」を押す", "press “Register” on the registration screen"),
+            Text("登録画面で「登録する」を押す", "press \"Register\" on the registration screen"),
             app.press(B.REGISTER),
         )
         w.keep(
             "⑫",
             Text(
                 "登録完了 (生体認証は「生体認証などを利用登録する」)",
-                "done (biometrics: “Register biometrics etc.”)",
+                "done (biometrics: \"Register biometrics etc.\")",
             ),
             app.press(B.REGISTER),
         )
@@ -225,15 +226,15 @@ def _walk_stop(w: _Walk) -> None:
         app.open()
         w.keep(
             "①②",
-            Text("右下の「メニュー」→ スマホ電子証明書の項目の「失効」", "“Menu”, then “Revoke”"),
+            Text("右下の「メニュー」→ スマホ電子証明書の項目の「失効」", "\"Menu\", then \"Revoke\""),
             app.press(B.MENU),
         )
-        w.keep("③", Text("チェックを確認して「はじめる」", "check the tick, press “Start”"), app.press(B.REVOKE))
+        w.keep("③", Text("チェックを確認して「はじめる」", "check the tick, press \"Start\""), app.press(B.REVOKE))
         app.press(B.START)
         app.enter("password", person.phone_pin)
         w.keep(
             "④⑤",
-            Text("注意事項を確認し、パスワードを入力して「失効」", "read the notes, password, “Revoke”"),
+            Text("注意事項を確認し、パスワードを入力して「失効」", "read the notes, password, \"Revoke\""),
             app.screen,
         )
         w.keep("⑥", Text("失効完了", "revocation complete"), app.press(B.REVOKE))
@@ -254,7 +255,7 @@ def _walk_card_found(w: _Walk) -> None:
         app.press(B.MENU)
         w.keep(
             Text("カード発見", "card found"),
-            Text("アプリの「一時利用停止の解除」で本人確認", "“Lift the suspension” in the app, with the card"),
+            Text("アプリの「一時利用停止の解除」で本人確認", "\"Lift the suspension\" in the app, with the card"),
             app.press(B.CARD_FOUND),
         )
 
@@ -283,7 +284,8 @@ def _walk_portal(w: _Walk) -> None:
         app.press(B.MENU)
         w.keep(
             Text("確認", "check"),
-            Text("「スマホ電子証明書の確認」: SE に何が入っているか", "“Check the smartphone e-certificate”: what the SE holds"),
+            Text("「スマホ電子証明書の確認」: SE に何が入っているか",
+                 "\"Check the smartphone e-certificate\": what the SE holds"),
             app.press(B.CHECK),
         )
 

@@ -127,7 +127,8 @@ def push_window_svg(lang: str, uid: str, policy: PushPolicy = DEFAULT_PUSH_POLIC
         f"ラボの J-LIS の規則で計算: おおむね {start_s}〜{end_s} の申請は数分後、それ以外は翌{start_s}以降。"
         f"ラボの想定: 数分 = {minutes}分、ちょうど {end_s} の申請は翌朝",
         f"computed with the lab J-LIS rule: applications roughly {start_s}-{end_s} get the push within minutes, "
-        f"others around {start_s} the next morning. Lab assumptions: minutes = {minutes} min; exactly {end_s} "
+        f"others around {start_s} the next morning or later. Lab assumptions: minutes = {minutes} min; "
+        f"exactly {end_s} "
         "waits for the morning",
     )
     c.block(10, bottom + 40, t(rule), 800, size=10, fill=MUTED)

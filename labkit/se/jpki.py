@@ -217,7 +217,8 @@ class SeJpkiApplet(JpkiApplet):
                 left = f"{status.remaining}/{status.max_tries}"
                 items.append(InventoryItem(DataCategory.PIN_STATE, name, self.pins[role].policy.name,
                                            Text("ロック中", "blocked") if status.blocked
-                                           else Text(f"残り {left} 回", f"tries left: {left}")))
+                                           else Text(f"残り {left} 回",
+                                                     f"{status.remaining}/{status.max_tries} tries left")))
         return items
 
     # -- erasure ---------------------------------------------------------------------------
