@@ -36,7 +36,8 @@ def test_stop_using_revokes_and_clears_the_se(world: World) -> None:
     assert not app.screen.button("はじめる").enabled  # ③ the check must be ticked
     app.check(screen.checks[0].id, True)
     screen = app.press("はじめる")
-    assert screen.step == "2-7 ④⑤" and "機種変更で新しいスマホから申請する場合は、この手続きは不要" in screen.render("ja")
+    assert screen.step == "2-7 ④⑤"
+    assert "機種変更で新しいスマホから申請する場合は、この手続きは不要" in screen.render("ja")
     app.enter("パスワード", "0000")
     screen = app.press("失効")
     assert screen.state == "revoke_password" and "残り 2 回" in screen.error.ja  # ④ wrong: unchanged
