@@ -88,7 +88,7 @@ def main() -> int:
     from server_support import ServerProcess
 
     with tempfile.TemporaryDirectory(prefix="fuzz-http-") as tmp:
-        server = ServerProcess(Path(tmp) / "jlis.db", ["--demo"]).start()
+        server = ServerProcess(Path(tmp) / "jlis.db", ["--demo"]).start(timeout=600)
         try:
             ctx, ocsp_requests = _context(server.url)
             per = max(1, args.http // args.workers)
