@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..clock import parse_time
+from ..clock import JST, parse_time
 from ..errors import InputError
 from ..i18n import LANGS, Text
 
@@ -66,12 +67,22 @@ class Param:
         # parse_qs turns an unencoded "+09:00" into " 09:00"; accept both spellings.
         candidate = raw.replace(" ", "+")
         try:
-            parse_time(candidate)
+            when = parse_time(candidate)
         except ValueError:
             return Text(f"URL の {name}={raw!r} は日時として読めません。",
                         f"Ignored {name}={raw!r} in the URL (not a date-time).")
+        if not NOW_RANGE[0] <= when < NOW_RANGE[1]:  # reliability review F11
+            first, last = (f"{d:%Y-%m-%d}" for d in NOW_RANGE)
+            return Text(f"URL の {name}={raw!r} はラボの認証局が扱える期間 ({first} 〜 {last}、ラボの想定) の外です。",
+                        f"Ignored {name}={raw!r} in the URL: outside what the lab CA handles "
+                        f"({first} to {last}, a lab assumption).")
         return candidate
 
+
+#: ``now`` values the lab's CA and rules handle (ラボの想定 / lab assumption): from 2016 (the
+#: My Number Card) up to the end of 2045, so a lab CA created then (10-year roots) and every
+#: card and phone certificate stay within the dates the labs compute with.
+NOW_RANGE = (datetime(2016, 1, 1, tzinfo=JST), datetime(2046, 1, 1, tzinfo=JST))
 
 PARAMS: tuple[Param, ...] = (
     Param("lang", "ja", LANGS),

@@ -27,7 +27,6 @@ is ever left whose private key is on a card nobody received. (One J-LIS process 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -42,13 +41,9 @@ from ..office.contract import CertificateInfo, DeviceState, LossItem, LossReport
 from ..office.refusals import Refusal, refuse
 from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertificateStatus, CertState, Holder, Reason
 from ._core import JlisCore
+from .names import name_key
 
 __all__ = ["CounterOps"]
-
-
-def _name_key(name: str) -> str:
-    """Compare names as people say them: NFKC, any run of spaces = one U+3000."""
-    return "\u3000".join(unicodedata.normalize("NFKC", name).split())
 
 
 class CounterOps:
@@ -83,6 +78,7 @@ class CounterOps:
         """Personalise a card at the counter (keys on the card, certificates from this J-LIS).
         ``on_issued(card)`` (the municipality's register) runs inside the journal, last."""
         with self.card_issuance(holder.holder_id):
+            previous = self.core.card_certificates(holder.holder_id)
             card = personalise(self.jpki, holder, my_number=my_number, auth_pin=auth_pin,
                                sign_password=sign_password, **options)  # type: ignore[arg-type]
             self.db.put_holder(holder)
@@ -95,6 +91,12 @@ class CounterOps:
                                     holder_id=holder.holder_id, serial=serial)
             if on_issued is not None:
                 on_issued(card)
+            # A new card replaces the old one: its certificates are revoked (review F4).
+            for serial in previous:
+                if self.core.revoke_quietly(serial, Reason.SUPERSEDED):
+                    self.core.usage(UsageKind.CARD_ISSUANCE, Text("以前のカードの電子証明書を失効",
+                                                                  "the previous card's certificate revoked"),
+                                    holder_id=holder.holder_id, serial=serial)
             return card
 
     def reissue_card_signing(self, holder: Holder, card: MyNumberCard, password: str) -> int:
@@ -136,10 +138,10 @@ class CounterOps:
         """Name + date of birth (+ address when that is ambiguous) against J-LIS records."""
         if not isinstance(report.name, str) or not report.name.strip():
             raise refuse(Refusal.IDENTITY_MISMATCH)
-        key = _name_key(report.name)
-        matches = self.db.holders_named(key, report.birth_date)
+        key = name_key(report.name)  # the stored name is normalised the same way (review F6)
+        matches = [h for h in self.db.holders_born(report.birth_date) if name_key(h.attributes.name) == key]
         if len(matches) > 1 and report.address:
-            matches = [h for h in matches if _name_key(h.attributes.address) == _name_key(report.address)]
+            matches = [h for h in matches if name_key(h.attributes.address) == name_key(report.address)]
         if len(matches) != 1:
             raise refuse(Refusal.IDENTITY_MISMATCH,
                          Text("住所もお聞きします", "the address is needed too") if len(matches) > 1 else None)

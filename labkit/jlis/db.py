@@ -202,9 +202,10 @@ class JlisDb:
         rows = self._all("SELECT data FROM jlis_holders WHERE holder_id = ?", (holder_id,))
         return holder_from_json(rows[0][0]) if rows else None
 
-    def holders_named(self, name: str, birth_date: date) -> list[Holder]:
-        rows = self._all("SELECT data FROM jlis_holders WHERE name = ? AND birth_date = ? ORDER BY holder_id",
-                         (name, birth_date.isoformat()))
+    def holders_born(self, birth_date: date) -> list[Holder]:
+        """Everyone born on ``birth_date`` (the hotline compares normalised names itself)."""
+        rows = self._all("SELECT data FROM jlis_holders WHERE birth_date = ? ORDER BY holder_id",
+                         (birth_date.isoformat(),))
         return [holder_from_json(r[0]) for r in rows]
 
     # -- devices ----------------------------------------------------------------------------

@@ -186,6 +186,7 @@ class Jpki:
             raise InputError(Text("発行対象 (Holder) が必要です", "a Holder is required"))
         now = _now(self.clock)
         ca = self._issuing_ca(profile.ca, now)
+        self._refuse_compromised(key)
         caps = [c for c in (not_after_cap, ca.certificate.not_valid_after_utc, self._auth_cap(profile, holder, now))
                 if c is not None]
         not_after = certificate_not_after(holder.attributes.birth_date, now, holder.card_expiry,
@@ -196,6 +197,20 @@ class Jpki:
                                     issuer=ca.certificate, issuer_key=ca.key, urls=self.urls)
             return NewCertificate(_record(cert, profile.ca, profile.id, holder.holder_id))
         return self.store.issue(profile.ca, build).certificate
+
+    def _refuse_compromised(self, key: rsa.RSAPublicKey) -> None:
+        """A key whose certificate was revoked for keyCompromise is never certified again
+        (reliability review F7): the phone must make a new key pair in its SE."""
+        spki = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        for kind in CaKind:
+            for rec in self.store.revoked(kind):
+                if rec.revocation is not None and rec.revocation.reason is Reason.KEY_COMPROMISE and \
+                        rec.certificate.public_key().public_bytes(
+                            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) == spki:
+                    raise NotEligibleError(Text("この鍵は危殆化 (keyCompromise) で失効した証明書の鍵です。"
+                                                "新しい鍵ペアを作ってください",
+                                                "this key's certificate was revoked for keyCompromise; "
+                                                "make a new key pair"), serial=rec.serial)
 
     def _auth_cap(self, profile: Profile, holder: Holder, now: datetime) -> datetime | None:
         """A signing certificate never outlives the holder's current user-auth one (same form)."""

@@ -26,7 +26,10 @@ from labkit.card.personalise import personalise
 from labkit.clock import SimulatedClock
 from labkit.pki import BasicAttributes, Holder, Jpki, MemoryStore, Sex
 
-AUTH_PIN, SIGN_PIN = "1234", "ABC123"
+#: The fuzzed card's PINs: digits that do not occur in its readable data (its My Number
+#: 123456789018 contains "1234", which would count as a PIN leak when read legitimately).
+AUTH_PIN, SIGN_PIN = "7395", "QWE789"
+SE_PINS = [b"1234", b"ABC123"]  # what ``se emulate --sample-certificates`` sets
 JPKI = "D392F000260100000001"
 KENHOJO = "D3921000310001010408"
 DIGEST_INFO = "3031300D060960864801650304020105000420" + "AB" * 32
@@ -46,7 +49,7 @@ SE_CORPUS = [bytes.fromhex(h.replace(" ", "")) for h in (
     "80 F2 80 00 02 4F00 00", "80 E6 0C 00 10 06F04C414257 07F04C4142574C 00 02C900 00",
     "80 D8 00 81 43 31" + ("8810" + "8CAA7F589AA0CEB6350A45E70A6E435B" + "03840DE5") * 3,
     "00 A4 04 00 09 A00000015141434C00", "80 CA FF 40 00", "80 CA DF 20 00", "80 E2 90 00 03 F10100",
-    f"00 A4 04 0C 0A {JPKI}", "00 A4 02 0C 02 0018", f"00 20 00 80 04 {AUTH_PIN.encode().hex()}",
+    f"00 A4 04 0C 0A {JPKI}", "00 A4 02 0C 02 0018", f"00 20 00 80 04 {SE_PINS[0].hex()}",
     "00 A4 02 0C 02 0017", f"80 2A 00 80 33 {DIGEST_INFO} 00", "00 B0 00 00 00", "01 A4 04 00 00",
     "00 70 00 00 01", "00 70 80 01 00", "80 2C 00 80 00", "80 E4 00 00 04 4F02D392",
 )]
@@ -145,7 +148,7 @@ def run(target: str, count: int, seed: int) -> Counter[str]:
     else:
         device, windows = make_se()
         counters, corpus = se_counters, SE_CORPUS
-    pins = [AUTH_PIN.encode(), SIGN_PIN.encode()]
+    pins = [AUTH_PIN.encode(), SIGN_PIN.encode()] if target == "card" else SE_PINS
     blocked = {name for name, left in counters(device).items() if left == 0}
     for i in range(count):
         if target == "card" and i % 5000 == 4999:

@@ -69,18 +69,26 @@ def main() -> int:
     started = time.monotonic()
 
     per = max(1, args.apdus // (2 * args.workers))
-    jobs = [(target, per, seed) for target in ("card", "se") for seed in range(args.workers)]
+    jobs = [(target, per, seed) for target in ("card", "se") for seed in range(args.workers)] if args.apdus else []
     with mp.Pool(args.workers) as pool:
         for target, tally in pool.imap_unordered(_apdu_job, jobs):
             for key, value in tally.items():
                 totals[f"{target} {key}"] += value
                 totals[key] += value
     apdu_s = time.monotonic() - started
+    print(f"APDUs: {totals['apdus']:,} sent ({totals['card apdus']:,} card, {totals['se apdus']:,} SE; "
+          f"{totals['resets']:,} resets, {totals['reloads']:,} EEPROM reloads) in {apdu_s:.0f} s", flush=True)
+    for key in ("escapes", "6F00", "retry-counter violations", "key bytes out"):
+        print(f"  {key}: {totals[key]} (card {totals['card ' + key]}, SE {totals['se ' + key]})", flush=True)
+    if not args.http:
+        bad = [k for k in MUST_BE_ZERO if totals[k]]
+        print("result: " + ("all zero" if not bad else "FINDINGS: " + ", ".join(bad)))
+        return 1 if bad else 0
 
     from server_support import ServerProcess
 
     with tempfile.TemporaryDirectory(prefix="fuzz-http-") as tmp:
-        server = ServerProcess(Path(tmp) / "jlis.db", ["--demo"]).start()
+        server = ServerProcess(Path(tmp) / "jlis.db", ["--demo"]).start(timeout=600)
         try:
             ctx, ocsp_requests = _context(server.url)
             per = max(1, args.http // args.workers)
@@ -95,10 +103,6 @@ def main() -> int:
     totals["5xx"] = totals["http 5xx"]
     totals["connection errors"] = totals["http connection errors"]
 
-    print(f"APDUs: {totals['apdus']:,} sent ({totals['card apdus']:,} card, {totals['se apdus']:,} SE; "
-          f"{totals['resets']:,} resets, {totals['reloads']:,} EEPROM reloads) in {apdu_s:.0f} s")
-    for key in ("escapes", "6F00", "retry-counter violations", "key bytes out"):
-        print(f"  {key}: {totals[key]} (card {totals['card ' + key]}, SE {totals['se ' + key]})")
     print(f"HTTP: {totals['http requests']:,} requests to labkit jlis serve in {http_s:.0f} s: "
           + ", ".join(f"{k[5:]} {totals[k]:,}" for k in ("http 2xx", "http 3xx", "http 4xx", "http 5xx")))
     print(f"  5xx: {totals['5xx']}; connection errors: {totals['connection errors']}; "
