@@ -81,8 +81,9 @@ def test_unknown_section_is_a_bilingual_error() -> None:
 
 
 def test_show_returns_an_html_widget_in_the_run_language() -> None:
-    ctx = course.setup("1-6", lang="en")
-    widget = figures.show(ctx, "1-6")
+    with course.use():  # the setup's context stays inside this test
+        ctx = course.setup("1-6", lang="en")
+        widget = figures.show(ctx, "1-6")
     assert widget.__class__.__name__ == "HTML"
     assert "<svg" in widget.value and 'lang="en"' in widget.value
     assert "Hours of the My Number toll-free line" in widget.value
