@@ -65,7 +65,7 @@ from .office.compose import Office
 from .office.contract import LossItem, LossReceipt, Resident
 from .office.desk import CounterDesk
 from .people import SAMPLE_PEOPLE, Person, room_address
-from .phone import Internet, Phone, PlayStore
+from .phone import APPS, Internet, Phone, PlayStore
 from .phone.mynaportal import AppState, B, MynaportalApp
 from .pki import BasicAttributes, Sex
 from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession, WebServers
@@ -168,7 +168,7 @@ class World:
         se_path = self.data_dir / f"{device_id}.se.db" if self.data_dir is not None else None
         phone = Phone(name=name or f"phone{n}", model=model, device_id=device_id, clock=self.clock,
                       network=self.internet, owner=owner.name if owner else None, se_path=se_path,
-                      chip_serial=self._rng.randrange(1, 2**32))
+                      chip_serial=self._rng.randrange(1, 2**32), apps=APPS)
         phone.online = online
         if install:
             phone.install("jp.go.digital.mynaportal.lab")

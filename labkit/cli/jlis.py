@@ -4,8 +4,10 @@
 
 * ``--db FILE``: one SQLite file for the PKI store, the J-LIS records and the
   municipality's resident register (the counter of ``/api/counter/...``, demo included)
-  (WAL; nothing answered is lost if the process is killed). Without it everything lives
-  in memory and ends with the process.
+  (WAL; nothing answered is lost if the process is killed). Default: the shared lab PKI
+  (:mod:`labkit.pki.shared`), so certificates made by ``pki demo``, ``card emulate`` and
+  ``se emulate --sample-certificates`` are answered here; ``--db :memory:`` keeps
+  everything in memory until the process ends.
 * ``--now ISO``: run on a simulated clock starting then (naive times are JST); lecturers
   move it with ``POST /api/clock`` (``{"advance_seconds": n}`` or ``{"set": ISO}``). Every
   change is stored, and a restart with the same ``--db`` resumes from the later of ``--now``
@@ -39,7 +41,9 @@ def register(subparsers: Any) -> None:
     serve_p = sub.add_parser("serve", help="HTTP サーバを起動 / run the HTTP server")
     serve_p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     serve_p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    serve_p.add_argument("--db", default=None, help="SQLite file (default: in memory)")
+    serve_p.add_argument("--db", default=None,
+                         help="SQLite file (default: the shared lab PKI, $LABKIT_PKI_DB or "
+                              "~/.local/share/labkit/jlis.db; ':memory:' for none)")
     serve_p.add_argument("--demo", action="store_true", help="fill a sample world / 見本データを作成")
     serve_p.add_argument("--now", default=None, help="start a simulated clock at this ISO time (JST if naive)")
     serve_p.add_argument("--base-url", default=None, help="URL written into certificates")
@@ -49,18 +53,22 @@ def register(subparsers: Any) -> None:
 def build_server(args: argparse.Namespace) -> Office:
     """The office for ``args`` (its ``app()`` is what :func:`serve` runs; separate for tests)."""
     from ..office.compose import Office, lab_clock
+    from ..pki.shared import resolve_db
 
-    clock = lab_clock(args.db, args.now)
-    return Office.in_process(clock, db=args.db, demo=args.demo, base_url=args.base_url or
+    db = resolve_db(args.db)  # the shared lab PKI unless told otherwise
+    clock = lab_clock(db, args.now)
+    return Office.in_process(clock, db=db, demo=args.demo, base_url=args.base_url or
                              f"http://{args.host}:{args.port}")
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..pki.shared import resolve_db
+
     office = build_server(args)
     mode = "simulated" if isinstance(office.clock, SimulatedClock) else "system"
-    print(f"J-LIS (lab) http://{args.host}:{args.port}/  db={args.db or ':memory:'}  clock={mode} "
+    print(f"J-LIS (lab) http://{args.host}:{args.port}/  db={resolve_db(args.db)}  clock={mode} "
           f"{office.jlis.now().isoformat()}", file=sys.stderr, flush=True)
     uvicorn.run(office.app(), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

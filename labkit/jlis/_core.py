@@ -234,7 +234,7 @@ class JlisCore:
             serials = tuple(rec.serial for _, rec in issued)
             self.db.notify(app.device_id, NotificationKind.REGISTRATION_READY.value, app.push_at,
                            Text("スマホ用電子証明書の登録ができます。アプリの「登録する」を押してください",
-                                "your smartphone certificates are ready: press 「登録する」 (register) in the app"),
+                                "your smartphone certificates are ready: press \"Register\" in the app"),
                            application_id=app.application_id, serials=serials)
             for kind, rec in issued:
                 profile = PHONE_PROFILES[kind]

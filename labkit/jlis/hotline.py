@@ -52,8 +52,9 @@ class Hotline:
         """Voice guidance: only 4 leads to the smartphone e-certificate desk."""
         if number != HOTLINE_GUIDANCE_NUMBER:
             return Text("スマホ用電子証明書については4番を押してください", "for the smartphone e-certificate press 4")
-        return Text("スマホ用電子証明書の窓口です。紛失の方はそのまま一時利用停止を受け付けます",
-                    "smartphone e-certificate desk; if something is lost, suspension is taken now")
+        # The lecture gives 4 for enquiries about the smartphone e-certificate; it does not say
+        # which number takes a suspension, so the desk does not claim to.
+        return Text("スマホ用電子証明書の窓口です", "smartphone e-certificate desk")
 
     def enquire(self, question: str) -> Text:
         """General questions: only during the opening hours."""

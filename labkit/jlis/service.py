@@ -32,6 +32,7 @@ from ..office.contract import (
     ApplicationState,
     DeviceState,
     DeviceStatus,
+    LossItem,
     LossReceipt,
     LossReport,
     Notification,
@@ -169,8 +170,10 @@ class JlisService:
         push = app.push_at
         return ApplicationReceipt(app.application_id, app.device_id, ApplicationKind(app.kind), app.certificates,
                                   ApplicationState(app.state), app.applied_at, push, revoked, app.old_device_id,
-                                  Text(f"申請を受け付けました。{_jst(push)} ごろプッシュ通知が届きます",
-                                       f"application accepted; the push notification comes around {_jst(push)}"))
+                                  Text(f"申請を受け付けました。プッシュ通知は {_jst(push)} ごろに届く見込みです"
+                                       " (ラボの規則での目安)",
+                                       f"Application accepted. The push notification is expected around {_jst(push)} "
+                                       "(estimate by the lab's rule)"))
 
     # -- 2-6 card found, in the app ----------------------------------------------------------
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
@@ -330,9 +333,7 @@ class JlisService:
             held = self.counter.suspend(holder.holder_id, report.item)
             now = self.now()
             ref = f"H{now:%Y%m%d%H%M%S}-{holder.holder_id[-4:]}"
-            msg = (Text("一時利用停止しました。見つかったら市区町村窓口 (カード) またはアプリ (スマホ) で解除できます",
-                        "suspended; when found, lift it at the municipal counter or in the app") if held else
-                   Text("既に一時利用停止中です", "already suspended"))
+            msg = _LOSS_RECEIPT[LossItem(report.item)] if held else Text("既に一時利用停止中です", "already suspended")
             return LossReceipt(ref, held, now, msg)
 
     # -- usage history (利用履歴) and publication --------------------------------------------
@@ -400,4 +401,20 @@ _APPLIED = {
     ApplicationKind.NEW: Text("スマホ用電子証明書を申請", "applied for smartphone certificates"),
     ApplicationKind.DEVICE_CHANGE: Text("機種変更を申請", "applied for a device change"),
     ApplicationKind.REISSUE: Text("再発行を申請", "applied for re-issue"),
+}
+#: The hotline's receipt, item by item, as the lecture says (2-6): a found phone is taken to the
+#: municipal counter; a lost card is also reported at the counter, and once it is found the
+#: smartphone certificates are released in the Mynaportal app.
+_LOSS_RECEIPT = {
+    LossItem.PHONE: Text(
+        "一時利用停止しました。スマホが見つかったら、お住まいの市区町村窓口で解除の手続を行ってください "
+        "(利用者証明用は一時保留が解除されます。署名用は失効申請の後、必要なら新たに発行申請をします)",
+        "Suspended. If you find the phone, go to the counter of the municipality where you live to lift "
+        "the suspension (the user-authentication certificate is released; the signing certificate is revoked "
+        "and, if you need one, applied for anew)"),
+    LossItem.CARD: Text(
+        "一時利用停止しました。住民票のある市区町村窓口にも、カードの紛失の届出を行ってください。"
+        "カードが見つかったら、スマホ用電子証明書はマイナポータルアプリで一時利用停止の解除の手続を行ってください",
+        "Suspended. Also report the lost card at the counter of the municipality where you are registered. "
+        "If the card is found, lift the suspension of the smartphone certificates in the Mynaportal app"),
 }

@@ -105,6 +105,7 @@ def verify_card_request(jpki: Jpki, request: ApplicationRequest, now: datetime,
         raise refuse(Refusal.NO_SIGNING_CERTIFICATE)
     try:
         cert = x509.load_der_x509_certificate(request.card_certificate)
+        cert.extensions  # noqa: B018 - parsed lazily: a corrupt extension raises here, not later
     except ValueError:
         raise refuse(Refusal.MALFORMED, Text("カードの証明書が DER として読めません",
                                              "the card certificate is not DER"), field="card_certificate") from None

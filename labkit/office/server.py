@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
@@ -62,6 +61,7 @@ from .contract import (
     RevocationRequest,
     UsageRecord,
 )
+from .http_guard import parse_json, read_body
 from .refusals import Refusal, refuse
 from .wire import decode, encode, error_body, parse_serial, status_to_json
 
@@ -95,21 +95,12 @@ async def _body(request: Request, content_type: str) -> bytes:
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
         raise refuse(Refusal.TOO_LARGE, Text(f"上限 {MAX_BODY} バイト", f"limit {MAX_BODY} bytes"))
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise refuse(Refusal.TOO_LARGE, Text(f"上限 {MAX_BODY} バイト", f"limit {MAX_BODY} bytes"))
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_body(request, MAX_BODY, lambda: refuse(
+        Refusal.TOO_LARGE, Text(f"上限 {MAX_BODY} バイト", f"limit {MAX_BODY} bytes")))
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await _body(request, "application/json")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise refuse(Refusal.MALFORMED, Text("JSON として読めません", "the body is not JSON")) from None
+    return parse_json(await _body(request, "application/json"))
 
 
 def _kind(request: Request) -> CaKind:

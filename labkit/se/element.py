@@ -279,7 +279,8 @@ class SecureElement:
     def inventory(self) -> SeInventory:
         """「スマホ電子証明書の確認」: what this SE holds, and which sensitive data it does not."""
         with self._lock:
-            return build_inventory(self)
+            return build_inventory(self.registry.card_state, self.isd,
+                                   [(entry.aid, entry.state, self.applet(entry.aid)) for entry in self.registry.apps])
 
     # -- tamper response and events ----------------------------------------------------------
     def add_event_listener(self, listener: Callable[[SeEvent], None]) -> None:

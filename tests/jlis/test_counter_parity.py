@@ -118,6 +118,9 @@ def scenario(lab: Lab, api: CounterApi) -> list[Any]:
     JpkiClient(InProcessTransport(card)).verify(KeyRole.AUTH, "2468")
     step("broken card", lambda: api.reset_pin(PinReset(HANAKO, {"format": "nope"}, KeyRole.AUTH, "2468")))
     step("unknown", lambda: api.phone_found(NOBODY))
+    step("card certificates", lambda: api.card_certificates(HANAKO),
+         lambda infos: [(i.kind.value, i.profile, i.state.value, i.reason) for i in infos])
+    step("nobody's certificates", lambda: api.card_certificates(NOBODY))
     return trace
 
 

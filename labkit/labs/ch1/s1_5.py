@@ -10,6 +10,7 @@ from ...card import Aid, JpkiFile, KeyRole
 from ...errors import AccessDeniedError, LabkitError
 from ...i18n import Text, check_lang
 from ...phone import GAME
+from ...rules import TRY_LIMITS_ASSUMPTION
 from ...se import DataCategory, FaultKind, TamperKind
 from ._common import (
     HtmlBlock,
@@ -141,7 +142,8 @@ class GpseLab(_Lab):
             "スマホを拾った人が、暗証番号を当てずっぽうに入力します。「ロックするまで試す」で 0000, 0001, ... と"
             "順に試すと、何回で止まるでしょうか。(本人の暗証番号は教えません)",
             "Someone who found the phone guesses PINs. “Guess until it locks” tries 0000, "
-            "0001, ...: how many tries until it stops? (The owner's PIN is not shown.)")))), "labkit-lab-note"),
+            "0001, ...: how many tries until it stops? (The owner's PIN is not shown.)")))
+            + "<br>" + _esc(self.t(TRY_LIMITS_ASSUMPTION))), "labkit-lab-note"),
             self.pad.widget, self.guess_log], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
         self.attack_result = _html(_verdict(None, _esc(self.t(Text("まだ攻撃していません", "no attack yet")))),
                                    "labkit-lab-attack-result")
@@ -219,10 +221,10 @@ class GpseLab(_Lab):
     def _show_attack(self, what: Text) -> None:
         self.se_view.refresh(get_status=False)
         if self.erased():
-            outcome = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました。"
-                           "攻撃者は何も持ち出せません。",
-                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself. "
-                           "The attacker gets nothing.")
+            outcome = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました "
+                           "(ロックまでするのはラボの想定)。攻撃者は何も持ち出せません。",
+                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself "
+                           "(the lock is a lab assumption). The attacker gets nothing.")
         else:
             outcome = Text("鍵は読み出せませんでした (GP-SE はエラーを返し、試みを記録しています)。",
                            "The keys could not be read (the GP-SE answers with errors and records the attempts).")

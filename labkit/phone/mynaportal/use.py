@@ -77,7 +77,7 @@ class CertificateUse:
             return pin, AuthMethod.PIN
         if self.data.biometric_pin is None:
             raise ServiceError(Text("生体認証が登録されていません (「生体認証などを利用登録する」)",
-                                    "biometrics are not registered (「生体認証などを利用登録する」)"),
+                                    "biometrics are not registered (\"Register biometrics etc.\")"),
                                reason="biometric")
         if not self.phone.biometrics.matches():
             raise ServiceError(Text("生体認証が一致しません", "biometric check failed"), reason="biometric")
