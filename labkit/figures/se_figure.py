@@ -49,7 +49,6 @@ def se_model() -> SeModel:
     from ..errors import LabkitError
     from ..phone.apps import BANK, CATALOG, GAME
     from ..se import AraM
-    from ..se.inventory import build_inventory
     from ..world import World
 
     with _LOCK, World.create(now="2026-04-01T10:00:00+09:00", seed=0) as world:
@@ -59,7 +58,7 @@ def se_model() -> SeModel:
         phone.install(BANK)
         phone.install(GAME)
         se = phone.se
-        inventory = build_inventory(se)
+        inventory = se.inventory()
         names = {info.aid: info.name for info in inventory.applets}
         titles = {p.package: p.title for p in CATALOG}
         by_hash = {p.certificate_hash: p.title for p in CATALOG}
