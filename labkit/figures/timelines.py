@@ -6,7 +6,6 @@ application → push → registration timeline, the 48 hours of a device change
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -232,16 +231,16 @@ def model_svg(model: TimelineModel, lang: str, uid: str) -> str:
     svg = model.svg(lang)
     opening = _SVG_OPEN.match(svg)
     assert opening is not None
-    opened = opening.group(0)[:-1]
-    label = re.search(r'aria-label="([^"]*)"', opened)  # the widget's own (a summary of the marks)
     head = (
-        re.sub(r' aria-label="[^"]*"', "", opened)
+        opening.group(0)[:-1]
         .replace('class="labkit-timeline-svg"', f'class="labkit-figure-svg" id="{esc(uid)}"')
         .replace('font-family="Noto Sans CJK JP, sans-serif"', "font-family=\"'Noto Sans CJK JP', sans-serif\"")
-        + f' aria-label="{esc(model.title.get(lang))}" lang="{lang}" xml:lang="{lang}">'
+        + f' lang="{lang}" xml:lang="{lang}">'
     )
-    marks = html.unescape(label.group(1)) if label else model.text(lang)
-    desc = " ".join([marks, *(n.get(lang) for n in model.notes)])
+    # The widget speaks its title and every mark; a figure names itself by its title and keeps
+    # the marks, with the notes, in its <desc>.
+    head = re.sub(r'aria-label="[^"]*"', f'aria-label="{esc(model.title.get(lang))}"', head)
+    desc = " ".join([model.spoken(lang), *(n.get(lang) for n in model.notes)])
     extra = 18 * len(model.notes) + 6
     head = re.sub(
         r'height="(\d+)" viewBox="0 0 (\d+) (\d+)"',

@@ -17,6 +17,7 @@ Revocation rules (lecture 2-6/2-7, J-LIS CPS):
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ class Jpki:
         #: kind -> (revision, thisUpdate, nextUpdate, DER) of the CRL last served.
         self._crl_cache: dict[CaKind, tuple[int, datetime, datetime, bytes]] = {}
         self.ocsp_responses = PreProducedOcsp(
-            [_ocsp.OcspAuthority(kind, ca.certificate, lambda kind=kind: self._responder(kind), self.store.get)
+            [_ocsp.OcspAuthority(kind, ca.certificate, functools.partial(self._responder, kind), self.store.get)
              for kind, ca in cas.items()], self.store.revision, lambda: _now(self.clock))
 
     @classmethod
