@@ -81,8 +81,9 @@ def test_unknown_section_is_a_bilingual_error() -> None:
 
 
 def test_show_returns_an_html_widget_in_the_run_language() -> None:
-    ctx = course.setup("1-6", lang="en")
-    widget = figures.show(ctx, "1-6")
+    with course.use():  # the setup's context stays inside this test
+        ctx = course.setup("1-6", lang="en")
+        widget = figures.show(ctx, "1-6")
     assert widget.__class__.__name__ == "HTML"
     assert "<svg" in widget.value and 'lang="en"' in widget.value
     assert "Hours of the My Number toll-free line" in widget.value
@@ -94,12 +95,11 @@ def test_show_returns_an_html_widget_in_the_run_language() -> None:
 
 @pytest.mark.slow  # runs lab worlds (RSA keys in card and SE)
 def test_se_figure_lists_the_applets_the_se_really_has() -> None:
-    from labkit.se.inventory import build_inventory
     from labkit.world import World
 
     with World.create(now="2026-04-01T10:00:00+09:00") as world:
         phone = world.new_phone(world.resident("sample"))
-        applets = build_inventory(phone.se).applets
+        applets = phone.se.inventory().applets
     assert len(applets) >= 3
     model = se_model()
     for lang in LANGS:
