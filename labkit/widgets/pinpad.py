@@ -265,7 +265,8 @@ class PinPad(ViewMixin):
                     buttons.append(button)
                 rows.append(w.HBox(buttons))
         else:
-            self.password = w.Password(value="", placeholder="A〜Z, 0〜9", layout=w.Layout(width="100%", max_width="24em"),
+            self.password = w.Password(value="", placeholder="A〜Z, 0〜9",
+                                       layout=w.Layout(width="100%", max_width="24em"),
                                        description=(title or _TITLES[kind]).get(lang),  # its label
                                        style={"description_width": "initial"})
             self.password.add_class("labkit-pinpad-password")
