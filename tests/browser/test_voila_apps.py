@@ -148,6 +148,7 @@ def test_landing_page_is_the_course_index(app: tuple[Page, Any], voila: Any) -> 
         expect(page.locator(".labkit-map")).to_contain_text("coming soon")
 
 
+@pytest.mark.timeout(1800)  # 17 page loads and audits; a busy 2-core machine needs ~20 min
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_app_from_the_landing_page_renders(app: tuple[Page, Any], voila: Any, axe: Path,
                                                  lang: str) -> None:
