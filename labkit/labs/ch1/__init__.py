@@ -21,7 +21,7 @@ Deterministic outputs (compared by nbval) never show keys, serial numbers or sig
 
 from __future__ import annotations
 
-from ._common import HtmlBlock
+from ..kit import HtmlBlock
 from .s1_1 import LearnerWorld, learner_world, read_card_certificates, world_summary
 from .s1_2 import ServicesLab, registration_summary, services_lab
 from .s1_3 import BenefitsLab, benefits_lab

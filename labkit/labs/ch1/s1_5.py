@@ -11,20 +11,21 @@ from ...errors import AccessDeniedError, LabkitError
 from ...i18n import Text, check_lang
 from ...phone import GAME
 from ...se import DataCategory, FaultKind, TamperKind
-from ._common import (
+from ...widgets._base import esc
+from ..kit import (
     HtmlBlock,
-    _box,
-    _button,
-    _esc,
-    _hint,
-    _html,
-    _Lab,
-    _phone_view,
-    _require_registered,
-    _row,
-    _table,
-    _tries,
-    _verdict,
+    Lab,
+    button,
+    button_row,
+    hint,
+    html_view,
+    kv_table,
+    lab_phone,
+    listing,
+    panel,
+    pin_tries,
+    require_registered,
+    verdict,
 )
 
 _STORED_ORDER = (DataCategory.PRIVATE_KEY, DataCategory.CERTIFICATE, DataCategory.CA_CERTIFICATE,
@@ -41,16 +42,16 @@ def se_contents(phone: Any, lang: str = "ja") -> HtmlBlock:
     for category in _STORED_ORDER:
         names = [i.name.get(lang) for i in jpki if i.category is category]
         if names:
-            stored.append((category.label.get(lang), "、".join(names) if lang == "ja" else ", ".join(names)))
+            stored.append((category.label.get(lang), listing(lang, names)))
     absent = [c.label.get(lang) for c in inventory.not_stored]
     heads = (Text("種類", "Kind").get(lang), Text("内容", "Items").get(lang))
-    table = _table("labkit-lab-se-stored", lang, [(k, _esc(v)) for k, v in stored], heads)
+    table = kv_table("labkit-lab-se-stored", lang, [(k, esc(v)) for k, v in stored], heads)
     title_in = Text("GP-SE に格納されているもの (公的個人認証AP)", "Stored in the GP-SE (JPKI AP)").get(lang)
     title_out = Text("スマホに記録されない情報", "Never recorded on the phone").get(lang)
-    items = "".join(f'<li class="labkit-lab-se-absent">{_esc(a)}</li>' for a in absent)
+    items = "".join(f'<li class="labkit-lab-se-absent">{esc(a)}</li>' for a in absent)
     plain = "\n".join([title_in, *(f"{k}: {v}" for k, v in stored), title_out, *absent])
-    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}"><b>{_esc(title_in)}</b>{table}'
-                     f"<b>{_esc(title_out)}</b><ul>{items}</ul></div>", plain)
+    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}"><b>{esc(title_in)}</b>{table}'
+                     f"<b>{esc(title_out)}</b><ul>{items}</ul></div>", plain)
 
 
 def _probe_commands() -> list[bytes]:
@@ -96,7 +97,7 @@ def probe_attack(se: Any, *, limit: int = 64) -> list[ProbeStep]:
     return steps
 
 
-class GpseLab(_Lab):
+class GpseLab(Lab):
     """1-5: ``inspector`` (the SE inspector), ``check`` (the app's 「スマホ電子証明書の確認」),
     ``other_app`` (denied by the access rules), ``pin`` (guess the PIN until it locks),
     ``attack`` (an extraction attempt; the SE erases its keys) with ``trace`` (every APDU the
@@ -106,48 +107,48 @@ class GpseLab(_Lab):
 
         from ...widgets import ApduTraceViewer, PinPad, SeInspector
 
-        _require_registered(phone)
+        require_registered(phone)
         self.world, self.person, self.phone = world, person, phone
         self.lang = lang = world.lang
         self.trace = ApduTraceViewer(lang=lang, max_rows=40)
         self.trace.attach(phone.se, Text("スマホの GP-SE", "phone GP-SE"))
         self.se_view = SeInspector(phone.se, lang=lang)
-        self.inspector = _box([self.se_view.widget], "labkit-lab-inspector",
+        self.inspector = panel([self.se_view.widget], "labkit-lab-inspector",
             self.t(Text("GP-SE の中を見る", "Inside the GP-SE")))
-        self.phone_view = _phone_view(phone, lang)
-        self.check = _box([_html(_hint(_esc(self.t(Text(
+        self.phone_view = lab_phone(phone, lang=lang)
+        self.check = panel([html_view(hint(esc(self.t(Text(
             "「メニュー」→「スマホ電子証明書の確認」", "“Menu” → “Check the smartphone e-certificate”")))),
             "labkit-lab-note"), self.phone_view.widget], "labkit-lab-check",
             self.t(Text("アプリで確認する", "Checking in the app")))
         self.game = phone.install(GAME)
-        self.other_result = _html(_verdict(None, _esc(self.t(Text("まだ試していません", "not tried yet")))),
+        self.other_result = html_view(verdict(None, esc(self.t(Text("まだ試していません", "not tried yet")))),
                                   "labkit-lab-other-result")
-        self.other_app = _box([
-            _html(_hint(_esc(self.t(Text(
+        self.other_app = panel([
+            html_view(hint(esc(self.t(Text(
                 "スマホに入れたパズルゲームが、GP-SE の公的個人認証AP を直接開こうとします。GP-SE はアプリの"
                 "署名証明書を確かめ、アクセス規則 (ARA-M) に従って判断します。",
                 "A puzzle game installed on the phone tries to open the GP-SE's JPKI AP directly. The GP-SE checks "
                 "the app's signing certificate against its access rules (ARA-M).")))), "labkit-lab-note"),
-            _row(_button(self.t(Text("パズルゲームから GP-SE を開く", "Open the GP-SE from the puzzle game")),
-                         "labkit-lab-open-game", self.try_other_app, style="danger")),
+            button_row(button(self.t(Text("パズルゲームから GP-SE を開く", "Open the GP-SE from the puzzle game")),
+                         "labkit-lab-open-game", self.try_other_app, button_style="danger")),
             self.other_result], "labkit-lab-other-app",
             self.t(Text("ほかのアプリからは届かない", "Other apps cannot reach it")))
         self.guesses: list[tuple[str, Text]] = []
-        self.guess_log = _html("", "labkit-lab-guess-log")
-        self.pad = PinPad(self.guess_pin, tries=_tries(phone, KeyRole.AUTH), brute_force=True, lang=lang,
+        self.guess_log = html_view("", "labkit-lab-guess-log")
+        self.pad = PinPad(self.guess_pin, tries=pin_tries(phone, KeyRole.AUTH), brute_force=True, lang=lang,
                           title=Text("拾った人がマイナポータルアプリに暗証番号を入力",
                                      "A finder types PINs into the Mynaportal app"))
-        self.pin = _box([_html(_hint(_esc(self.t(Text(
+        self.pin = panel([html_view(hint(esc(self.t(Text(
             "スマホを拾った人が、暗証番号を当てずっぽうに入力します。「ロックするまで試す」で 0000, 0001, ... と"
             "順に試すと、何回で止まるでしょうか。(本人の暗証番号は教えません)",
             "Someone who found the phone guesses PINs. “Guess until it locks” tries 0000, "
             "0001, ...: how many tries until it stops? (The owner's PIN is not shown.)")))), "labkit-lab-note"),
             self.pad.widget, self.guess_log], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
-        self.attack_result = _html(_verdict(None, _esc(self.t(Text("まだ攻撃していません", "no attack yet")))),
+        self.attack_result = html_view(verdict(None, esc(self.t(Text("まだ攻撃していません", "no attack yet")))),
                                    "labkit-lab-attack-result")
-        self.owner_result = _html("", "labkit-lab-owner-result")
-        self.attack = _box([
-            _html(_hint(_esc(self.t(Text(
+        self.owner_result = html_view("", "labkit-lab-owner-result")
+        self.attack = panel([
+            html_view(hint(esc(self.t(Text(
                 "攻撃者がスマホを分解し、GP-SE のチップに直接コマンドを送って鍵を読み出そうとします (論理攻撃)。"
                 "または、チップにレーザーを当てて誤動作させようとします (物理攻撃)。GP-SE はどうするでしょうか。"
                 "下の APDU トレースと、上の「GP-SE の中を見る」の表示の変化を見てください。",
@@ -155,11 +156,12 @@ class GpseLab(_Lab):
                 "(logical attack), or shines a laser at the chip to make it misbehave (physical attack). What does "
                 "the GP-SE do? Watch the APDU trace below and the 'Inside the GP-SE' panel above.")))),
                 "labkit-lab-note"),
-            _row(*[_button(self.t(Text("鍵を読み出そうとする (論理攻撃)", "Try to read the keys (logical attack)")),
-                            "labkit-lab-probe", self.run_probe_attack, style="danger"),
-                    _button(self.t(Text("レーザーを当てる (物理攻撃)", "Shine a laser at the chip (physical attack)")),
-                            "labkit-lab-laser", self.run_fault_attack, style="danger"),
-                    _button(self.t(Text("本人がログインしてみる", "The owner tries to log in")),
+            button_row(*[
+                button(self.t(Text("鍵を読み出そうとする (論理攻撃)", "Try to read the keys (logical attack)")),
+                            "labkit-lab-probe", self.run_probe_attack, button_style="danger"),
+                    button(self.t(Text("レーザーを当てる (物理攻撃)", "Shine a laser at the chip (physical attack)")),
+                            "labkit-lab-laser", self.run_fault_attack, button_style="danger"),
+                    button(self.t(Text("本人がログインしてみる", "The owner tries to log in")),
                             "labkit-lab-owner-login", self.owner_login)]),
             self.attack_result, self.owner_result, self.trace.widget], "labkit-lab-attack",
             self.t(Text("盗み出そうとすると自動的に消去", "Extraction attempts erase the data")))
@@ -170,13 +172,13 @@ class GpseLab(_Lab):
         try:
             channel = self.game.open_jpki_channel()
         except AccessDeniedError as exc:
-            rows = "".join(f"<li>{_esc(e.package)}: "
-                           f"{_esc(self.t(Text('許可', 'allowed') if e.allowed else Text('拒否', 'denied')))}</li>"
+            rows = "".join(f"<li>{esc(e.package)}: "
+                           f"{esc(self.t(Text('許可', 'allowed') if e.allowed else Text('拒否', 'denied')))}</li>"
                            for e in self.phone.access_log[-4:])
             refused = self.t(Text("GP-SE が拒否しました: ", "The GP-SE refused: "))
             log = self.t(Text("アクセスの記録 (新しいものが下):", "Access log (newest last):"))
-            self.other_result.value = _verdict(False, _esc(refused) + _esc(exc.text.get(self.lang))
-                                               + f'<div style="font-size:12px">{_esc(log)}<ul>{rows}</ul></div>')
+            self.other_result.value = verdict(False, esc(refused) + esc(exc.text.get(self.lang))
+                                               + f'<div style="font-size:12px">{esc(log)}<ul>{rows}</ul></div>')
             self.se_view.refresh(get_status=False)
             return False
         channel.close()  # pragma: no cover - the SE never lets it in
@@ -195,9 +197,9 @@ class GpseLab(_Lab):
         finally:
             app.close()  # never leave a verified PIN on an open channel
             self.guesses.append((pin, answer))
-            items = "".join(f"<li><code>{_esc(p)}</code> → {_esc(a.get(self.lang))}</li>" for p, a in self.guesses)
+            items = "".join(f"<li><code>{esc(p)}</code> → {esc(a.get(self.lang))}</li>" for p, a in self.guesses)
             self.guess_log.value = (f'<div class="labkit-lab-guesses" data-count="{len(self.guesses)}">'
-                                    f"<b>{_esc(self.t(Text('入力された暗証番号', 'PINs tried')))}</b>"
+                                    f"<b>{esc(self.t(Text('入力された暗証番号', 'PINs tried')))}</b>"
                                     f'<ol style="font-size:13px">{items}</ol></div>')
             self.se_view.refresh(get_status=False)
 
@@ -227,19 +229,19 @@ class GpseLab(_Lab):
             outcome = Text("鍵は読み出せませんでした (GP-SE はエラーを返し、試みを記録しています)。",
                            "The keys could not be read (the GP-SE answers with errors and records the attempts).")
         erased = self.erased()
-        self.attack_result.value = _verdict(True if erased else None,
-                                            _esc(what.get(self.lang) + " " + outcome.get(self.lang)),
+        self.attack_result.value = verdict(True if erased else None,
+                                            esc(what.get(self.lang) + " " + outcome.get(self.lang)),
                                             css="labkit-lab-erased" if erased else "labkit-lab-kept")
 
     def owner_login(self) -> bool:
         try:
             self.world.login(self.phone, pin=self.person.phone_pin)
         except LabkitError as exc:
-            self.owner_result.value = _verdict(False, _esc(self.t(Text("本人もログインできません: ",
+            self.owner_result.value = verdict(False, esc(self.t(Text("本人もログインできません: ",
                                                                        "Even the owner cannot log in: ")))
-                                               + _esc(exc.text.get(self.lang)), css="labkit-lab-login-refused")
+                                               + esc(exc.text.get(self.lang)), css="labkit-lab-login-refused")
             return False
-        self.owner_result.value = _verdict(True, _esc(self.t(Text("ログインできました", "Logged in"))),
+        self.owner_result.value = verdict(True, esc(self.t(Text("ログインできました", "Logged in"))),
                                            css="labkit-lab-login-ok")
         return True
 

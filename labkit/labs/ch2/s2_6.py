@@ -12,24 +12,25 @@ from ...jlis.hotline import HOTLINE_NAME
 from ...jlis.rules import HOTLINE_HOURS
 from ...widgets._base import ViewMixin, esc
 from ...world import Person, World
-from ._common import (
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    _box,
-    _button,
-    _caption,
-    _html,
-    _Lab,
-    _params,
-    _status_html,
-    _world,
+    box,
+    button,
+    caption,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
     on_day,
-    person_info,
     when_text,
 )
-from .s2_3 import _AppWatcher
+from .shared import person_info, status_html
 
 # =========================================================================== 2-6
+
+COUNTER_NAME = Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)")
 
 class HotlinePanel(ViewMixin):
     """マイナンバー総合フリーダイヤル: call, press 4, report the loss (any hour)."""
@@ -43,15 +44,15 @@ class HotlinePanel(ViewMixin):
         what = (Text("スマホの紛失を届け出る (一時利用停止)", "Report the lost phone (suspend)")
                 if item is LossItem.PHONE else
                 Text("カードの紛失を届け出る (一時利用停止)", "Report the lost card (suspend)"))
-        self.hours = _html("", "labkit-lab-hotline-hours")
-        self.reply = _html("", "labkit-lab-hotline-log")
-        self.call = _button(Text("電話する", "Call"), lang, "labkit-lab-hotline-call", self.dial)
-        self.press4 = _button(Text("4番を押す", "Press 4"), lang, "labkit-lab-hotline-press4", self.press_four)
-        self.report = _button(what, lang, "labkit-lab-hotline-report", self.report_loss, button_style="danger")
-        self.enquire = _button(Text("手続きについて質問する", "Ask about the procedure"), lang,
+        self.hours = html_view("", "labkit-lab-hotline-hours")
+        self.reply = html_view("", "labkit-lab-hotline-log")
+        self.call = button(Text("電話する", "Call").get(lang), "labkit-lab-hotline-call", self.dial)
+        self.press4 = button(Text("4番を押す", "Press 4").get(lang), "labkit-lab-hotline-press4", self.press_four)
+        self.report = button(what.get(lang), "labkit-lab-hotline-report", self.report_loss, button_style="danger")
+        self.enquire = button(Text("手続きについて質問する", "Ask about the procedure").get(lang),
                                "labkit-lab-hotline-enquire", self.ask)
-        self.widget = _box([_html(_caption(HOTLINE_NAME, lang), "labkit-lab-caption"), self.hours,
-                            _box([self.call, self.press4, self.enquire, self.report], "labkit-lab-buttons", row=True),
+        self.widget = box([html_view(caption(HOTLINE_NAME.get(lang)), "labkit-lab-caption"), self.hours,
+                            box([self.call, self.press4, self.enquire, self.report], "labkit-lab-buttons", row=True),
                             self.reply], "labkit-lab-hotline", border="1px solid #d1d5db", padding=".4em",
                            margin=".3em 0")
         self.redraw()
@@ -111,19 +112,19 @@ class CounterPanel(ViewMixin):
         #: "card_found" (2-6, card).
         self.buttons: dict[str, Any] = {}
         if item is LossItem.PHONE:
-            self.buttons["phone_found"] = _button(
-                Text("スマホが見つかった: 一時保留の解除を申し出る", "Phone found: ask to lift the hold"), lang,
+            self.buttons["phone_found"] = button(
+                Text("スマホが見つかった: 一時保留の解除を申し出る", "Phone found: ask to lift the hold").get(lang),
                 "labkit-lab-counter-phone-found", self.phone_found, button_style="success")
         else:
-            self.buttons["card_lost"] = _button(Text("カードの紛失届を出す", "Report the lost card"), lang,
+            self.buttons["card_lost"] = button(Text("カードの紛失届を出す", "Report the lost card").get(lang),
                                                 "labkit-lab-counter-card-lost", self.card_lost)
-            self.buttons["card_found"] = _button(Text("カードが見つかった: 届け出る", "Card found: report it"), lang,
+            self.buttons["card_found"] = button(Text("カードが見つかった: 届け出る", "Card found: report it").get(lang),
                                                  "labkit-lab-counter-card-found", self.card_found,
                                                  button_style="success")
         buttons = list(self.buttons.values())
-        self.reply = _html("", "labkit-lab-counter-log")
-        self.widget = _box([_html(_caption(Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)"), lang),
-                                  "labkit-lab-caption"), _box(buttons, "labkit-lab-buttons", row=True), self.reply],
+        self.reply = html_view("", "labkit-lab-counter-log")
+        self.widget = box([html_view(caption(COUNTER_NAME.get(lang)),
+                                  "labkit-lab-caption"), box(buttons, "labkit-lab-buttons", row=True), self.reply],
                            "labkit-lab-counter", border="1px solid #d1d5db", padding=".4em", margin=".3em 0")
 
     def _municipality(self) -> Any:
@@ -175,30 +176,30 @@ class CounterPanel(ViewMixin):
         self.on_change()
 
 
-class LossLab(_Lab):
+class LossLab(Lab):
     """2-6: a registered phone, then the phone (or the card) is lost late in the evening."""
 
     def __init__(self, p: LabParams, item: LossItem) -> None:
         self.lang = p.lang
         self.item = item
-        self.world = _world(p, on_day(p.now, "10:00", days=-1))
+        self.world = lab_world(p, on_day(p.now, "10:00", days=-1))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.world.apply(self.person, self.phone)
         self.world.advance_to(on_day(p.now, "22:30"))
         self.phone.mynaportal.open()
-        self._watch = _AppWatcher(self.world, self.phone)
-        self.status = _html("", "labkit-lab-status-box")
+        self._watch = AppWatcher(self.world, self.phone)
+        self.status = html_view("", "labkit-lab-status-box")
         self.hotline = HotlinePanel(self.world, self.person, item, p.lang, self.refresh)
         self.counter = CounterPanel(self.world, self.person, item, p.lang, self.refresh)
-        self.info = _html("", "labkit-lab-info-box")
+        self.info = html_view("", "labkit-lab-info-box")
         self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                on_change=self.update)
         self.mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.refresh()
-        side = _box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
+        side = box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
         kind = "phone" if item is LossItem.PHONE else "card"
-        self.widget = _box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
+        self.widget = box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
 
     def update(self) -> None:
         if hasattr(self, "status") and self._watch.changed():
@@ -213,18 +214,18 @@ class LossLab(_Lab):
         self._redraw_panels()
 
     def _redraw_panels(self) -> None:
-        self.status.value = _status_html(self.world, self.person, self.phone, self.lang)
+        self.status.value = status_html(self.world, self.person, self.phone, self.lang)
         self.hotline.redraw()
         self.info.value = person_info(self.person, self.lang)
 
 
 def phone_loss(ctx: Any = None) -> LossLab:
     """2-6: lose the phone at 22:30, try to log in, call the hotline, find it again."""
-    return LossLab(_params(ctx), LossItem.PHONE)
+    return LossLab(lab_params(ctx), LossItem.PHONE)
 
 
 def card_loss(ctx: Any = None) -> LossLab:
     """2-6: lose the My Number Card; found again: the counter, then the app."""
-    return LossLab(_params(ctx), LossItem.CARD)
+    return LossLab(lab_params(ctx), LossItem.CARD)
 
 

@@ -6,26 +6,27 @@ from typing import Any
 
 from ...i18n import Text
 from ...widgets._base import esc, html_table
-from ._common import (
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    _box,
-    _button,
-    _html,
-    _Lab,
-    _params,
-    _status_html,
-    _world,
+    box,
+    button,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
     on_day,
-    person_info,
-    revocation_rows,
     when_text,
 )
-from .s2_3 import _AppWatcher
+from .shared import person_info, revocation_rows, status_html
 
 # =========================================================================== 2-7
 
-class StopUsingLab(_Lab):
+FACTORY_RESET = Text("端末を初期化する (工場出荷時の状態に戻す)", "Factory reset the phone")
+CHECK_REVOCATION = Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)")
+
+class StopUsingLab(Lab):
     """2-7: a registered phone; factory reset it (the SE keeps the certificates), then revoke
     properly from the phone and check the CRL and OCSP."""
 
@@ -33,7 +34,7 @@ class StopUsingLab(_Lab):
         from ...widgets import SeInspector
 
         self.lang = p.lang
-        self.world = _world(p, on_day(p.now, "09:00"))
+        self.world = lab_world(p, on_day(p.now, "09:00"))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.world.apply(self.person, self.phone)
@@ -42,22 +43,21 @@ class StopUsingLab(_Lab):
         ordered = sorted(infos, key=lambda i: i.kind.value, reverse=True)  # signing first
         self.ders = [self.world.jlis.certificate(i.serial) for i in ordered]
         self.phone.mynaportal.open()
-        self._watch = _AppWatcher(self.world, self.phone)
+        self._watch = AppWatcher(self.world, self.phone)
         self.inspector = SeInspector(self.phone.se, lang=p.lang)
-        self.status = _html("", "labkit-lab-status-box")
-        self.checks = _html("", "labkit-lab-revocation")
-        self.reset_button = _button(Text("端末を初期化する (工場出荷時の状態に戻す)", "Factory reset the phone"),
-                                    p.lang, "labkit-lab-factory-reset", self.factory_reset, button_style="danger")
-        self.check_button = _button(Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)"), p.lang,
-                                    "labkit-lab-revocation-check", self.check_revocation)
+        self.status = html_view("", "labkit-lab-status-box")
+        self.checks = html_view("", "labkit-lab-revocation")
+        self.reset_button = button(FACTORY_RESET.get(p.lang), "labkit-lab-factory-reset", self.factory_reset,
+                                   button_style="danger")
+        self.check_button = button(CHECK_REVOCATION.get(p.lang), "labkit-lab-revocation-check", self.check_revocation)
         self.mockup = lab_phone(self.phone, lang=p.lang, on_change=self.update)
         self.mockup.model.mark_read()  # the registration push was read long ago
         self.mockup.redraw()
         self.update(force=True)
-        side = _box([_box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
-                     self.checks, _html(person_info(self.person, p.lang, card_password=False), "labkit-lab-info-box")],
-                    "labkit-lab-side")
-        self.widget = _box([self.mockup, side, self.inspector],
+        info = html_view(person_info(self.person, p.lang, card_password=False), "labkit-lab-info-box")
+        side = box([box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
+                    self.checks, info], "labkit-lab-side")
+        self.widget = box([self.mockup, side, self.inspector],
                            "labkit-lab labkit-lab-stop-using")
 
     def factory_reset(self) -> None:
@@ -81,12 +81,12 @@ class StopUsingLab(_Lab):
             return
         if not (self._watch.changed() or force):
             return
-        self.status.value = _status_html(self.world, self.person, self.phone, self.lang, card=False)
+        self.status.value = status_html(self.world, self.person, self.phone, self.lang, card=False)
         self.inspector.refresh(get_status=False)
 
 
 def stop_using(ctx: Any = None) -> StopUsingLab:
     """2-7: factory reset vs 「失効」, with the SE inspector and a CRL/OCSP check."""
-    return StopUsingLab(_params(ctx))
+    return StopUsingLab(lab_params(ctx))
 
 
