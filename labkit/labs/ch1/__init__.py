@@ -26,7 +26,7 @@ from .s1_1 import LearnerWorld, learner_world, read_card_certificates, world_sum
 from .s1_2 import ServicesLab, registration_summary, services_lab
 from .s1_3 import BenefitsLab, benefits_lab
 from .s1_4 import NETWORKS, Network, PortalSafetyLab, TlsCheck, portal_safety_lab, tls_check, tls_comparison
-from .s1_5 import GpseLab, gpse_lab, probe_attack, se_contents
+from .s1_5 import Gpse, GpseLab, gpse_lab, probe_attack, se_contents
 from .s1_6 import PRESET_TIMES, ContactsLab, HotlineStatus, contacts_lab, hotline_now, hotline_status
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "PRESET_TIMES",
     "BenefitsLab",
     "ContactsLab",
+    "Gpse",
     "GpseLab",
     "HotlineStatus",
     "HtmlBlock",

@@ -10,13 +10,15 @@ from cryptography import x509
 from ...card import KeyRole
 from ...clock import to_jst
 from ...i18n import Text
+from ...phone import Phone
 from ...reader import InProcessTransport, JpkiClient
 from ...widgets._base import esc
+from ...world import Person, World
 from ..kit import HtmlBlock, Lab, date_text, hint, kv_table, lab_phone, panel
 from .texts import ROLE_CERT, SEX
 
 
-def read_card_certificates(person: Any) -> dict[KeyRole, x509.Certificate]:
+def read_card_certificates(person: Person) -> dict[KeyRole, x509.Certificate]:
     """Read the certificates from the person's My Number Card with APDUs (as the phone's NFC
     does): the user-authentication certificate freely, the signing certificate after the
     card's signing password (which the lab knows)."""
@@ -29,7 +31,7 @@ def read_card_certificates(person: Any) -> dict[KeyRole, x509.Certificate]:
     return found
 
 
-def _person_rows(person: Any, lang: str) -> list[tuple[str, str]]:
+def _person_rows(person: Person, lang: str) -> list[tuple[str, str]]:
     a = person.resident.holder.attributes
     T = Text
     return [
@@ -40,7 +42,7 @@ def _person_rows(person: Any, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def world_summary(world: Any, person: Any, phone: Any) -> HtmlBlock:
+def world_summary(world: World, person: Person, phone: Phone) -> HtmlBlock:
     """1-1: who the learner is in the lab, what their card holds, what their phone holds."""
     lang = world.lang
     certs = read_card_certificates(person)
@@ -81,7 +83,7 @@ class LearnerWorld(Lab):
     """1-1: the card's two certificates in the certificate viewer (read with APDUs; the
     exchange is in ``trace``) and the phone, with the Mynaportal app and an empty GP-SE."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         import ipywidgets as w
 
         from ...widgets import ApduTraceViewer, CertificateViewer
@@ -117,7 +119,7 @@ class LearnerWorld(Lab):
         return w.VBox([self.card, self.device])
 
 
-def learner_world(world: Any, person: Any, phone: Any) -> LearnerWorld:
+def learner_world(world: World, person: Person, phone: Phone) -> LearnerWorld:
     """1-1 lab: ``lab.card`` (the card's certificates) and ``lab.device`` (the phone)."""
     return LearnerWorld(world, person, phone)
 

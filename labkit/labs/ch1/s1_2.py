@@ -7,9 +7,10 @@ from typing import Any
 
 from ...card import KeyRole
 from ...i18n import Text
-from ...phone import BANK
+from ...phone import BANK, Phone
 from ...services import SMARTPHONE_FROM
 from ...widgets._base import esc
+from ...world import Person, World
 from ..kit import (
     HtmlBlock,
     Lab,
@@ -30,7 +31,7 @@ from ..kit import (
 from .texts import ROLE_CERT, SEX
 
 
-def registration_summary(world: Any, person: Any, phone: Any) -> HtmlBlock:
+def registration_summary(world: World, person: Person, phone: Phone) -> HtmlBlock:
     """1-2: the phone the labs use: both smartphone certificates registered (what Chapter 2
     teaches step by step)."""
     lang = world.lang
@@ -51,7 +52,7 @@ class ServicesLab(Lab):
     """1-2: ``portal`` (log in through the app), ``bank`` (open an account: the bank checks
     the signing certificate and reads the four basic attributes), ``kiosk`` (print a 住民票)."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         from ...widgets import PinPad
 
         require_registered(phone)
@@ -130,7 +131,7 @@ class ServicesLab(Lab):
         return w.VBox([self.portal, self.bank, self.kiosk, self.health])
 
 
-def services_lab(world: Any, person: Any, phone: Any) -> ServicesLab:
+def services_lab(world: World, person: Person, phone: Phone) -> ServicesLab:
     """1-2 lab: ``lab.portal``, ``lab.bank``, ``lab.kiosk`` (the phone must be registered)."""
     return ServicesLab(world, person, phone)
 

@@ -8,8 +8,9 @@ from typing import Any
 from ...clock import to_jst
 from ...errors import AccessDeniedError
 from ...i18n import Text
-from ...phone import GAME
+from ...phone import GAME, Phone
 from ...widgets._base import esc
+from ...world import Person, World
 from ..kit import (
     TD,
     TD_NOWRAP,
@@ -36,7 +37,7 @@ class BenefitsLab(Lab):
     stays at home), ``logins`` (every login with its method), ``apps`` (only the Mynaportal app
     reaches the certificate)."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         import ipywidgets as w
 
         require_registered(phone)
@@ -139,7 +140,7 @@ class BenefitsLab(Lab):
         return w.VBox([self.login_panel, self.apps])
 
 
-def benefits_lab(world: Any, person: Any, phone: Any) -> BenefitsLab:
+def benefits_lab(world: World, person: Person, phone: Phone) -> BenefitsLab:
     """1-3 lab: ``lab.login_panel`` (PIN vs biometrics) and ``lab.apps`` (only the app)."""
     return BenefitsLab(world, person, phone)
 

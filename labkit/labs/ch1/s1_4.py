@@ -9,9 +9,11 @@ from typing import Any
 from ...clock import SystemClock, to_jst
 from ...errors import InputError, LabkitError, ServiceError
 from ...i18n import Text
+from ...phone import Phone
 from ...services import MynaportalService, SiteKind
 from ...services.webpki import LOOKALIKE_HOST, PORTAL_HOST
 from ...widgets._base import esc
+from ...world import Person, World
 from ..kit import (
     TD,
     TH,
@@ -80,7 +82,7 @@ class TlsCheck:
         return Text(f"接続を拒否しました: {failure.ja}", f"connection refused: {failure.en}")
 
 
-def tls_check(phone: Any, network: Network | str) -> TlsCheck:
+def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
     """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
     the chain and the name against the lab web root); the phone's DNS is restored after."""
     net = _network(network) if isinstance(network, str) else network
@@ -94,7 +96,7 @@ def tls_check(phone: Any, network: Network | str) -> TlsCheck:
     return TlsCheck(net, result)
 
 
-def tls_comparison(world: Any, phone: Any) -> HtmlBlock:
+def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
     """1-4: the same phone on every lab network: only the genuine portal is accepted."""
     lang = world.lang
     rows = []
@@ -121,7 +123,7 @@ class PortalSafetyLab(Lab):
     """1-4: ``tls`` (choose a network, connect, inspect the server certificate, try to log in)
     and ``history`` (the app's 利用履歴, with services that add entries)."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         import ipywidgets as w
 
         require_registered(phone)
@@ -262,7 +264,7 @@ class PortalSafetyLab(Lab):
         return w.VBox([self.tls, self.history])
 
 
-def portal_safety_lab(world: Any, person: Any, phone: Any) -> PortalSafetyLab:
+def portal_safety_lab(world: World, person: Person, phone: Phone) -> PortalSafetyLab:
     """1-4 lab: ``lab.tls`` (genuine vs fake portal) and ``lab.history`` (利用履歴)."""
     return PortalSafetyLab(world, person, phone)
 
