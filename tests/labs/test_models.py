@@ -41,3 +41,47 @@ def test_gpse_model_refuses_the_other_app_locks_the_pin_and_erases_on_attack() -
     assert m.erased() and phone.se.registry.card_state == CardLifeCycle.CARD_LOCKED
     assert "labkit-lab-erased" in m.attack_html
     world.close()
+
+
+def test_stop_using_model_factory_reset_keeps_the_certificates_until_revoked() -> None:
+    from labkit.labs import ch2
+    from labkit.phone import MYNAPORTAL_PACKAGE
+    from labkit.pki import CaKind
+
+    m = ch2.StopUsing(ch2.lab_params(course.current()))
+    assert "有効" in m.status_html()
+    m.factory_reset()
+    assert not m.phone.installed(MYNAPORTAL_PACKAGE)
+    assert ch2.se_certificates(m.phone) == {CaKind.SIGN: True, CaKind.AUTH: True}
+    assert m.revocation_html().count("有効") == 6  # J-LIS, CRL and OCSP for both: still valid
+    m.phone.install(MYNAPORTAL_PACKAGE)
+    assert m.phone.mynaportal.revoke(m.person.phone_pin) is not None
+    assert ch2.se_certificates(m.phone) == {CaKind.SIGN: False, CaKind.AUTH: False}
+    checks = m.revocation_html()
+    assert checks.count("失効 (利用の停止)") == 6 and "有効" not in checks
+    m.world.close()
+
+
+def test_loss_model_hotline_suspends_at_night_and_the_counter_lifts_the_hold() -> None:
+    from datetime import timedelta
+
+    from labkit.jlis import LossItem
+    from labkit.labs import ch2
+    from labkit.pki import CertState
+
+    m = ch2.Loss(ch2.lab_params(course.current()), LossItem.PHONE)
+    assert 'data-open="false"' in m.hotline.hours_html() and "24時間365日" in m.hotline.hours_html()
+    m.hotline.dial()
+    m.hotline.press_four()
+    m.hotline.ask()
+    assert "4番" in m.hotline.log_html() and "受付時間外" in m.hotline.log_html()
+    m.hotline.report_loss()  # 22:30 on a weekday: suspension is taken all the same
+    assert m.hotline.receipt is not None and "一時保留" in m.status_html()
+    states = {(r.where, r.kind.value): r.state for r in ch2.certificate_rows(m.world, m.person, m.phone)}
+    assert {s for (where, _), s in states.items() if where == "phone"} == {CertState.HELD}
+    m.world.advance(timedelta(hours=12))  # next morning at the city office
+    m.counter.phone_found()
+    rows = [r for r in ch2.certificate_rows(m.world, m.person, m.phone) if r.where == "phone"]
+    assert sorted(r.state.value for r in rows) == sorted([CertState.GOOD.value, CertState.REVOKED.value])
+    assert "手数料" in m.counter.log_html()
+    m.world.close()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ... import course
 from ...i18n import Text
 from ..kit import Lab, LabParams, box, lab_params, lab_phone, lab_world
 from .shared import INSTALL_STEPS, StepList, install_stage
@@ -33,7 +32,7 @@ class InstallLab(Lab):
         self.steps.update(s.key for s in INSTALL_STEPS[: self.reached])
 
 
-def install(ctx: Any = None) -> InstallLab:
+def install(ctx: course.Context | None = None) -> InstallLab:
     """2-2: install the Mynaportal app from the Play Store on a new phone, step by step."""
     return InstallLab(lab_params(ctx))
 

@@ -6,10 +6,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ... import course
 from ...i18n import Text
-from ...phone.mynaportal import AppState
 from ...pki import CaKind
-from ...world import World
 from ..kit import (
     AppWatcher,
     Lab,
@@ -28,31 +27,6 @@ from .shared import APPLY_STEPS, KIND_TEXT, S, StepList, apply_progress, person_
 # =========================================================================== 2-3 / 2-4
 
 SE_CAPTION = Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)")
-
-class _AppWatcher:
-    """Remembers the states the Mynaportal app showed and when it registered."""
-
-    def __init__(self, world: World, phone: Any) -> None:
-        self.world = world
-        self.phone = phone
-        self.visited: set[AppState] = set()
-        self.registered_at: datetime | None = None
-        self._last: Any = None
-
-    def changed(self) -> bool:
-        """Record the app's state; True if something visible changed since last time."""
-        app = self.phone.mynaportal if self.phone.installed() else None
-        state = app.state if app is not None else None
-        if state is not None:
-            self.visited.add(state)
-            if state is S.REGISTERED and self.registered_at is None:
-                self.registered_at = self.world.now()
-        key = (state, self.world.now(), len(self.phone.inbox), self.phone.online,
-               None if app is None else (app.data.ready, app.data.receipt is not None))
-        if key == self._last:
-            return False
-        self._last = key
-        return True
 
 
 def _preview_timeline(now: datetime) -> Any:
@@ -119,7 +93,7 @@ class ApplyLab(Lab):
         self.timeline.refresh()
 
 
-def apply(ctx: Any = None, *, at: str = "21:00") -> ApplyLab:
+def apply(ctx: course.Context | None = None, *, at: str = "21:00") -> ApplyLab:
     """2-3: apply on the simulated phone at ``at`` on the notebook's day (21:00: the push
     comes the next morning at 8:00), with the APDU trace and the timeline."""
     return ApplyLab(lab_params(ctx), at)
@@ -177,7 +151,7 @@ class RegisterLab(Lab):
         self.certs.children = [v.widget for v in viewers]
 
 
-def register(ctx: Any = None) -> RegisterLab:
+def register(ctx: course.Context | None = None) -> RegisterLab:
     """2-4: the push has come; press 「登録する」 and watch the certificates arrive in the SE."""
     return RegisterLab(lab_params(ctx))
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from ... import course
 from ...i18n import Text
 from ...widgets._base import esc, html_table
 from ..kit import (
@@ -117,13 +118,13 @@ def _preview_device_change(now: datetime) -> Any:
                                      "If you applied on the new phone now (not applied yet)"))
 
 
-def device_change(ctx: Any = None, *, old_online: bool = True) -> DeviceChangeLab:
+def device_change(ctx: course.Context | None = None, *, old_online: bool = True) -> DeviceChangeLab:
     """2-5: change to a new phone; the old phone online (deletes by itself) or switched off
     (``old_online=False``: bring it back after 48 hours and see what stays)."""
     return DeviceChangeLab(lab_params(ctx), old_online=old_online)
 
 
-def device_change_outcomes(ctx: Any = None) -> Report:
+def device_change_outcomes(ctx: course.Context | None = None) -> Report:
     """2-5, both cases to the end with the real objects: the old phone online during the
     change, and the old phone offline until 49 hours later."""
     p = lab_params(ctx)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from ... import course
 from ...clock import to_jst
 from ...i18n import Text
 from ..kit import attempt, lab_params, lab_world, on_day
@@ -21,7 +22,7 @@ VALIDITY_CASES: tuple[tuple[str, str], ...] = (
 )
 
 
-def validity_examples(ctx: Any = None, cases: Sequence[tuple[str, str]] = VALIDITY_CASES) -> Report:
+def validity_examples(ctx: course.Context | None = None, cases: Sequence[tuple[str, str]] = VALIDITY_CASES) -> Report:
     """FAQ Q1: the end of validity for some (birthday, issuance day) pairs, by the PKI's rule."""
     from ...widgets import ValidityModel
 
@@ -47,7 +48,7 @@ def validity_examples(ctx: Any = None, cases: Sequence[tuple[str, str]] = VALIDI
                   lang=p.lang, css="labkit-lab-validity-examples")
 
 
-def validity_calculator(ctx: Any = None) -> Any:
+def validity_calculator(ctx: course.Context | None = None) -> Any:
     """FAQ Q1: the calculator, preset to a 2月29日 birthday and the notebook's day."""
     from ...widgets import ValidityCalculator
 
@@ -55,7 +56,7 @@ def validity_calculator(ctx: Any = None) -> Any:
     return ValidityCalculator(issued=to_jst(p.now).date(), birth=date(2000, 2, 29), lang=p.lang)
 
 
-def one_device(ctx: Any = None) -> Report:
+def one_device(ctx: course.Context | None = None) -> Report:
     """FAQ Q3: a person registered on one phone applies (not as a device change) on a second
     phone: J-LIS refuses; the first phone keeps working."""
     p = lab_params(ctx)
@@ -79,7 +80,8 @@ def one_device(ctx: Any = None) -> Report:
         world.close()
 
 
-def quiz(ctx: Any = None, sections: Sequence[str] = ("2-1", "2-3", "2-5", "2-6", "2-7", "2-8")) -> Any:
+def quiz(ctx: course.Context | None = None,
+         sections: Sequence[str] = ("2-1", "2-3", "2-5", "2-6", "2-7", "2-8")) -> Any:
     """The Chapter 2 quiz (FAQ Q1–Q4 and review questions), in an order fixed by the seed."""
     from ...widgets import Quiz
 
