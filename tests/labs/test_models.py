@@ -85,3 +85,21 @@ def test_loss_model_hotline_suspends_at_night_and_the_counter_lifts_the_hold() -
     assert sorted(r.state.value for r in rows) == sorted([CertState.GOOD.value, CertState.REVOKED.value])
     assert "手数料" in m.counter.log_html()
     m.world.close()
+
+
+def test_services_model_opens_an_account_and_prints_a_juminhyo() -> None:
+    from labkit.reader import WrongPinError
+
+    world = World.create(now="2026-04-01T10:00:00+09:00", seed=0, lang="en")
+    person = world.resident("sample")
+    phone = world.new_phone(person)
+    world.apply(person, phone)
+    m = ch1.Services(world, person, phone)
+    assert "no application yet" in m.bank_html and m.account is None
+    with pytest.raises(WrongPinError):
+        m.open_account("WRONG1")
+    account = m.open_account(person.phone_password)
+    assert account.name == person.name and 'data-outcome="ok"' in m.bank_html
+    record = m.print_juminhyo(person.phone_pin)
+    assert m.juminhyo is record and "Printed:" in m.kiosk_html
+    world.close()

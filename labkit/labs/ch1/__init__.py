@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..kit import HtmlBlock
 from .s1_1 import LearnerWorld, learner_world, read_card_certificates, world_summary
-from .s1_2 import ServicesLab, registration_summary, services_lab
+from .s1_2 import Services, ServicesLab, registration_summary, services_lab
 from .s1_3 import BenefitsLab, benefits_lab
 from .s1_4 import NETWORKS, Network, PortalSafetyLab, TlsCheck, portal_safety_lab, tls_check, tls_comparison
 from .s1_5 import Gpse, GpseLab, gpse_lab, probe_attack, se_contents
@@ -41,6 +41,7 @@ __all__ = [
     "LearnerWorld",
     "Network",
     "PortalSafetyLab",
+    "Services",
     "ServicesLab",
     "TlsCheck",
     "benefits_lab",

@@ -8,7 +8,7 @@ from typing import Any
 from ...card import KeyRole
 from ...i18n import Text
 from ...phone import BANK, Phone
-from ...services import SMARTPHONE_FROM
+from ...services import SMARTPHONE_FROM, Account, Juminhyo
 from ...widgets._base import esc
 from ...world import Person, World
 from ..kit import (
@@ -48,18 +48,60 @@ def registration_summary(world: World, person: Person, phone: Phone) -> HtmlBloc
                      plain)
 
 
-class ServicesLab(Lab):
-    """1-2: ``portal`` (log in through the app), ``bank`` (open an account: the bank checks
-    the signing certificate and reads the four basic attributes), ``kiosk`` (print a 住民票)."""
+class Services:
+    """1-2's model: the bank account opened with the signing certificate and the 住民票 printed
+    with the user-authentication certificate, with what each showed (HTML). No widgets."""
 
     def __init__(self, world: World, person: Person, phone: Phone) -> None:
-        from ...widgets import PinPad
-
         require_registered(phone)
         self.world, self.person, self.phone = world, person, phone
-        self.lang = lang = world.lang
-        self.account: Any = None
-        self.juminhyo: Any = None
+        self.lang = world.lang
+        self.bank_app = phone.install(BANK)
+        self.account: Account | None = None
+        self.juminhyo: Juminhyo | None = None
+        self.bank_html = verdict(None, esc(self.t(Text(
+            "まだ申し込んでいません", "no application yet"))))
+        self.kiosk_html = verdict(None, esc(self.t(Text("まだ印刷していません", "nothing printed yet"))))
+
+    def t(self, text: Text) -> str:
+        return text.get(self.lang)
+
+    def open_account(self, password: str) -> Account:
+        """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""
+        self.account = a = pin_errors(lambda: self.world.bank.open_account(self.bank_app, password=password))
+        lang = self.lang
+        rows = [(self.t(Text("口座番号", "Account number")), esc(a.number)),
+                (self.t(Text("氏名", "Name")), esc(a.name)),
+                (self.t(Text("生年月日", "Date of birth")), esc(date_text(a.birth_date).get(lang))),
+                (self.t(Text("性別", "Sex")), esc(SEX.get(a.sex, Text("—", "—")).get(lang))),
+                (self.t(Text("住所", "Address")), esc(a.address))]
+        head = self.t(Text("口座を開設しました。銀行は署名用電子証明書を検証し、基本4情報を証明書から読み取りました:",
+                           "Account opened. The bank verified the signing certificate and read the four basic "
+                           "attributes from it:"))
+        self.bank_html = verdict(True, esc(head) + kv_table("labkit-lab-account", lang, rows))
+        return a
+
+    def print_juminhyo(self, pin: str) -> Juminhyo:
+        """③ The kiosk authenticates with the user-auth certificate and prints the record."""
+        self.juminhyo = record = pin_errors(lambda: self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=pin))
+        text = record.text(self.lang)
+        paper = (f'<pre class="labkit-lab-juminhyo" style="background:#fff;border:1px dashed #9ca3af;'
+                 f'padding:.6em;font-size:13px;white-space:pre-wrap">{esc(text)}</pre>')
+        self.kiosk_html = verdict(True, esc(self.t(Text("印刷しました:", "Printed:"))) + paper)
+        return record
+
+
+class ServicesLab(Lab):
+    """1-2's view over :class:`Services` (``model``): ``portal`` (log in through the app),
+    ``bank`` (open an account: the bank checks the signing certificate and reads the four basic
+    attributes), ``kiosk`` (print a 住民票)."""
+
+    def __init__(self, model: Services) -> None:
+        from ...widgets import PinPad
+
+        self.model = m = model
+        self.world, self.person, self.phone, self.lang = m.world, m.person, m.phone, m.lang
+        person, phone, lang = m.person, m.phone, m.lang
         # ① the portal, through the app's own screens
         self.phone_view = lab_phone(phone, lang=lang)
         pin = hint(esc(self.t(Text(f"この実習のスマホ用利用者証明用パスワード (数字4桁): {person.phone_pin}",
@@ -68,9 +110,8 @@ class ServicesLab(Lab):
         self.portal = panel([html_view(pin, "labkit-lab-note"), self.phone_view.widget], "labkit-lab-portal",
             self.t(Text("① マイナポータルにログイン", "① Log in to Mynaportal")))
         # ② the bank
-        self.bank_app = phone.install(BANK)
-        self.bank_result = html_view(verdict(None, esc(self.t(Text(
-            "まだ申し込んでいません", "no application yet")))), "labkit-lab-bank-result")
+        self.bank_app = m.bank_app
+        self.bank_result = html_view(m.bank_html, "labkit-lab-bank-result")
         self.bank_pad = PinPad(self.open_account, kind="signing", tries=pin_tries(phone, KeyRole.SIGN), lang=lang,
                                title=Text("スマホ用署名用電子証明書のパスワード", "Smartphone signing password"))
         password = hint(esc(self.t(Text(f"この実習のスマホ用署名用パスワード: {person.phone_password}",
@@ -80,8 +121,7 @@ class ServicesLab(Lab):
             self.t(Text("② 銀行口座の開設 (民間オンラインサービス)",
                         "② Opening a bank account (a private online service)")))
         # ③ the kiosk
-        self.kiosk_result = html_view(verdict(None, esc(self.t(Text("まだ印刷していません", "nothing printed yet")))),
-                                  "labkit-lab-kiosk-result")
+        self.kiosk_result = html_view(m.kiosk_html, "labkit-lab-kiosk-result")
         self.kiosk_pad = PinPad(self.print_juminhyo, tries=pin_tries(phone, KeyRole.AUTH), lang=lang,
                                 title=Text("マルチコピー機: スマホをかざして暗証番号を入力",
                                            "Multi-copy machine: hold the phone, enter the PIN"))
@@ -99,30 +139,26 @@ class ServicesLab(Lab):
                                                "labkit-lab-health-note"))], "labkit-lab-health-panel",
                            self.t(Text("④ 健康保険証としての利用", "④ Use as a health insurance card")))
 
-    # -- actions (the PIN pads call these) -------------------------------------------------
-    def open_account(self, password: str) -> Any:
-        """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""
-        self.account = pin_errors(lambda: self.world.bank.open_account(self.bank_app, password=password))
-        a, lang = self.account, self.lang
-        rows = [(self.t(Text("口座番号", "Account number")), esc(a.number)),
-                (self.t(Text("氏名", "Name")), esc(a.name)),
-                (self.t(Text("生年月日", "Date of birth")), esc(date_text(a.birth_date).get(lang))),
-                (self.t(Text("性別", "Sex")), esc(SEX.get(a.sex, Text("—", "—")).get(lang))),
-                (self.t(Text("住所", "Address")), esc(a.address))]
-        head = self.t(Text("口座を開設しました。銀行は署名用電子証明書を検証し、基本4情報を証明書から読み取りました:",
-                           "Account opened. The bank verified the signing certificate and read the four basic "
-                           "attributes from it:"))
-        self.bank_result.value = verdict(True, esc(head) + kv_table("labkit-lab-account", lang, rows))
-        return self.account
+    # -- actions (the PIN pads call these): the model acts, then the results are shown ---------
+    @property
+    def account(self) -> Account | None:
+        return self.model.account
 
-    def print_juminhyo(self, pin: str) -> Any:
+    @property
+    def juminhyo(self) -> Juminhyo | None:
+        return self.model.juminhyo
+
+    def open_account(self, password: str) -> Account:
+        """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""
+        account = self.model.open_account(password)
+        self.bank_result.value = self.model.bank_html
+        return account
+
+    def print_juminhyo(self, pin: str) -> Juminhyo:
         """③ The kiosk authenticates with the user-auth certificate and prints the record."""
-        self.juminhyo = pin_errors(lambda: self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=pin))
-        text = self.juminhyo.text(self.lang)
-        paper = (f'<pre class="labkit-lab-juminhyo" style="background:#fff;border:1px dashed #9ca3af;'
-                 f'padding:.6em;font-size:13px;white-space:pre-wrap">{esc(text)}</pre>')
-        self.kiosk_result.value = verdict(True, esc(self.t(Text("印刷しました:", "Printed:"))) + paper)
-        return self.juminhyo
+        record = self.model.print_juminhyo(pin)
+        self.kiosk_result.value = self.model.kiosk_html
+        return record
 
     @property
     def widget(self) -> Any:
@@ -133,6 +169,6 @@ class ServicesLab(Lab):
 
 def services_lab(world: World, person: Person, phone: Phone) -> ServicesLab:
     """1-2 lab: ``lab.portal``, ``lab.bank``, ``lab.kiosk`` (the phone must be registered)."""
-    return ServicesLab(world, person, phone)
+    return ServicesLab(Services(world, person, phone))
 
 
