@@ -103,3 +103,19 @@ def test_services_model_opens_an_account_and_prints_a_juminhyo() -> None:
     record = m.print_juminhyo(person.phone_pin)
     assert m.juminhyo is record and "Printed:" in m.kiosk_html
     world.close()
+
+
+def test_benefits_model_logs_logins_and_only_the_app_reaches_the_certificate() -> None:
+    world = World.create(now="2026-04-01T10:00:00+09:00", seed=0, lang="en")
+    person = world.resident("sample")
+    phone = world.new_phone(person)
+    world.apply(person, phone)
+    m = ch1.Benefits(world, person, phone)
+    assert "no logins yet" in m.logins_html()
+    world.login(phone, pin=person.phone_pin)
+    assert len(m.logins()) == 1 and 'data-outcome="ok"' in m.logins_html()
+    assert not m.try_game() and "Puzzle game: refused" in m.apps_html
+    assert m.try_mynaportal() and "signing certificate" in m.apps_html
+    m.set_finger("other")
+    assert phone.biometrics.user == "someone else"
+    world.close()
