@@ -110,7 +110,6 @@ class ServicesLab(Lab):
         self.portal = panel([html_view(pin, "labkit-lab-note"), self.phone_view.widget], "labkit-lab-portal",
             self.t(Text("① マイナポータルにログイン", "① Log in to Mynaportal")))
         # ② the bank
-        self.bank_app = m.bank_app
         self.bank_result = html_view(m.bank_html, "labkit-lab-bank-result")
         self.bank_pad = PinPad(self.open_account, kind="signing", tries=pin_tries(phone, KeyRole.SIGN), lang=lang,
                                title=Text("スマホ用署名用電子証明書のパスワード", "Smartphone signing password"))
@@ -140,14 +139,6 @@ class ServicesLab(Lab):
                            self.t(Text("④ 健康保険証としての利用", "④ Use as a health insurance card")))
 
     # -- actions (the PIN pads call these): the model acts, then the results are shown ---------
-    @property
-    def account(self) -> Account | None:
-        return self.model.account
-
-    @property
-    def juminhyo(self) -> Juminhyo | None:
-        return self.model.juminhyo
-
     def open_account(self, password: str) -> Account:
         """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""
         account = self.model.open_account(password)

@@ -131,7 +131,6 @@ class BenefitsLab(Lab):
         self.login_panel = panel([html_view(hint(steps) + hint(esc(status)), "labkit-lab-note"),
                                  beside(self.phone_view, side)], "labkit-lab-benefits",
                                 self.t(Text("暗証番号と生体認証でログイン", "Log in with the PIN and with biometrics")))
-        self.game = m.game
         self.apps_result = html_view(m.apps_html, "labkit-lab-apps-result")
         self.apps = panel([
             button_row(button(self.t(Text("マイナポータルアプリから確かめる", "Check from the Mynaportal app")),
@@ -148,9 +147,6 @@ class BenefitsLab(Lab):
         if self.finger.value != who:
             self.finger.value = who
         self.redraw()
-
-    def logins(self) -> list[UsageEvent]:
-        return self.model.logins()
 
     def redraw(self) -> None:
         self.login_table.value = self.model.logins_html()

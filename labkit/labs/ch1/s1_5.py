@@ -266,13 +266,6 @@ class GpseLab(Lab):
             self.t(Text("盗み出そうとすると自動的に消去", "Extraction attempts erase the data")))
 
     # -- the model's actions, then a redraw -----------------------------------------------------
-    @property
-    def guesses(self) -> list[tuple[str, Text]]:
-        return self.model.guesses
-
-    def erased(self) -> bool:
-        return self.model.erased()
-
     def try_other_app(self) -> bool:
         return self._redraw(self.model.try_other_app())
 

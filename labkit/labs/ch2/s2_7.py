@@ -70,7 +70,7 @@ class StopUsingLab(Lab):
         from ...widgets import SeInspector
 
         self.model = m = model
-        self.lang, self.world, self.person, self.phone, self.ders = m.lang, m.world, m.person, m.phone, m.ders
+        self.lang, self.world, self.person, self.phone = m.lang, m.world, m.person, m.phone
         self.inspector = SeInspector(self.phone.se, lang=m.lang)
         self.status = html_view("", "labkit-lab-status-box")
         self.checks = html_view("", "labkit-lab-revocation")
