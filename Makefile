@@ -6,20 +6,26 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PORT ?= 8866
 # Debian/Ubuntu packages the whole suite needs: a real PC/SC stack (pcscd + vpcd + OpenSC),
-# the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests.
+# the pyscard build, OpenSSL for interop checks, Chromium and Japanese fonts for browser tests,
+# poppler-utils to join slide PDFs and to check the handouts (pdftoppm, pdftotext, pdffonts);
+# npm (if no npm is on PATH) to fetch axe-core for the accessibility tests.
 SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc opensc-pkcs11 \
-	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
+	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench slides system-packages venv clean help
+.PHONY: run lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
-	@echo "make test       install system packages + test deps, run the whole suite"
+	@echo "make test       install system packages + test deps, lint, run the whole suite"
+	@echo "make lint       ruff, the import contracts (lint-imports) and mypy"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
 	@echo "make bench      print the benchmark figures"
-	@echo "make slides     offline reveal.js slides with speaker notes in build/slides/"
+	@echo "make fuzz       10^6 APDUs (card, SE) and 10^5 HTTP requests (jlis serve); prints the counts"
+	@echo "make slides     offline reveal.js slides with speaker notes + one PDF per language in build/slides/"
+	@echo "make handouts   A4 PDF handouts build/handouts/{ja,en}/course.pdf"
+	@echo "make texts      every learner-visible ja/en text in build/texts.md and build/texts.csv"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +43,7 @@ venv: $(VENV)/.dev-installed
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -z "$$missing" ]; then echo "system packages: all present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null; then echo "not Debian/Ubuntu: install the equivalent of: $$missing"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
@@ -57,23 +64,39 @@ run: $(VENV)/.run-installed
 lab: $(VENV)/.dev-installed
 	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s).
+# Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s); each
+# section's figures and step screens (labkit.figures); build/slides/{ja,en}/slides.pdf.
 # reveal.js/require.js/jQuery come from npm once; --check opens every deck in chromium.
-slides: $(VENV)/.dev-installed
+slides: system-packages $(VENV)/.dev-installed
 	$(PY) slides/build.py --check
 
-test: system-packages venv
-	$(VENV)/bin/ruff check labkit tests
+# Printable A4 handouts from the same sources (lecture prose, figures, checks with answers).
+handouts: system-packages $(VENV)/.dev-installed
+	$(PY) -m labkit.handout
+
+# Every learner-visible ja/en pair of labkit and the notebooks, for review against the lecture.
+texts: $(VENV)/.run-installed
+	$(PY) -m labkit texts --out build
+
+test: system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
 	$(PY) -m pytest -m "not pcsc and not opensc and not browser and not notebooks and not slow" $(PYTEST_ARGS)
 
+# ruff; the architecture (import-linter contracts in pyproject.toml); types (mypy: the lower half strict).
 lint: venv
 	$(VENV)/bin/ruff check labkit tests
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: venv
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Long fuzzing run (minutes); the test suite keeps short hypothesis runs of the same properties.
+FUZZ_ARGS ?=
+fuzz: venv
+	$(PY) tests/fuzz/run_fuzz.py $(FUZZ_ARGS)
+
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .import_linter_cache

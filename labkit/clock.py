@@ -7,6 +7,9 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
+from .errors import InputError
+from .i18n import Text
+
 #: Japan has had no daylight saving time since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -17,11 +20,25 @@ class Clock(Protocol):
         ...
 
 
+class LabClock(Clock, Protocol):
+    """A clock the lab may move: simulated, or a shared server's (``advance`` returns the new time)."""
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime: ...
+
+    def set(self, when: datetime | str) -> None: ...
+
+
 class SystemClock:
-    """Wall-clock time (servers in production mode)."""
+    """Wall-clock time (servers in production mode); it cannot be moved."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        raise InputError(Text("システム時計は動かせません", "the system clock cannot be moved"))
+
+    def set(self, when: datetime | str) -> None:
+        self.advance()
 
 
 class SimulatedClock:

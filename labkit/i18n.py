@@ -14,7 +14,7 @@ def check_lang(lang: str) -> Lang:
     """Return ``lang`` if it is a supported language, else raise a bilingual ValueError."""
     if lang not in LANGS:
         raise ValueError(f"言語は ja または en です (got {lang!r}) / lang must be 'ja' or 'en'")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 @dataclass(frozen=True, slots=True)

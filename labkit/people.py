@@ -1,20 +1,17 @@
 """The people of a lab world: the sample residents, :class:`Person` (a resident with their
-card and the passwords they chose) and the shared server's clock (:class:`RemoteClock`).
-Re-exported by :mod:`labkit.world`."""
+card and the passwords they chose). Re-exported by :mod:`labkit.world`."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date
 
 from .card import MyNumberCard
-from .clock import parse_time
-from .jlis import LossItem, LossReport
+from .office.contract import LossItem, LossReport, Resident
 from .pki import Sex
 
-__all__ = ["SAMPLE_PEOPLE", "Person", "RemoteClock", "room_address"]
+__all__ = ["SAMPLE_PEOPLE", "Person", "room_address"]
 
 #: Fictitious residents of Kiyose-shi (as the J-LIS demo uses), by key.
 SAMPLE_PEOPLE: dict[str, tuple[str, Sex, date, str]] = {
@@ -31,7 +28,7 @@ class Person:
     """A resident with their card and the passwords they chose (lab: known to the notebook)."""
 
     key: str
-    resident: Any
+    resident: Resident
     card: MyNumberCard
     card_pin: str = "1234"              # card user-auth PIN (4 digits)
     card_password: str | None = "ABC123"  # card signing password (None: no signing certificate)
@@ -40,41 +37,24 @@ class Person:
 
     @property
     def name(self) -> str:
-        return str(self.resident.name)
+        return self.resident.name
 
     @property
     def holder_id(self) -> str:
-        return str(self.resident.holder_id)
+        return self.resident.holder_id
 
     @property
     def birth_date(self) -> date:
-        return self.resident.birth_date  # type: ignore[no-any-return]
+        return self.resident.birth_date
 
     @property
     def address(self) -> str:
-        return str(self.resident.holder.attributes.address)
+        return self.resident.holder.attributes.address
 
     def loss_report(self, item: LossItem | str = LossItem.PHONE) -> LossReport:
         """What the caller tells the hotline (the address is only used when name and date of
         birth match more than one person)."""
         return LossReport(self.name, self.birth_date, LossItem(item), self.address)
-
-
-class RemoteClock:
-    """The shared J-LIS server's clock, as a :class:`~labkit.clock.Clock` (URL mode)."""
-
-    def __init__(self, jlis: Any) -> None:
-        self.jlis = jlis
-
-    def now(self) -> datetime:
-        return self.jlis.now()  # type: ignore[no-any-return]
-
-    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
-        step = delta if delta is not None else timedelta(**kwargs)
-        return self.jlis.advance_clock(int(step.total_seconds()))  # type: ignore[no-any-return]
-
-    def set(self, when: datetime | str) -> None:
-        self.jlis.set_clock(parse_time(when))
 
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -39,6 +39,28 @@ AUTH_PIN_RULE = Text(
     "exactly 4 half-width digits (0-9).",
 )
 
+#: What to do once a PIN locks. The lecture says only that a PIN locks after 一定回数以上 wrong
+#: tries (1-5). A My Number Card's locked PIN is reset at the municipal counter (暗証番号の初期化,
+#: the card's procedure). For the smartphone certificates the lecture's one contact is the
+#: toll-free line (1-6, voice guidance 4): a locked phone PIN is never sent to the counter.
+CARD_LOCK_ADVICE = Text("市区町村の窓口で暗証番号の初期化の手続をしてください",
+                        "have it reset at the municipal counter")
+PHONE_LOCK_ADVICE = Text(
+    "スマホ用電子証明書のことは、マイナンバー総合フリーダイヤル (音声ガイダンス4番) にお問い合わせください",
+    "for the smartphone certificates, ask the My Number general toll-free line (voice guidance 4)")
+
+
+def tries_left(n: int) -> Text:
+    """残り n 回 / "1 try left", "2 tries left"."""
+    return Text(f"残り {n} 回", f"{n} try left" if n == 1 else f"{n} tries left")
+
+
+#: The try limits are the lab's assumption: the lecture says only 一定回数以上 (1-5).
+TRY_LIMITS_ASSUMPTION = Text(
+    "ラボの想定: 利用者証明用は3回、署名用は5回間違えるとロックします (講義は「一定回数以上」とだけ述べています)",
+    "lab assumption: 3 wrong tries lock the user-authentication PIN, 5 the signing password "
+    "(the lecture says only \"a set number of times\")")
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:

@@ -4,14 +4,14 @@
 municipality (清瀬市) with its resident registry, the hotline, the relying services (the
 Mynaportal portal with its offices, a bank, a convenience-store kiosk) and the phones.
 ``World.create(jlis="http://…")`` instead connects to a shared ``labkit jlis serve``, so
-phones in several notebook kernels share one J-LIS (and its clock); residents and cards then
-come from the server's municipal counter (``/api/counter``): ``world.municipality`` is a
-:class:`~labkit.municipality.RemoteMunicipality` with the same calls, and each card is made
-at the server and handed over as its state. ``world.counter`` is the counter API
-(:class:`~labkit.municipality.CounterService` in process, ``HttpCounter`` by URL).
+phones in several notebook kernels share one J-LIS (and its clock). Either way the world
+holds an :class:`~labkit.office.compose.Office` and talks to its contracts only:
+``world.jlis`` (the J-LIS API), ``world.counter`` (the counter API) and
+``world.municipality``, a :class:`~labkit.office.desk.CounterDesk` over it (each card is
+made at the counter and handed over as its state).
 
-Logic lives in the actors (:mod:`labkit.phone`, :mod:`labkit.services`, :mod:`labkit.jlis`,
-:mod:`labkit.municipality`); the world only wires them and offers one-line helpers::
+Logic lives in the actors (:mod:`labkit.phone`, :mod:`labkit.services`, :mod:`labkit.office`
+and behind it J-LIS and the municipality); the world only wires them and offers one-line helpers::
 
     world = World.create(now="2026-04-01T10:00")
     hanako = world.resident("sample")
@@ -49,25 +49,28 @@ are random, so outputs should show serial-independent things.
 from __future__ import annotations
 
 import random
-import socket
-import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .card import KeyRole, my_number_check_digit
 from .clock import SimulatedClock, parse_time, to_jst
 from .errors import InputError, ServiceError
 from .i18n import Text, check_lang
-from .jlis import JlisApi, LossItem, LossReceipt, PushPolicy
 from .jlis.hotline import Hotline
-from .people import SAMPLE_PEOPLE, Person, RemoteClock, room_address
-from .phone import Internet, Phone, PlayStore
-from .phone.mynaportal import AppState, B
-from .pki import Sex
+from .jlis.rules import PushPolicy
+from .office.compose import Office
+from .office.contract import LossItem, LossReceipt, Resident
+from .office.desk import CounterDesk
+from .people import SAMPLE_PEOPLE, Person, room_address
+from .phone import APPS, Internet, Phone, PlayStore
+from .phone.mynaportal import AppState, B, MynaportalApp
+from .pki import BasicAttributes, Sex
 from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession, WebServers
 
-__all__ = ["SAMPLE_PEOPLE", "Person", "RemoteClock", "World"]
+__all__ = ["SAMPLE_PEOPLE", "Person", "World"]
 
 DEFAULT_NOW = "2026-04-01T10:00:00+09:00"
 
@@ -75,57 +78,40 @@ DEFAULT_NOW = "2026-04-01T10:00:00+09:00"
 class World:
     """Everything a notebook needs; create it with :meth:`create`."""
 
-    def __init__(self, *, clock: Any, jlis: JlisApi, lang: str, seed: int, municipality: Any, counter: Any,
-                 service: Any = None, data_dir: Path | None = None) -> None:
-        self.clock = clock
-        self.jlis = jlis
-        self.service = service
-        self.municipality = municipality
-        self.counter = counter
+    def __init__(self, office: Office, *, lang: str = "ja", seed: int = 0, data_dir: Path | None = None) -> None:
+        self.office = office
+        self.clock = office.clock
+        self.jlis = office.jlis
+        self.counter = office.counter
+        self.municipality = CounterDesk(office.counter)
         self.lang = check_lang(lang)
         self.seed = seed
         self.data_dir = data_dir
         self._rng = random.Random(seed)
-        self.internet = Internet(jlis)
-        self.hotline = Hotline(jlis)
-        self.portal = MynaportalService(jlis, clock)
-        self.bank = LabBank(jlis, clock)
+        self.internet = Internet(self.jlis)
+        self.hotline = Hotline(self.jlis)
+        self.portal = MynaportalService(self.jlis, self.clock)
+        self.bank = LabBank(self.jlis, self.clock)
+
+        def lookup(holder_id: str) -> BasicAttributes:
+            return self.municipality.resident_by_holder(holder_id).holder.attributes
         city = Text("清瀬市", "Kiyose City")
-        def lookup(holder_id: str) -> Any:
-            return municipality.registry.by_holder(holder_id).holder.attributes
-        self.kiosk = ConvenienceStoreKiosk(jlis, clock, lookup=lookup, municipality=city)
+        self.kiosk = ConvenienceStoreKiosk(self.jlis, self.clock, lookup=lookup, municipality=city)
         self.internet.services[self.portal.host or ""] = self.portal
         self.internet.services[self.bank.host or ""] = self.bank
         self.people: dict[str, Person] = {}
         self.phones: list[Phone] = []
-        self._server: Any = None
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
     def create(cls, *, now: datetime | str = DEFAULT_NOW, seed: int = 0, lang: str = "ja", jlis: str | None = None,
                data_dir: str | Path | None = None, push_policy: PushPolicy | None = None,
-               key_factory: Any = None) -> World:
+               key_factory: Callable[[], rsa.RSAPrivateKey] | None = None) -> World:
         """A whole world in process, or (``jlis=URL``) phones and services around a shared J-LIS.
         ``data_dir`` keeps the SE stores in files (else in memory)."""
-        path = Path(data_dir) if data_dir is not None else None
-        if jlis is not None:
-            from .jlis.http_client import HttpJlis
-            from .municipality import HttpCounter, RemoteMunicipality
-            client = HttpJlis(jlis)
-            counter = HttpCounter(client)
-            return cls(clock=RemoteClock(client), jlis=client, lang=lang, seed=seed, data_dir=path,
-                       municipality=RemoteMunicipality(counter), counter=counter)
-        from .jlis.service import JlisService
-        from .municipality import CounterService, Municipality
-        from .pki import Jpki, MemoryStore
-
-        clock = SimulatedClock(now)
-        options = {} if key_factory is None else {"key_factory": key_factory}
-        pki = Jpki.create(MemoryStore(), clock, **options)
-        service = JlisService(pki, **({} if push_policy is None else {"push_policy": push_policy}))
-        municipality = Municipality(service)
-        return cls(clock=clock, jlis=service, lang=lang, seed=seed, service=service, municipality=municipality,
-                   counter=CounterService(municipality), data_dir=path)
+        office = (Office.remote(jlis) if jlis is not None else
+                  Office.in_process(SimulatedClock(now), push_policy=push_policy, key_factory=key_factory))
+        return cls(office, lang=lang, seed=seed, data_dir=Path(data_dir) if data_dir is not None else None)
 
     @property
     def web(self) -> WebServers:
@@ -149,24 +135,25 @@ class World:
         if key in self.people:
             return self.people[key]
         base = SAMPLE_PEOPLE.get(key)
-        if base is None and None in (name, sex, birth_date, address):
-            raise InputError(Text(f"住民 {key!r} は見本にありません。name, sex, birth_date, address を指定してください",
-                                  f"no sample resident {key!r}: give name, sex, birth_date and address"))
-        fields = (name or base[0], Sex(sex if sex is not None else base[1]),  # type: ignore[index]
-                  birth_date or base[2], address or base[3])  # type: ignore[index]
-        if self.service is None:  # shared J-LIS: other kernels make the same sample people
-            my_number = None
-            if address is None:
-                fields = (*fields[:3], room_address(fields[3]))
+        if base is None:
+            if name is None or sex is None or birth_date is None or address is None:
+                raise InputError(Text(f"住民 {key!r} は見本にありません。name, sex, birth_date, address を"
+                                      "指定してください",
+                                      f"no sample resident {key!r}: give name, sex, birth_date and address"))
+            base = (name, Sex(sex), birth_date, address)
+        home, my_number = address or base[3], None
+        if self.office.shared:  # other kernels make the same sample people: the counter numbers them
+            home = home if address is not None else room_address(home)
         else:
             body = f"{self._rng.randrange(10**11):011d}"
             my_number = body + str(my_number_check_digit(body))
-        resident = self.municipality.register(*fields, my_number=my_number)
+        resident = self.municipality.register(name or base[0], Sex(sex if sex is not None else base[1]),
+                                              birth_date or base[2], home, my_number=my_number)
         today = to_jst(self.clock.now()).date()
         under_15 = resident.holder.attributes.age_on(today) < 15
         password = None if under_15 else card_password
         card = self.municipality.issue_card(resident, auth_pin=card_pin, sign_password=password)
-        person = Person(key, self.municipality.registry.get(resident.my_number), card, card_pin, password)
+        person = Person(key, self.municipality.resident(resident.my_number), card, card_pin, password)
         self.people[key] = person
         return person
 
@@ -176,12 +163,12 @@ class World:
         """A new Android phone (its SE fresh from the factory); with ``install`` the Mynaportal
         app is already installed (2-2 can be done by hand with :meth:`play_store`)."""
         n = len(self.phones) + 1
-        device_id = (f"android-{self.seed:04d}-{n:02d}" if self.service is not None
-                     else f"android-{random.getrandbits(48):012x}")
+        device_id = (f"android-{random.getrandbits(48):012x}" if self.office.shared
+                     else f"android-{self.seed:04d}-{n:02d}")
         se_path = self.data_dir / f"{device_id}.se.db" if self.data_dir is not None else None
         phone = Phone(name=name or f"phone{n}", model=model, device_id=device_id, clock=self.clock,
                       network=self.internet, owner=owner.name if owner else None, se_path=se_path,
-                      chip_serial=self._rng.randrange(1, 2**32))
+                      chip_serial=self._rng.randrange(1, 2**32), apps=APPS)
         phone.online = online
         if install:
             phone.install("jp.go.digital.mynaportal.lab")
@@ -194,13 +181,13 @@ class World:
 
     # -- time ----------------------------------------------------------------------------------
     def now(self) -> datetime:
-        return self.clock.now()  # type: ignore[no-any-return]
+        return self.clock.now()
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Move the one clock forward; then every online phone fetches its pushes."""
         when = self.clock.advance(delta, **kwargs)
         self.sync()
-        return when  # type: ignore[no-any-return]
+        return when
 
     def advance_to(self, when: datetime | str) -> datetime:
         """Move forward to ``when`` (never back)."""
@@ -274,13 +261,13 @@ class World:
         """紛失届 at the counter: the card's and the phone's certificates go on hold."""
         held = self.municipality.report_card_loss(person.resident)
         self._after_counter(person)
-        return held  # type: ignore[no-any-return]
+        return held
 
     def phone_found(self, person: Person) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The lost phone was found: (released, revoked) phone certificates."""
         result = self.municipality.phone_found(person.resident)
         self._after_counter(person)
-        return result  # type: ignore[no-any-return]
+        return result
 
     def card_found(self, person: Person, *, new_sign_password: str | None = None) -> tuple[tuple[int, ...],
                                                                                             tuple[int, ...]]:
@@ -290,10 +277,10 @@ class World:
         if new_sign_password is not None:
             person.card_password = new_sign_password
         self._after_counter(person)
-        return result  # type: ignore[no-any-return]
+        return result
 
     def change_attributes(self, person: Person, *, address: str | None = None, name: str | None = None,
-                          new_sign_password: str | None = None) -> Any:
+                          new_sign_password: str | None = None) -> Resident:
         """転居・氏名の変更 (signing certificates revoked; re-issued on the card with a password)."""
         person.resident = self.municipality.change_attributes(
             person.resident, address=address, name=name, card=person.card if new_sign_password else None,
@@ -313,47 +300,19 @@ class World:
         self._after_counter(person)
 
     def _after_counter(self, person: Person) -> None:
-        person.resident = self.municipality.registry.get(person.resident.my_number)
+        person.resident = self.municipality.resident(person.resident.my_number)
         self.sync()
 
     # -- sharing with other kernels -------------------------------------------------------------
     def serve(self, port: int = 0) -> str:
-        """Serve this world's J-LIS over HTTP (``labkit jlis serve`` in a thread) and return its
-        URL: other kernels pass it as ``World.create(jlis=URL)``."""
-        if self.service is None:
-            raise ServiceError(Text("共有 J-LIS に接続したワールドは提供できません",
-                                    "a world connected to a shared J-LIS cannot serve one"), reason="unavailable")
-        if self._server is not None:
-            return self._server[1]  # type: ignore[no-any-return]
-        import uvicorn
-
-        from .jlis.server import create_app
-
-        sock = socket.create_server(("127.0.0.1", port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it (Linux)
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        app = create_app(self.service, clock=self.clock, counter=self.counter)
-        config = uvicorn.Config(app, log_level="warning", access_log=False)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="jlis-http", daemon=True)
-        thread.start()
-        while not server.started and thread.is_alive():
-            threading.Event().wait(0.01)
-        self._server = (server, url, thread, sock)
-        return url
+        """Serve this world's back office over HTTP (``labkit jlis serve`` in a thread) and
+        return its URL: other kernels pass it as ``World.create(jlis=URL)``."""
+        return self.office.serve(port)
 
     def close(self) -> None:
         for phone in self.phones:
             phone.close()
-        if self._server is not None:
-            server, _, thread, sock = self._server
-            server.should_exit = True
-            thread.join(timeout=5)
-            sock.close()
-            self._server = None
-        close = getattr(self.jlis, "close", None)
-        if self.service is None and close is not None:
-            close()
+        self.office.close()
 
     def __enter__(self) -> World:
         return self
@@ -362,7 +321,7 @@ class World:
         self.close()
 
 
-def _expect(screen: Any, app: Any, state: AppState) -> None:
+def _expect(screen: object, app: MynaportalApp, state: AppState) -> None:
     """Raise the screen's error if the app did not reach ``state``."""
     if app.state is not state:
         error = app.screen.error or Text(f"画面が「{app.state.value}」のままです", f"the app is at {app.state.value}")

@@ -15,6 +15,15 @@ from labkit.clock import SimulatedClock
 from labkit.pki import BasicAttributes, Holder, Jpki, MemoryStore, Sex
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The shared lab PKI (labkit.pki.shared) of every command a test starts lives in a
+    private temporary file, never in the user's ~/.local/share (subprocesses inherit it)."""
+    import tempfile
+
+    shared = os.path.join(tempfile.mkdtemp(prefix="labkit-pki-"), "jlis.db")
+    os.environ["LABKIT_PKI_DB"] = shared
+
+
 @pytest.fixture
 def clock() -> SimulatedClock:
     """A simulated clock at a fixed, ordinary weekday morning (JST)."""

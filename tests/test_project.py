@@ -51,3 +51,23 @@ def test_cli_help_lists_commands() -> None:
     out = subprocess.run([sys.executable, "-m", "labkit", "--help"], capture_output=True,
                          text=True, check=True).stdout
     assert "labkit" in out
+
+
+def test_make_test_lints_the_architecture() -> None:
+    """CI (``make test``) runs ruff, the import contracts and mypy before the suite."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test:.*\blint\b", makefile, re.M)
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    for tool in ("ruff check", "lint-imports", "mypy"):
+        assert tool in lint, tool
+    assert (ROOT / "labkit" / "py.typed").exists()
+
+
+def test_every_module_of_labkit_has_a_layer() -> None:
+    """A new top-level package cannot escape the layer contract."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c["layers"] for c in config["contracts"] if c["type"] == "layers")
+    named = {n.strip() for layer in layers for n in re.split(r"[|:]", layer)}
+    top = {f"labkit.{p.stem}" for p in (ROOT / "labkit").iterdir()
+           if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    assert top and all(m in named or any(n.startswith(m + ".") for n in named) for m in top), top - named

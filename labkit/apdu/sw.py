@@ -115,7 +115,8 @@ def describe_sw(sw: int) -> Text:
         n = sw & 0x0F
         if n == 0:
             return Text("照合不一致: 残り 0 回 (ロック)", "verification failed: 0 tries left (blocked)")
-        return Text(f"照合不一致または残り回数: 残り {n} 回", f"verification failed or query: {n} tries left")
+        return Text(f"照合不一致または残り回数: 残り {n} 回",
+                    f"verification failed or query: {n} {'try' if n == 1 else 'tries'} left")
     if sw1 == 0x6C:
         return Text(f"Le が不正: 正しい長さは {sw2 or 256}", f"wrong Le: exact length is {sw2 or 256}")
     return Text(f"未定義のステータス {sw:04X}", f"unknown status {sw:04X}")

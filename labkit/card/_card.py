@@ -50,7 +50,7 @@ class MyNumberCard:
         self.kenhojo = kenhojo
         applets = [self.jpki] + ([kenhojo] if kenhojo is not None else [])
         self.os = CardOS(applets=list(applets), atr_bytes=bytes(atr), max_channels=1,
-                         default_applet=MasterFile())
+                         default_applet=MasterFile(), get_challenge=True)
         self.state_path: Path | None = None
         self._reset_listeners: list[Callable[[], None]] = []
         for applet in applets:

@@ -72,4 +72,5 @@ class Applet:
             if any(ins == command.ins for _, ins in self._dispatch):
                 raise StatusWordError(SW.CLA_NOT_SUPPORTED)
             raise StatusWordError(SW.INS_NOT_SUPPORTED)
-        return getattr(self, name)(command, session)
+        handler: Callable[[CommandAPDU, Any], HandlerResult] = getattr(self, name)
+        return handler(command, session)

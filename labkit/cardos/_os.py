@@ -5,6 +5,7 @@ the phone's secure element alike."""
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 INS_SELECT = 0xA4
 INS_MANAGE_CHANNEL = 0x70
 INS_GET_RESPONSE = 0xC0
+INS_GET_CHALLENGE = 0x84  # ISO/IEC 7816-4 §11.6.3
 SELECT_BY_DF_NAME = 0x04
 
 
@@ -51,6 +53,9 @@ class CardOS:
     default_applet: Applet | None = None
     #: Called before dispatch; may raise StatusWordError (e.g. a terminated or erased chip).
     gate: Callable[[CommandAPDU], None] | None = None
+    #: Answer GET CHALLENGE (``00 84 00 00 Le``, short Le only) whatever is selected, as the
+    #: My Number Card's OS does; extended Le gets 6985 (project notes ``jpki_card.md`` §2.2).
+    get_challenge: bool = False
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -163,8 +168,10 @@ class CardOS:
         channel.pending = b""
         if info.chaining:
             raise StatusWordError(SW.COMMAND_CHAINING_NOT_SUPPORTED)
-        if not info.proprietary and command.ins == INS_MANAGE_CHANNEL:
-            result: bytes | ResponseAPDU = self._manage_channel(command, channel)
+        if self.get_challenge and not info.proprietary and command.ins == INS_GET_CHALLENGE:
+            result: bytes | ResponseAPDU = self._challenge(command)
+        elif not info.proprietary and command.ins == INS_MANAGE_CHANNEL:
+            result = self._manage_channel(command, channel)
         elif (not info.proprietary and command.ins == INS_SELECT
               and command.p1 == SELECT_BY_DF_NAME and self._select_by_name(command, channel)):
             result = self._last_select
@@ -179,6 +186,17 @@ class CardOS:
                 return response
             return self._chunk(channel, response.data, command.ne or 0)
         return response
+
+    @staticmethod
+    def _challenge(command: CommandAPDU) -> bytes:
+        """A fresh random number of Le bytes (1–256) from the OS's RNG; nothing else changes."""
+        if command.p1 or command.p2:
+            raise StatusWordError(SW.INCORRECT_P1P2)
+        if command.data or command.ne is None:
+            raise StatusWordError(SW.WRONG_LENGTH)
+        if command.extended:
+            raise StatusWordError(SW.CONDITIONS_NOT_SATISFIED)
+        return secrets.token_bytes(command.ne)
 
     def _chunk(self, channel: Channel, data: bytes, ne: int) -> ResponseAPDU:
         """Send ``ne`` bytes now and keep the rest for GET RESPONSE (61xx)."""

@@ -10,7 +10,7 @@ import sys
 from ..errors import LabkitError
 
 #: Sub-command modules, in the order ``labkit --help`` lists them.
-_COMMANDS = ("pki", "card", "se", "jlis")
+_COMMANDS = ("pki", "card", "se", "jlis", "texts")
 
 
 def build_parser() -> argparse.ArgumentParser:

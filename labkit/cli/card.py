@@ -3,6 +3,8 @@ card in any PC/SC reader (a real card on a USB NFC reader works the same).
 
 - ``labkit card emulate [--port 35963] [--auth-pin PIN] [--sign-password PW] [--state FILE]``
 - ``labkit card read [--reader N|NAME] [--sign-password PW]``
+- ``labkit card sign --role sign|auth --pin-file F IN OUT.p7s [--reader N|NAME]``: a CMS
+  detached signature (RFC 5652) made by the card's key
 - ``labkit card readers``
 """
 
@@ -19,9 +21,12 @@ from cryptography import x509
 from ..card import KeyRole, MyNumberCard
 from ..card.personalise import personalise
 from ..clock import SystemClock, to_jst
+from ..errors import InputError
 from ..i18n import Text
-from ..pki import BasicAttributes, Holder, Jpki, MemoryStore, Sex, SqliteStore
-from ..reader import VPCD_PORT, JpkiClient, PcscTransport, list_readers
+from ..pki import BasicAttributes, Holder, Jpki, Sex
+from ..pki.cms import sign_detached
+from ..pki.shared import open_lab_store
+from ..reader import VPCD_PORT, CardSigner, JpkiClient, PcscTransport, list_readers
 from ._common import say, serve_in_virtual_reader
 
 __all__ = ["register", "sample_holder"]
@@ -54,8 +59,9 @@ def register(subparsers: Any) -> None:
                          help=f"署名用パスワード for a new card (default {SAMPLE_SIGN_PASSWORD})")
     emulate.add_argument("--state", type=Path, default=None,
                          help="card state file: loaded if it exists, else created; PIN counters are saved back")
-    emulate.add_argument("--pki-db", type=Path, default=None,
-                         help="lab J-LIS store (SQLite) that issues the certificates (default: in memory)")
+    emulate.add_argument("--pki-db", default=None,
+                         help="lab J-LIS store (SQLite) that issues the certificates (default: the shared "
+                              "lab PKI that `labkit jlis serve` answers for; ':memory:' for a private one)")
     emulate.set_defaults(func=_emulate)
 
     read = sub.add_parser("read", help="リーダーのカードの証明書と残り回数を表示 / show certificates and PIN tries")
@@ -63,6 +69,16 @@ def register(subparsers: Any) -> None:
     read.add_argument("--sign-password", default=None,
                       help="署名用パスワード: also read the signing certificate (uses a try if wrong)")
     read.set_defaults(func=_read)
+
+    sign = sub.add_parser("sign", help="カードの鍵で CMS 署名 (detached) を作る / CMS detached signature by the card")
+    sign.add_argument("--role", choices=[r.value for r in KeyRole], default=KeyRole.SIGN.value,
+                      help="sign = 署名用電子証明書 (default), auth = 利用者証明用電子証明書")
+    sign.add_argument("--pin-file", type=Path, required=True,
+                      help="file holding the 署名用パスワード (role sign) or 利用者証明用暗証番号 (role auth)")
+    sign.add_argument("--reader", default=None, help="reader number or name (default: first reader with a card)")
+    sign.add_argument("input", type=Path, help="file to sign (not embedded: a detached signature)")
+    sign.add_argument("output", type=Path, help="where to write the DER CMS SignedData (.p7s)")
+    sign.set_defaults(func=_sign)
 
     readers = sub.add_parser("readers", help="PC/SC リーダーの一覧 / list PC/SC readers")
     readers.set_defaults(func=_readers)
@@ -77,8 +93,7 @@ def _make_card(args: argparse.Namespace) -> MyNumberCard:
                  file=sys.stderr)
         return MyNumberCard.load(args.state, bind=True)
     clock = SystemClock()
-    store = SqliteStore(args.pki_db) if args.pki_db is not None else MemoryStore()
-    jpki = Jpki.create(store, clock)
+    jpki = Jpki.create(open_lab_store(args.pki_db), clock)
     card = personalise(jpki, sample_holder(to_jst(clock.now()).date()), my_number=SAMPLE_MY_NUMBER,
                        auth_pin=args.auth_pin or SAMPLE_AUTH_PIN,
                        sign_password=(args.sign_password or SAMPLE_SIGN_PASSWORD).upper())
@@ -141,6 +156,35 @@ def _read(args: argparse.Namespace) -> int:
         for role in (KeyRole.AUTH, KeyRole.SIGN):
             lines.append("  " + client.pin_tries(role).describe().get(args.lang))
     print("\n".join(lines))
+    return 0
+
+
+# -- sign ------------------------------------------------------------------------------------
+def _read_input(path: Path, what: Text) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(Text(f"{what.ja}を読めません: {path}", f"cannot read the {what.en}: {path}"),
+                         cause=exc.strerror) from exc
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """The signature is made inside the card (``80 2A``) over PC/SC; ``openssl cms -verify
+    -binary -content IN -CAfile <lab root>`` accepts it."""
+    role = KeyRole(args.role)
+    pin = _read_input(args.pin_file, Text("暗証番号ファイル", "PIN file")).decode("utf-8", "replace").strip()
+    data = _read_input(args.input, Text("署名するファイル", "input file"))
+    transport = PcscTransport(_reader_arg(args.reader))
+    with transport:
+        signer = CardSigner(JpkiClient(transport), role, pin=pin)
+        signature = sign_detached(data, signer, clock=SystemClock())
+    try:
+        args.output.write_bytes(signature)
+    except OSError as exc:
+        raise InputError(Text(f"署名を書き込めません: {args.output}", f"cannot write the signature: {args.output}"),
+                         cause=exc.strerror) from exc
+    say(args, Text(f"{args.output} に署名を書きました ({len(signature)} バイト)",
+                   f"wrote the signature to {args.output} ({len(signature)} bytes)"))
     return 0
 
 

@@ -1,6 +1,6 @@
 """``labkit pki``: the lab J-LIS PKI from the command line.
 
-- ``labkit pki demo --out DIR [--now ISO] [--base-url URL]`` writes a complete sample set
+- ``labkit pki demo --out DIR [--now ISO] [--base-url URL] [--db FILE]`` writes a complete sample set
   (roots, OCSP responders, a resident's four certificates, a held and a revoked
   certificate, both CRLs) with a bilingual README, for lecturers and ``openssl`` exercises.
 """
@@ -29,11 +29,11 @@ from ..pki import (
     CaKind,
     Holder,
     Jpki,
-    MemoryStore,
     Reason,
     Sex,
     nth_birthday_after,
 )
+from ..pki.shared import open_lab_store
 
 __all__ = ["demo", "register"]
 
@@ -86,14 +86,31 @@ def _readme(now: datetime, base_url: str) -> str:
               f"  openssl verify -crl_check -attime {int(now.timestamp())} -CAfile sign-ca.pem -CRLfile sign-ca.crl.pem"
               " revoked.pem",
               "  (-attime: ラボの時計で作った CRL は実時間では期限切れのことがある /",
-              "   the CRL follows the lab clock, so give openssl the same time)", ""]
+              "   the CRL follows the lab clock, so give openssl the same time)",
+              f"  openssl ocsp -issuer auth-ca.pem -cert phone-auth.pem -CAfile auth-ca.pem -url {base_url}/ocsp",
+              "  (OCSP: `labkit jlis serve` が同じラボ認証局 (既定の共有ストア) で動いているとき /",
+              "   needs `labkit jlis serve` running on the same lab PKI, the default shared store)", ""]
     return "\n".join(lines)
 
 
-def demo(out: Path, *, now: str | None = None, base_url: str = DEFAULT_BASE_URL) -> list[Path]:
-    """Write the sample set into ``out``; returns the files written."""
-    clock = SimulatedClock(parse_time(now) if now else SystemClock().now().replace(microsecond=0))
-    jpki = Jpki.create(MemoryStore(), clock, base_url=base_url)
+#: The sample certificates are issued this long before the CRLs are made, and held/revoked
+#: shortly before, so every CRL is dated at generation (never after) and strictly after
+#: every revocation date in it (interop review §3.2).
+ISSUE_BEFORE = timedelta(minutes=30)
+REVOKE_BEFORE = timedelta(minutes=1)
+
+
+def demo(out: Path, *, now: str | None = None, base_url: str = DEFAULT_BASE_URL,
+         db: str | None = None) -> list[Path]:
+    """Write the sample set into ``out``; returns the files written. ``db`` is the PKI store
+    (default: the shared lab PKI that ``labkit jlis serve`` answers for)."""
+    generated = parse_time(now) if now else SystemClock().now().replace(microsecond=0)
+    clock = SimulatedClock(generated - ISSUE_BEFORE)
+    jpki = Jpki.create(open_lab_store(db), clock, base_url=base_url)
+    # A CA already in the shared store may be younger than 30 minutes: issue once it exists.
+    born = max(jpki.ca(kind).certificate.not_valid_before_utc for kind in CaKind)
+    issued_at = max(clock.now(), born)
+    clock.set(issued_at)
     today = to_jst(clock.now()).date()
     hanako = _resident("sample-resident", "見本\u3000花子", Sex.FEMALE, date(1990, 2, 17),
                        "東京都清瀬市中里５丁目８４２番地", today)
@@ -107,9 +124,10 @@ def demo(out: Path, *, now: str | None = None, base_url: str = DEFAULT_BASE_URL)
     certs = {"card-sign": issue(CARD_SIGN, hanako), "card-auth": issue(CARD_AUTH, hanako),
              "phone-sign": issue(PHONE_SIGN, hanako), "phone-auth": issue(PHONE_AUTH, hanako),
              "held": issue(CARD_AUTH, taro), "revoked": issue(CARD_SIGN, taro)}
-    clock.advance(timedelta(minutes=30))
+    clock.set(max(issued_at, generated - REVOKE_BEFORE))
     jpki.hold(certs["held"].serial_number)                           # phone lost: hotline call
     jpki.revoke(certs["revoked"].serial_number, Reason.KEY_COMPROMISE)
+    clock.set(generated)
 
     out.mkdir(parents=True, exist_ok=True)
     blobs: dict[str, bytes] = {
@@ -131,7 +149,7 @@ def demo(out: Path, *, now: str | None = None, base_url: str = DEFAULT_BASE_URL)
 
 def _run_demo(args: argparse.Namespace) -> int:
     try:
-        files = demo(args.out, now=args.now, base_url=args.base_url)
+        files = demo(args.out, now=args.now, base_url=args.base_url, db=args.db)
     except ValueError as exc:  # parse_time says "ja / en"
         ja, _, en = str(exc).partition(" / ")
         raise InputError(Text(ja, en or ja)) from exc
@@ -149,4 +167,7 @@ def register(subparsers: Any) -> None:
                              help="lab clock, ISO 8601 (e.g. 2026-04-01T10:00:00+09:00; default: now)")
     demo_parser.add_argument("--base-url", default=DEFAULT_BASE_URL,
                              help=f"lab J-LIS base URL written into the certificates (default {DEFAULT_BASE_URL})")
+    demo_parser.add_argument("--db", default=None,
+                             help="lab PKI store (default: the shared one `labkit jlis serve` answers for; "
+                                  "':memory:' for a private CA)")
     demo_parser.set_defaults(func=_run_demo)

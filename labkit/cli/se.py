@@ -38,7 +38,10 @@ def register(subparsers: Any) -> None:
                          help="SE store (SQLite): reopened if it exists, else created (default: in memory)")
     emulate.add_argument("--sample-certificates", action="store_true",
                          help="new SE: generate JPKI keys inside the SE and write sample smartphone "
-                              "certificates from a lab J-LIS (PIN 1234, password ABC123)")
+                              "certificates from the lab J-LIS (PIN 1234, password ABC123)")
+    emulate.add_argument("--pki-db", default=None,
+                         help="lab J-LIS store for --sample-certificates (default: the shared lab PKI that "
+                              "`labkit jlis serve` answers for; ':memory:' for a private one)")
     emulate.set_defaults(func=_emulate)
 
     inventory = sub.add_parser("inventory", help="SE の中身とイベント記録 / what the SE stores, and its event log")
@@ -46,19 +49,20 @@ def register(subparsers: Any) -> None:
     inventory.set_defaults(func=_inventory)
 
 
-def _sample_certificates(se: SecureElement) -> None:
+def _sample_certificates(se: SecureElement, pki_db: str | None = None) -> None:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     from ..card import KeyRole
     from ..clock import SystemClock, to_jst
-    from ..pki import PHONE_AUTH, PHONE_SIGN, CaKind, Jpki, MemoryStore
+    from ..pki import PHONE_AUTH, PHONE_SIGN, CaKind, Jpki
+    from ..pki.shared import open_lab_store
     from .card import SAMPLE_AUTH_PIN, SAMPLE_SIGN_PASSWORD, sample_holder
 
     jpki_ap = se.jpki
     if jpki_ap is None or jpki_ap.has_anything():
         return
     clock = SystemClock()
-    pki = Jpki.create(MemoryStore(), clock)
+    pki = Jpki.create(open_lab_store(pki_db), clock)
     holder = sample_holder(to_jst(clock.now()).date())
     for role, profile, kind in ((KeyRole.AUTH, PHONE_AUTH, CaKind.AUTH), (KeyRole.SIGN, PHONE_SIGN, CaKind.SIGN)):
         certificate = pki.issue(profile, jpki_ap.generate_key(role), holder)
@@ -84,9 +88,13 @@ def _print_keys(args: argparse.Namespace, se: SecureElement) -> None:
 
 
 def _emulate(args: argparse.Namespace) -> int:
-    se = SecureElement(args.state)
+    from ..phone.apps import MYNAPORTAL
+
+    # As in a phone: the ARA-M reserves the JPKI AP for the lab Mynaportal app's certificate
+    # hash, and lets every app reach the wallet.
+    se = SecureElement(args.state, mynaportal=MYNAPORTAL.identity)
     if args.sample_certificates:
-        _sample_certificates(se)
+        _sample_certificates(se, args.pki_db)
     _print_keys(args, se)
     return serve_in_virtual_reader(
         args, se, finish=se.close,

@@ -1,4 +1,5 @@
-"""The machinery under :class:`~labkit.jlis.service.JlisService`: the clock, the lock,
+"""The state J-LIS keeps and the machinery on it, shared by :class:`~labkit.jlis.service.JlisService`
+(the phone-facing API) and :class:`~labkit.jlis.counter.CounterOps` (the privileged one): the clock, the lock,
 processing of applications when their push is due, and the reconciliation that makes every
 change survive a crash.
 
@@ -30,19 +31,30 @@ from cryptography.hazmat.primitives import serialization
 from ..clock import Clock, to_jst
 from ..errors import LabkitError
 from ..i18n import Text
-from ..pki import PHONE_AUTH, PHONE_SIGN, CaKind, CertificateStatus, CertState, Holder, Jpki, Reason
-from ..pki.errors import NotEligibleError, RevocationStateError
-from ..pki.store import CertRecord
-from .api import (
+from ..office.contract import (
     ApplicationState,
     CertificateInfo,
     DeviceState,
     NotificationKind,
     UsageKind,
 )
-from .db import ApplicationRow, JlisDb, LinkRow
+from ..office.refusals import Refusal
+from ..pki import (
+    CARD_AUTH,
+    CARD_SIGN,
+    PHONE_AUTH,
+    PHONE_SIGN,
+    CaKind,
+    CertificateStatus,
+    CertState,
+    Holder,
+    Jpki,
+    Reason,
+)
+from ..pki.errors import NotEligibleError, RevocationStateError
+from ..pki.store import CertRecord
+from .db import ApplicationRow, JlisDb
 from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
-from .reasons import Refusal
 from .rules import DEFAULT_PUSH_POLICY, PushPolicy
 from .verify import card_holder, load_public_key
 
@@ -83,7 +95,8 @@ def jst_text(when: datetime) -> str:
 
 
 class JlisCore:
-    """State and bookkeeping shared by the API operations and the counter operations."""
+    """State and bookkeeping shared by the API operations and the counter operations (each
+    holds the same core; neither inherits it)."""
 
     def __init__(self, jpki: Jpki, db: JlisDb | None = None, *, push_policy: PushPolicy = DEFAULT_PUSH_POLICY,
                  device_policy: DevicePolicy = DEFAULT_DEVICE_POLICY) -> None:
@@ -95,7 +108,7 @@ class JlisCore:
         self.db = db if db is not None else JlisDb()
         self.push_policy = push_policy
         self.device_policy = device_policy
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(UTC).replace(microsecond=0)
@@ -108,10 +121,10 @@ class JlisCore:
         """Good or held and not expired: a certificate a phone still 'has'."""
         return self.cert_status(serial).state in (CertState.GOOD, CertState.HELD)
 
-    def info(self, link: LinkRow) -> CertificateInfo:
-        rec = self.jpki.record(link.serial)
-        st = self.cert_status(link.serial)
-        return CertificateInfo(link.serial, link.kind, rec.profile, st.state, rec.not_before, rec.not_after,  # type: ignore[arg-type]
+    def info(self, serial: int, kind: CaKind) -> CertificateInfo:
+        rec = self.jpki.record(serial)
+        st = self.cert_status(serial)
+        return CertificateInfo(serial, kind, rec.profile, st.state, rec.not_before, rec.not_after,
                                st.reason, st.revoked_at, st.text)
 
     def active_device(self, holder_id: str) -> str | None:
@@ -136,16 +149,35 @@ class JlisCore:
     # -- the heartbeat ----------------------------------------------------------------------
     def tick(self) -> None:
         """Finish interrupted work, then process every application whose push is due."""
-        with self._lock:
+        with self.lock:
             self.reconcile()
             for app in self.db.applications(state=ApplicationState.PENDING.value, due_by=self.now()):
                 self._process(app)
 
     def reconcile(self) -> None:
-        """Certificates on a retired phone end revoked with the phone's reason."""
+        """Certificates on a retired phone end revoked with the phone's reason; a card
+        issuance a crash interrupted is discarded (:meth:`CounterOps.card_issuance`)."""
         for link, reason in self.db.unsettled_on_retired():
             self.revoke_quietly(link.serial, reason)
             self.db.settle(link.serial)
+        for issuance, holder_id, known in self.db.open_issuances():
+            self.discard_issuance(issuance, holder_id, known)
+
+    def discard_issuance(self, issuance: str, holder_id: str, known: frozenset[int]) -> None:
+        for serial in self.card_certificates(holder_id, live_only=False):
+            if serial not in known and self.revoke_quietly(serial, Reason.UNSPECIFIED):
+                self.usage(UsageKind.REVOCATION, Text("カードを交付できなかったため廃棄",
+                                                      "discarded: the card was never handed over"),
+                           holder_id=holder_id, serial=serial)
+        self.db.end_issuance(issuance, "discarded")
+
+    def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
+        out = []
+        for profile in (CARD_AUTH, CARD_SIGN):
+            for rec in self.jpki.store.find(holder_id=holder_id, profile=profile.id):
+                if not live_only or self.live(rec.serial):
+                    out.append(rec.serial)
+        return out
 
     def revoke_quietly(self, serial: int, reason: Reason) -> bool:
         """Revoke if still good or held; True if this call revoked it."""
@@ -202,7 +234,7 @@ class JlisCore:
             serials = tuple(rec.serial for _, rec in issued)
             self.db.notify(app.device_id, NotificationKind.REGISTRATION_READY.value, app.push_at,
                            Text("スマホ用電子証明書の登録ができます。アプリの「登録する」を押してください",
-                                "your smartphone certificates are ready: press 「登録する」 (register) in the app"),
+                                "your smartphone certificates are ready: press \"Register\" in the app"),
                            application_id=app.application_id, serials=serials)
             for kind, rec in issued:
                 profile = PHONE_PROFILES[kind]

@@ -1,5 +1,5 @@
 """What J-LIS does on behalf of the municipal counter (市区町村窓口) and the hotline: these
-need an official's identity check, so they are not part of :class:`~labkit.jlis.api.JlisApi`
+need an official's identity check, so they are not part of :class:`~labkit.office.contract.JlisApi`
 (the phone cannot call them); the municipality and :mod:`labkit.jlis.hotline` do.
 
 Decisions (lecture 2-6, J-LIS CPS as summarised in the reference §8):
@@ -30,6 +30,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -37,10 +38,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from ..card import KeyRole, MyNumberCard
 from ..card.personalise import personalise
 from ..i18n import Text
-from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertState, Holder, Reason
+from ..office.contract import CertificateInfo, DeviceState, LossItem, LossReport, NotificationKind, UsageKind
+from ..office.refusals import Refusal, refuse
+from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertificateStatus, CertState, Holder, Reason
 from ._core import JlisCore
-from .api import DeviceState, LossItem, LossReport, NotificationKind, UsageKind
-from .reasons import Refusal, refuse
 
 __all__ = ["CounterOps"]
 
@@ -50,8 +51,31 @@ def _name_key(name: str) -> str:
     return "\u3000".join(unicodedata.normalize("NFKC", name).split())
 
 
-class CounterOps(JlisCore):
-    """Privileged operations; every one is logged in the holder's usage history."""
+class CounterOps:
+    """Privileged operations; every one is logged in the holder's usage history. It works on
+    the same :class:`~labkit.jlis._core.JlisCore` as the :class:`~labkit.jlis.JlisService` that
+    holds it; the composition root hands it to the municipality, never to a phone."""
+
+    def __init__(self, core: JlisCore) -> None:
+        self.core = core
+        self.jpki, self.db, self._lock = core.jpki, core.db, core.lock
+
+    def now(self) -> datetime:
+        return self.core.now()
+
+    def cert_status(self, serial: int) -> CertificateStatus:
+        return self.core.cert_status(serial)
+
+    def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
+        return self.core.card_certificates(holder_id, live_only=live_only)
+
+    def live_signing(self, holder_id: str) -> set[int]:
+        """The holder's live signing certificates, the card's and the phone's."""
+        return {rec.serial for rec in self.jpki.store.find(holder_id=holder_id, ca=CaKind.SIGN)
+                if self.core.live(rec.serial)}
+
+    def certificate_info(self, serial: int) -> CertificateInfo:
+        return self.core.info(serial, self.jpki.record(serial).ca)
 
     # -- cards --------------------------------------------------------------------------------
     def register_holder(self, holder: Holder) -> None:
@@ -70,8 +94,9 @@ class CounterOps(JlisCore):
                 der = card.jpki.certificate(role)
                 if der is not None:
                     serial = _serial_of(der)
-                    self.usage(UsageKind.CARD_ISSUANCE, Text("カードの電子証明書を発行", "card certificate issued"),
-                               holder_id=holder.holder_id, serial=serial)
+                    self.core.usage(UsageKind.CARD_ISSUANCE, Text("カードの電子証明書を発行",
+                                                                  "card certificate issued"),
+                                    holder_id=holder.holder_id, serial=serial)
             if on_issued is not None:
                 on_issued(card)
             return card
@@ -89,7 +114,7 @@ class CounterOps(JlisCore):
             work.jpki.write_ca_certificate(KeyRole.SIGN, self.jpki.ca(CaKind.SIGN).der)
             work.jpki.set_pin(KeyRole.SIGN, password)
             self.db.put_holder(holder)
-            self.usage(UsageKind.CARD_ISSUANCE,
+            self.core.usage(UsageKind.CARD_ISSUANCE,
                        Text("カードの署名用電子証明書を再発行", "card signing certificate re-issued"),
                        holder_id=holder.holder_id, serial=cert.serial_number)
             card.load_state(work.to_state())
@@ -99,37 +124,16 @@ class CounterOps(JlisCore):
     def card_issuance(self, holder_id: str) -> Iterator[None]:
         """The journal around issuing card certificates (see the module docstring)."""
         with self._lock:
-            self.tick()
-            known = self.card_certificates(holder_id, live_only=False)
-            issuance = self.new_id("card")
+            self.core.tick()
+            known = self.core.card_certificates(holder_id, live_only=False)
+            issuance = self.core.new_id("card")
             self.db.begin_issuance(issuance, holder_id, known, self.now())
             try:
                 yield
             except BaseException:
-                self._discard_issuance(issuance, holder_id, frozenset(known))
+                self.core.discard_issuance(issuance, holder_id, frozenset(known))
                 raise
             self.db.end_issuance(issuance, "done")
-
-    def reconcile(self) -> None:
-        super().reconcile()
-        for issuance, holder_id, known in self.db.open_issuances():
-            self._discard_issuance(issuance, holder_id, known)
-
-    def _discard_issuance(self, issuance: str, holder_id: str, known: frozenset[int]) -> None:
-        for serial in self.card_certificates(holder_id, live_only=False):
-            if serial not in known and self.revoke_quietly(serial, Reason.UNSPECIFIED):
-                self.usage(UsageKind.REVOCATION, Text("カードを交付できなかったため廃棄",
-                                                      "discarded: the card was never handed over"),
-                           holder_id=holder_id, serial=serial)
-        self.db.end_issuance(issuance, "discarded")
-
-    def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
-        out = []
-        for profile in (CARD_AUTH, CARD_SIGN):
-            for rec in self.jpki.store.find(holder_id=holder_id, profile=profile.id):
-                if not live_only or self.live(rec.serial):
-                    out.append(rec.serial)
-        return out
 
     # -- the hotline ---------------------------------------------------------------------------
     def identify(self, report: LossReport) -> Holder:
@@ -148,19 +152,19 @@ class CounterOps(JlisCore):
     def suspend(self, holder_id: str, item: LossItem) -> tuple[int, ...]:
         """一時保留 of every good certificate ``item`` concerns; already-held ones are left."""
         with self._lock:
-            self.tick()
+            self.core.tick()
             item = LossItem(item)
-            phone = self.active_device(holder_id)
+            phone = self.core.active_device(holder_id)
             phone_serials = [lk.serial for lk in self.db.links(device_id=phone)] if phone else []
-            targets = phone_serials + (self.card_certificates(holder_id) if item is LossItem.CARD else [])
-            if not any(self.live(s) for s in targets):
+            targets = phone_serials + (self.core.card_certificates(holder_id) if item is LossItem.CARD else [])
+            if not any(self.core.live(s) for s in targets):
                 raise refuse(Refusal.NOTHING_TO_SUSPEND)
             held = []
             for serial in targets:
                 if self.cert_status(serial).state is CertState.GOOD:
                     self.jpki.hold(serial)
                     held.append(serial)
-                    self.usage(UsageKind.SUSPENSION, Text(f"一時利用停止 ({_what(item).ja}の紛失)",
+                    self.core.usage(UsageKind.SUSPENSION, Text(f"一時利用停止 ({_what(item).ja}の紛失)",
                                                           f"suspended ({_what(item).en} lost)"),
                                holder_id=holder_id, serial=serial, device_id=phone if serial in phone_serials else None)
             if phone and any(s in phone_serials for s in held):
@@ -175,8 +179,8 @@ class CounterOps(JlisCore):
         """Lift the phone user-auth hold, revoke the held phone signing certificate.
         Returns (released, revoked)."""
         with self._lock:
-            self.tick()
-            phone = self.active_device(holder_id)
+            self.core.tick()
+            phone = self.core.active_device(holder_id)
             links = self.db.links(device_id=phone) if phone else []
             held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
             if not held:
@@ -186,12 +190,12 @@ class CounterOps(JlisCore):
                 if link.kind is CaKind.AUTH:
                     self.jpki.release_hold(link.serial)
                     released.append(link.serial)
-                    self.usage(UsageKind.RESUMPTION,
+                    self.core.usage(UsageKind.RESUMPTION,
                                Text("窓口で一時利用停止を解除", "suspension lifted at the counter"),
                                holder_id=holder_id, serial=link.serial, device_id=phone)
-                elif self.revoke_quietly(link.serial, Reason.KEY_COMPROMISE):
+                elif self.core.revoke_quietly(link.serial, Reason.KEY_COMPROMISE):
                     revoked.append(link.serial)
-                    self.usage(UsageKind.REVOCATION,
+                    self.core.usage(UsageKind.REVOCATION,
                                Text("窓口で失効 (紛失後の署名用)", "revoked at the counter (was lost)"),
                                holder_id=holder_id, serial=link.serial, device_id=phone)
             assert phone is not None
@@ -206,18 +210,18 @@ class CounterOps(JlisCore):
         """The card's own certificates: lift the user-auth hold, revoke the signing one.
         Returns (released, revoked); the phone certificates are untouched."""
         with self._lock:
-            self.tick()
+            self.core.tick()
             released, revoked = [], []
-            for serial in self.card_certificates(holder_id):
+            for serial in self.core.card_certificates(holder_id):
                 rec = self.jpki.record(serial)
                 if self.cert_status(serial).state is not CertState.HELD:
                     continue
                 if rec.profile == CARD_AUTH.id:
                     self.jpki.release_hold(serial)
                     released.append(serial)
-                elif self.revoke_quietly(serial, Reason.KEY_COMPROMISE):
+                elif self.core.revoke_quietly(serial, Reason.KEY_COMPROMISE):
                     revoked.append(serial)
-                self.usage(UsageKind.RESUMPTION if rec.profile == CARD_AUTH.id else UsageKind.REVOCATION,
+                self.core.usage(UsageKind.RESUMPTION if rec.profile == CARD_AUTH.id else UsageKind.REVOCATION,
                            Text("カード発見: 窓口で手続き", "card found: handled at the counter"),
                            holder_id=holder_id, serial=serial)
             if not released and not revoked:
@@ -227,16 +231,16 @@ class CounterOps(JlisCore):
     def change_attributes(self, holder: Holder) -> tuple[int, ...]:
         """転居・氏名の変更: revoke the card's and the phone's signing certificates."""
         with self._lock:
-            self.tick()
+            self.core.tick()
             self.db.put_holder(holder)
             revoked = []
             for rec in self.jpki.store.find(holder_id=holder.holder_id, ca=CaKind.SIGN):
-                if rec.profile in (CARD_SIGN.id, "phone-sign") and self.revoke_quietly(rec.serial,
+                if rec.profile in (CARD_SIGN.id, "phone-sign") and self.core.revoke_quietly(rec.serial,
                                                                                         Reason.AFFILIATION_CHANGED):
                     revoked.append(rec.serial)
                     link = self.db.link_of(rec.serial)
                     device = link.device_id if link else None
-                    self.usage(UsageKind.ATTRIBUTE_CHANGE,
+                    self.core.usage(UsageKind.ATTRIBUTE_CHANGE,
                                Text("基本4情報の変更により署名用を失効",
                                     "signing certificate revoked: basic attributes changed"),
                                holder_id=holder.holder_id, serial=rec.serial, device_id=device)

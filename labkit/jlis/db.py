@@ -24,7 +24,8 @@ from typing import Any
 from .._sqlite import write_transaction
 from ..errors import StoreError
 from ..i18n import Text
-from ..pki import BasicAttributes, CaKind, Holder, Reason, Sex
+from ..office.wire import holder_from_json, holder_to_json
+from ..pki import CaKind, Holder, Reason
 
 __all__ = ["ApplicationRow", "DeviceRow", "JlisDb", "LinkRow", "NotificationRow", "UsageRow"]
 
@@ -138,22 +139,6 @@ class UsageRow:
     service: str
     outcome: str
     text: Text
-
-
-def holder_to_json(holder: Holder) -> str:
-    a = holder.attributes
-    return json.dumps({"holder_id": holder.holder_id, "name": a.name, "sex": int(a.sex),
-                       "birth_date": a.birth_date.isoformat(), "address": a.address,
-                       "name_substitute": a.name_substitute, "address_substitute": a.address_substitute,
-                       "prefecture": holder.prefecture, "municipality": holder.municipality,
-                       "card_expiry": holder.card_expiry.isoformat()}, ensure_ascii=False)
-
-
-def holder_from_json(text: str) -> Holder:
-    d = json.loads(text)
-    attrs = BasicAttributes(d["name"], Sex(d["sex"]), date.fromisoformat(d["birth_date"]), d["address"],
-                            d["name_substitute"], d["address_substitute"])
-    return Holder(d["holder_id"], attrs, d["prefecture"], d["municipality"], date.fromisoformat(d["card_expiry"]))
 
 
 class JlisDb:

@@ -7,7 +7,7 @@ is lost.
 * Temporary suspension (一時利用停止) of a lost phone's or card's certificates: **24時間365日**,
   after an identity check (name and date of birth; the address too when that is ambiguous).
 
-The hotline works over any :class:`~labkit.jlis.api.JlisApi`, in process or over HTTP.
+The hotline works over any :class:`~labkit.office.contract.JlisApi`, in process or over HTTP.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..i18n import Text
-from .api import JlisApi, LossReceipt, LossReport
-from .reasons import Refusal, refuse
+from ..office.contract import JlisApi, LossReceipt, LossReport
+from ..office.refusals import Refusal, refuse
 from .rules import HOTLINE_GUIDANCE_NUMBER, HOTLINE_HOURS, HotlineHours
 
 __all__ = ["HOTLINE_NAME", "Hotline"]
@@ -52,8 +52,9 @@ class Hotline:
         """Voice guidance: only 4 leads to the smartphone e-certificate desk."""
         if number != HOTLINE_GUIDANCE_NUMBER:
             return Text("スマホ用電子証明書については4番を押してください", "for the smartphone e-certificate press 4")
-        return Text("スマホ用電子証明書の窓口です。紛失の方はそのまま一時利用停止を受け付けます",
-                    "smartphone e-certificate desk; if something is lost, suspension is taken now")
+        # The lecture gives 4 for enquiries about the smartphone e-certificate; it does not say
+        # which number takes a suspension, so the desk does not claim to.
+        return Text("スマホ用電子証明書の窓口です", "smartphone e-certificate desk")
 
     def enquire(self, question: str) -> Text:
         """General questions: only during the opening hours."""

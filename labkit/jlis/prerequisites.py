@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ServiceError
 from ..i18n import Text
+from ..office.refusals import Refusal, refuse
 from ..rules import check_signing_password
-from .reasons import Refusal, refuse
 
 __all__ = ["COMPATIBLE_MODELS", "DEFAULT_DEVICE_POLICY", "MINIMUM_APP_VERSION", "DevicePolicy",
            "check_prerequisites", "parse_version"]

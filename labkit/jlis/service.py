@@ -1,6 +1,7 @@
-"""The in-process J-LIS: :class:`JlisService` implements :class:`~labkit.jlis.api.JlisApi`
-(what phones and relying services call) plus the counter operations municipalities and the
-hotline use (:class:`~labkit.jlis.counter.CounterOps`).
+"""The in-process J-LIS: :class:`JlisService` implements :class:`~labkit.office.contract.JlisApi`
+(what phones and relying services call). It *has* the counter operations municipalities and
+the hotline use (:attr:`JlisService.counter`, a :class:`~labkit.jlis.counter.CounterOps` on the
+same state); a phone handed the service cannot reach them through the contract.
 
 Rules it enforces (lecture chapter 2):
 
@@ -24,15 +25,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..i18n import Text
-from ..pki import CaKind, CertificateStatus, CertState, Reason
-from ._core import jst_text as _jst
-from .api import (
+from ..office.contract import (
     ApplicationKind,
     ApplicationReceipt,
     ApplicationRequest,
     ApplicationState,
     DeviceState,
     DeviceStatus,
+    LossItem,
     LossReceipt,
     LossReport,
     Notification,
@@ -44,20 +44,37 @@ from .api import (
     UsageKind,
     UsageRecord,
 )
+from ..office.refusals import MalformedRequestError, Refusal, refuse
+from ..pki import CaKind, CertificateStatus, CertState, Jpki, Reason
+from ._core import JlisCore
+from ._core import jst_text as _jst
 from .counter import CounterOps
-from .db import ApplicationRow, DeviceRow, UsageRow
-from .reasons import MalformedRequestError, Refusal, refuse
-from .rules import DELETION_WINDOW, old_phone_deletes
-from .verify import load_public_key, verify_card_request, verify_signature
+from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
+from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
+from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy, old_phone_deletes
+from .verify import check_keys, check_serial, verify_card_request, verify_signature
 
 __all__ = ["JlisService"]
 
 _MAX_SERVICE = 64
 
 
-class JlisService(CounterOps):
-    """J-LIS in one object; create it over a :class:`~labkit.pki.Jpki` and a
-    :class:`~labkit.jlis.db.JlisDb` (``JlisService(jpki)`` keeps its records in memory)."""
+class JlisService:
+    """J-LIS over a :class:`~labkit.pki.Jpki` and a :class:`~labkit.jlis.db.JlisDb`
+    (``JlisService(jpki)`` keeps its records in memory)."""
+
+    def __init__(self, jpki: Jpki, db: JlisDb | None = None, *, push_policy: PushPolicy = DEFAULT_PUSH_POLICY,
+                 device_policy: DevicePolicy = DEFAULT_DEVICE_POLICY) -> None:
+        self.core = JlisCore(jpki, db, push_policy=push_policy, device_policy=device_policy)
+        #: The privileged operations on the same state (for the municipality and the hotline).
+        self.counter = CounterOps(self.core)
+        self.jpki, self.db, self._lock = self.core.jpki, self.core.db, self.core.lock
+
+    def now(self) -> datetime:
+        return self.core.now()
+
+    def tick(self) -> None:
+        self.core.tick()
 
     # -- 2-3 / 2-5 applications -------------------------------------------------------------
     def submit_application(self, request: ApplicationRequest) -> ApplicationReceipt:
@@ -67,13 +84,13 @@ class JlisService(CounterOps):
         with self._lock:
             self.tick()
             now = self.now()
-            card = verify_card_request(self.jpki, request, now, self.device_policy)
-            self._check_keys(request, required=True)
+            card = verify_card_request(self.jpki, request, now, self.core.device_policy)
+            check_keys(request, required=True)
             holder_id = card.holder_id
-            active = self.active_device(holder_id)
+            active = self.core.active_device(holder_id)
             this = self.db.device(request.device_id)
             if this is not None and this.holder_id not in (None, holder_id) \
-                    and self.active_device(this.holder_id or "") == this.device_id:
+                    and self.core.active_device(this.holder_id or "") == this.device_id:
                 raise refuse(Refusal.ALREADY_REGISTERED)  # someone else's phone
             old_device = None
             if request.kind is ApplicationKind.REISSUE:
@@ -82,8 +99,9 @@ class JlisService(CounterOps):
                 if active != request.device_id:
                     raise refuse(Refusal.ONE_DEVICE)
                 for link in self.db.links(device_id=active):
-                    if link.kind in request.certificates and self.live(link.serial):
-                        raise refuse(Refusal.STILL_ACTIVE, self.cert_status(link.serial).text, kind=link.kind.value)
+                    if link.kind in request.certificates and self.core.live(link.serial):
+                        raise refuse(Refusal.STILL_ACTIVE, self.core.cert_status(link.serial).text,
+                                     kind=link.kind.value)
             elif active == request.device_id:
                 raise refuse(Refusal.ALREADY_REGISTERED)
             elif active is not None:
@@ -91,9 +109,9 @@ class JlisService(CounterOps):
                     raise refuse(Refusal.ONE_DEVICE)
                 old_device = active
             self._spend(request.nonce, now)
-            app = ApplicationRow(self.new_id("app"), request.device_id, holder_id, request.se_id, request.kind.value,
-                                 request.certificates, dict(request.public_keys), card.record.serial,
-                                 ApplicationState.PENDING.value, now, self._push_time(now),
+            app = ApplicationRow(self.core.new_id("app"), request.device_id, holder_id, request.se_id,
+                                 request.kind.value, request.certificates, dict(request.public_keys),
+                                 card.record.serial, ApplicationState.PENDING.value, now, self._push_time(now),
                                  old_device_id=old_device)
             with self.db.tx():
                 self._cancel_unregistered(holder_id)
@@ -103,24 +121,14 @@ class JlisService(CounterOps):
                                                  DeviceState.PENDING.value), now)
                 if old_device is not None:
                     self._order_deletion(old_device, holder_id, now)
-                self.usage(UsageKind.APPLICATION, _APPLIED[request.kind], holder_id=holder_id,
+                self.core.usage(UsageKind.APPLICATION, _APPLIED[request.kind], holder_id=holder_id,
                            device_id=request.device_id)
             revoked = self._settle_retired(old_device, Text("機種変更により失効 (superseded)",
                                                             "revoked by the device change (superseded)"))
             return self._receipt(app, revoked)
 
-    def _check_keys(self, request: ApplicationRequest, *, required: bool) -> None:
-        kinds = request.certificates
-        if (required and not kinds) or len(set(kinds)) != len(kinds) or set(request.public_keys) != set(kinds):
-            raise refuse(Refusal.MALFORMED, Text("申請する証明書 (sign/auth) と同じ種類の公開鍵が必要です",
-                                                 "give one public key per requested certificate (sign/auth)"))
-        keys = [load_public_key(request.public_keys[k], k).public_numbers() for k in kinds]
-        if len(keys) == 2 and keys[0] == keys[1]:
-            raise refuse(Refusal.MALFORMED, Text("署名用と利用者証明用の鍵は別々です",
-                                                 "the signing and user-auth keys must differ"))
-
     def _push_time(self, now: datetime) -> datetime:
-        return self.push_policy.push_time(now).astimezone(UTC)
+        return self.core.push_policy.push_time(now).astimezone(UTC)
 
     def _spend(self, nonce: bytes, now: datetime) -> None:
         if not self.db.spend_nonce(nonce, now):
@@ -132,10 +140,10 @@ class JlisService(CounterOps):
                 if self.db.set_application_state(old.application_id, ApplicationState.CANCELLED.value,
                                                  expected=state.value):
                     for link in self.db.links(application_id=old.application_id):
-                        self.revoke_quietly(link.serial, Reason.SUPERSEDED)
+                        self.core.revoke_quietly(link.serial, Reason.SUPERSEDED)
 
     def _order_deletion(self, device_id: str, holder_id: str, now: datetime) -> None:
-        serials = tuple(link.serial for link in self.db.links(device_id=device_id) if self.live(link.serial))
+        serials = tuple(link.serial for link in self.db.links(device_id=device_id) if self.core.live(link.serial))
         old = self.db.device(device_id)
         self.db.put_device(DeviceRow(device_id, holder_id, old.se_id if old else None, DeviceState.RETIRED.value,
                                      Reason.SUPERSEDED), now)
@@ -143,7 +151,7 @@ class JlisService(CounterOps):
                        Text("機種変更によりこのスマホの電子証明書は失効しました。スマホから削除します",
                             "after a device change the certificates on this phone are revoked; deleting them"),
                        serials=serials, expires_at=now + DELETION_WINDOW)
-        self.usage(UsageKind.DELETION_ORDER, Text("機種変更: 旧スマホの電子証明書を失効し、削除を指示",
+        self.core.usage(UsageKind.DELETION_ORDER, Text("機種変更: 旧スマホの電子証明書を失効し、削除を指示",
                                                   "device change: old phone's certificates revoked, deletion ordered"),
                    holder_id=holder_id, device_id=device_id)
 
@@ -151,10 +159,10 @@ class JlisService(CounterOps):
         """Revoke what a retired phone still holds (see :meth:`reconcile`), and say which."""
         if device_id is None:
             return ()
-        before = {link.serial for link in self.db.links(device_id=device_id) if self.live(link.serial)}
-        self.reconcile()
+        before = {link.serial for link in self.db.links(device_id=device_id) if self.core.live(link.serial)}
+        self.core.reconcile()
         for serial in sorted(before):
-            self.usage(UsageKind.REVOCATION, why, holder_id=self.jpki.record(serial).holder_id,
+            self.core.usage(UsageKind.REVOCATION, why, holder_id=self.jpki.record(serial).holder_id,
                        serial=serial, device_id=device_id)
         return tuple(sorted(before))
 
@@ -162,8 +170,10 @@ class JlisService(CounterOps):
         push = app.push_at
         return ApplicationReceipt(app.application_id, app.device_id, ApplicationKind(app.kind), app.certificates,
                                   ApplicationState(app.state), app.applied_at, push, revoked, app.old_device_id,
-                                  Text(f"申請を受け付けました。{_jst(push)} ごろプッシュ通知が届きます",
-                                       f"application accepted; the push notification comes around {_jst(push)}"))
+                                  Text(f"申請を受け付けました。プッシュ通知は {_jst(push)} ごろに届く見込みです"
+                                       " (ラボの規則での目安)",
+                                       f"Application accepted. The push notification is expected around {_jst(push)} "
+                                       "(estimate by the lab's rule)"))
 
     # -- 2-6 card found, in the app ----------------------------------------------------------
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
@@ -176,19 +186,19 @@ class JlisService(CounterOps):
         with self._lock:
             self.tick()
             now = self.now()
-            card = verify_card_request(self.jpki, request, now, self.device_policy)
-            self._check_keys(request, required=False)
-            if self.active_device(card.holder_id) != request.device_id:
+            card = verify_card_request(self.jpki, request, now, self.core.device_policy)
+            check_keys(request, required=False)
+            if self.core.active_device(card.holder_id) != request.device_id:
                 raise refuse(Refusal.NOT_REGISTERED)
             links = self.db.links(device_id=request.device_id)
-            held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
+            held = [lk for lk in links if self.core.cert_status(lk.serial).state is CertState.HELD]
             if not held:
                 raise refuse(Refusal.NOTHING_TO_LIFT)
             if any(lk.kind is CaKind.SIGN for lk in held) and CaKind.SIGN not in request.certificates:
                 raise refuse(Refusal.MALFORMED, Text("署名用電子証明書を再発行するための新しい鍵が必要です",
                                                      "a new signing key is needed to re-issue the signing certificate"))
             self._spend(request.nonce, now)
-            app = ApplicationRow(self.new_id("app"), request.device_id, card.holder_id, request.se_id,
+            app = ApplicationRow(self.core.new_id("app"), request.device_id, card.holder_id, request.se_id,
                                  ApplicationKind.CARD_FOUND.value, request.certificates, dict(request.public_keys),
                                  card.record.serial, ApplicationState.PENDING.value, now, self._push_time(now))
             with self.db.tx():
@@ -199,12 +209,12 @@ class JlisService(CounterOps):
             for link in held:
                 if link.kind is CaKind.AUTH:
                     self.jpki.release_hold(link.serial)
-                    self.usage(UsageKind.RESUMPTION, Text("一時利用停止を解除 (カードで本人確認)",
+                    self.core.usage(UsageKind.RESUMPTION, Text("一時利用停止を解除 (カードで本人確認)",
                                                           "suspension lifted (identity proven with the card)"),
                                holder_id=card.holder_id, serial=link.serial, device_id=request.device_id)
-                elif self.revoke_quietly(link.serial, Reason.SUPERSEDED):
+                elif self.core.revoke_quietly(link.serial, Reason.SUPERSEDED):
                     revoked.append(link.serial)
-                    self.usage(UsageKind.REVOCATION, Text("再発行のため失効", "revoked for re-issue"),
+                    self.core.usage(UsageKind.REVOCATION, Text("再発行のため失効", "revoked for re-issue"),
                                holder_id=card.holder_id, serial=link.serial, device_id=request.device_id)
             self.db.notify(request.device_id, NotificationKind.RESUMED.value, now,
                            Text("スマホ用電子証明書の一時利用停止を解除しました", "the suspension was lifted"),
@@ -268,7 +278,7 @@ class JlisService(CounterOps):
                 with self.db.tx():
                     self.db.put_device(DeviceRow(device_id, app.holder_id, app.se_id, DeviceState.ACTIVE.value), now)
                     for link in self.db.links(application_id=app.application_id):
-                        self.usage(UsageKind.REGISTRATION, Text("スマホに登録", "registered on the phone"),
+                        self.core.usage(UsageKind.REGISTRATION, Text("スマホに登録", "registered on the phone"),
                                    holder_id=app.holder_id, serial=link.serial, device_id=device_id)
             return self.device_status(device_id)
 
@@ -280,7 +290,7 @@ class JlisService(CounterOps):
                 return DeviceStatus(device_id, DeviceState.UNKNOWN, None, None, (), None)
             pending = self.db.applications(state=ApplicationState.PENDING.value, device_id=device_id) + \
                 self.db.applications(state=ApplicationState.READY.value, device_id=device_id)
-            certs = tuple(self.info(lk) for lk in self.db.links(device_id=device_id)
+            certs = tuple(self.core.info(lk.serial, lk.kind) for lk in self.db.links(device_id=device_id)
                           if self.db.application(lk.application_id).state == ApplicationState.REGISTERED.value)  # type: ignore[union-attr]
             return DeviceStatus(device_id, DeviceState(dev.state), dev.holder_id, dev.se_id, certs,
                                 pending[-1].application_id if pending else None)
@@ -296,7 +306,7 @@ class JlisService(CounterOps):
             rec = self.jpki.record(request.serial)
             if not verify_signature(rec.certificate, request.to_be_signed(), request.signature):
                 raise refuse(Refusal.BAD_SIGNATURE)
-            state = self.cert_status(request.serial).state
+            state = self.core.cert_status(request.serial).state
             if state is CertState.REVOKED:
                 raise refuse(Refusal.CERT_REVOKED)
             if state is CertState.EXPIRED:
@@ -319,13 +329,11 @@ class JlisService(CounterOps):
     def report_loss(self, report: LossReport) -> LossReceipt:
         with self._lock:
             self.tick()
-            holder = self.identify(report)
-            held = self.suspend(holder.holder_id, report.item)
+            holder = self.counter.identify(report)
+            held = self.counter.suspend(holder.holder_id, report.item)
             now = self.now()
             ref = f"H{now:%Y%m%d%H%M%S}-{holder.holder_id[-4:]}"
-            msg = (Text("一時利用停止しました。見つかったら市区町村窓口 (カード) またはアプリ (スマホ) で解除できます",
-                        "suspended; when found, lift it at the municipal counter or in the app") if held else
-                   Text("既に一時利用停止中です", "already suspended"))
+            msg = _LOSS_RECEIPT[LossItem(report.item)] if held else Text("既に一時利用停止中です", "already suspended")
             return LossReceipt(ref, held, now, msg)
 
     # -- usage history (利用履歴) and publication --------------------------------------------
@@ -336,11 +344,11 @@ class JlisService(CounterOps):
         if record.outcome != "ok" and record.outcome not in {r.value for r in Refusal}:
             raise MalformedRequestError(Text("outcome は ok か理由コードです", "outcome is ok or a reason code"),
                                         field="outcome")
-        _check_serial(record.serial)
+        check_serial(record.serial)
         rec = self.jpki.store.get(record.serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
-        text = record.detail or _USED[record.kind]
+        text = record.detail or record.kind.text
         row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
                                 device_id=record.device_id, service=record.service, outcome=record.outcome)
         return _event(row)
@@ -351,7 +359,7 @@ class JlisService(CounterOps):
             raise MalformedRequestError(Text("serial か holder_id のどちらか一方と、1〜1000 の limit を指定します",
                                              "give exactly one of serial or holder_id, and a limit of 1-1000"))
         if serial is not None:
-            _check_serial(serial)
+            check_serial(serial)
             rec = self.jpki.store.get(serial)
             if rec is None:
                 raise refuse(Refusal.CERT_UNKNOWN)
@@ -359,13 +367,13 @@ class JlisService(CounterOps):
         return [_event(r) for r in self.db.usage(holder_id or "", limit)]
 
     def status(self, serial: int) -> CertificateStatus:
-        _check_serial(serial)
+        check_serial(serial)
         with self._lock:
             self.tick()
             return self.jpki.status(serial)
 
     def certificate(self, serial: int) -> bytes:
-        _check_serial(serial)
+        check_serial(serial)
         rec = self.jpki.store.get(serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
@@ -385,12 +393,6 @@ class JlisService(CounterOps):
         return self.jpki.ocsp_respond(request_der)
 
 
-def _check_serial(serial: object) -> None:
-    if not isinstance(serial, int) or isinstance(serial, bool) or not 0 < serial < 1 << 160:
-        raise MalformedRequestError(Text("シリアル番号は正の整数です", "a serial number is a positive integer"),
-                                    field="serial")
-
-
 def _event(r: UsageRow) -> UsageEvent:
     return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)
 
@@ -400,16 +402,19 @@ _APPLIED = {
     ApplicationKind.DEVICE_CHANGE: Text("機種変更を申請", "applied for a device change"),
     ApplicationKind.REISSUE: Text("再発行を申請", "applied for re-issue"),
 }
-_USED = {
-    UsageKind.APPLICATION: Text("申請", "application"),
-    UsageKind.ISSUANCE: Text("発行", "issuance"),
-    UsageKind.REGISTRATION: Text("登録", "registration"),
-    UsageKind.LOGIN: Text("ログイン", "login"),
-    UsageKind.SIGNATURE: Text("電子署名", "signature"),
-    UsageKind.SUSPENSION: Text("一時利用停止", "suspension"),
-    UsageKind.RESUMPTION: Text("一時利用停止の解除", "suspension lifted"),
-    UsageKind.REVOCATION: Text("失効", "revocation"),
-    UsageKind.DELETION_ORDER: Text("削除指示", "deletion order"),
-    UsageKind.CARD_ISSUANCE: Text("カード発行", "card issuance"),
-    UsageKind.ATTRIBUTE_CHANGE: Text("基本4情報の変更", "change of basic attributes"),
+#: The hotline's receipt, item by item, as the lecture says (2-6): a found phone is taken to the
+#: municipal counter; a lost card is also reported at the counter, and once it is found the
+#: smartphone certificates are released in the Mynaportal app.
+_LOSS_RECEIPT = {
+    LossItem.PHONE: Text(
+        "一時利用停止しました。スマホが見つかったら、お住まいの市区町村窓口で解除の手続を行ってください "
+        "(利用者証明用は一時保留が解除されます。署名用は失効申請の後、必要なら新たに発行申請をします)",
+        "Suspended. If you find the phone, go to the counter of the municipality where you live to lift "
+        "the suspension (the user-authentication certificate is released; the signing certificate is revoked "
+        "and, if you need one, applied for anew)"),
+    LossItem.CARD: Text(
+        "一時利用停止しました。住民票のある市区町村窓口にも、カードの紛失の届出を行ってください。"
+        "カードが見つかったら、スマホ用電子証明書はマイナポータルアプリで一時利用停止の解除の手続を行ってください",
+        "Suspended. Also report the lost card at the counter of the municipality where you are registered. "
+        "If the card is found, lift the suspension of the smartphone certificates in the Mynaportal app"),
 }

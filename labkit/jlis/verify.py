@@ -6,7 +6,7 @@ An application is accepted only if (in this order, first failure wins):
 1. the device and app meet the prerequisites (compatible Android model, app up to date);
 2. a card signing certificate is present and parses, and its policy is the card signing one;
 3. it chains to the lab signing CA (``card_untrusted`` otherwise);
-4. the card's signature over :meth:`~labkit.jlis.api.ApplicationRequest.to_be_signed`
+4. the card's signature over :meth:`~labkit.office.jlis_forms.ApplicationRequest.to_be_signed`
    verifies with that certificate (``bad_signature``);
 5. it is within validity and neither revoked nor held, by J-LIS's own store (the OCSP
    answer's source), and J-LIS issued exactly this certificate (``card_unknown``).
@@ -29,6 +29,8 @@ from cryptography.x509.oid import NameOID
 from ..clock import to_jst
 from ..errors import PkiError
 from ..i18n import Text
+from ..office.contract import ApplicationRequest
+from ..office.refusals import MalformedRequestError, Refusal, refuse
 from ..pki import (
     CARD_SIGN,
     BasicAttributes,
@@ -41,11 +43,10 @@ from ..pki import (
     profile_of,
 )
 from ..pki.store import CertRecord
-from .api import ApplicationRequest
 from .prerequisites import DevicePolicy
-from .reasons import Refusal, refuse
 
-__all__ = ["CardCheck", "card_holder", "load_public_key", "verify_card_request", "verify_signature"]
+__all__ = ["CardCheck", "card_holder", "check_keys", "check_serial", "load_public_key", "verify_card_request",
+           "verify_signature"]
 
 _CARD_FAILURES = {
     Failure.UNTRUSTED: Refusal.CARD_UNTRUSTED,
@@ -97,13 +98,14 @@ def load_public_key(der: bytes, kind: CaKind) -> rsa.RSAPublicKey:
 def verify_card_request(jpki: Jpki, request: ApplicationRequest, now: datetime,
                         policy: DevicePolicy) -> CardCheck:
     """Run checks 1–5 of the module docstring; raises the first refusal."""
-    for refusal in (policy.device_refusal(request.device_model), policy.app_refusal(request.app_version)):
-        if refusal is not None:
-            raise refusal
+    for prerequisite in (policy.device_refusal(request.device_model), policy.app_refusal(request.app_version)):
+        if prerequisite is not None:
+            raise prerequisite
     if not request.card_certificate:
         raise refuse(Refusal.NO_SIGNING_CERTIFICATE)
     try:
         cert = x509.load_der_x509_certificate(request.card_certificate)
+        cert.extensions  # noqa: B018 - parsed lazily: a corrupt extension raises here, not later
     except ValueError:
         raise refuse(Refusal.MALFORMED, Text("カードの証明書が DER として読めません",
                                              "the card certificate is not DER"), field="card_certificate") from None
@@ -149,3 +151,21 @@ def card_holder(card: CertRecord, registered: Holder | None) -> Holder:
 def _label(profile: object, lang: str) -> str:
     label = getattr(profile, "label", None)
     return label.get(lang) if label is not None else ("不明" if lang == "ja" else "unknown")
+
+
+def check_keys(request: ApplicationRequest, *, required: bool) -> None:
+    """One distinct public key per requested certificate kind."""
+    kinds = request.certificates
+    if (required and not kinds) or len(set(kinds)) != len(kinds) or set(request.public_keys) != set(kinds):
+        raise refuse(Refusal.MALFORMED, Text("申請する証明書 (sign/auth) と同じ種類の公開鍵が必要です",
+                                             "give one public key per requested certificate (sign/auth)"))
+    keys = [load_public_key(request.public_keys[k], k).public_numbers() for k in kinds]
+    if len(keys) == 2 and keys[0] == keys[1]:
+        raise refuse(Refusal.MALFORMED, Text("署名用と利用者証明用の鍵は別々です",
+                                             "the signing and user-auth keys must differ"))
+
+
+def check_serial(serial: object) -> None:
+    if not isinstance(serial, int) or isinstance(serial, bool) or not 0 < serial < 1 << 160:
+        raise MalformedRequestError(Text("シリアル番号は正の整数です", "a serial number is a positive integer"),
+                                    field="serial")

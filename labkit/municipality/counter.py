@@ -1,7 +1,7 @@
 """市区町村窓口 (the municipal counter): registers residents, issues My Number Cards, takes
 loss reports, lifts suspensions, revokes and re-issues, records changes of address or name,
 and resets a locked PIN. Every certificate action goes through J-LIS
-(:class:`~labkit.jlis.counter.CounterOps`), so it shows in the resident's usage history.
+(:class:`~labkit.office.contract.JlisCounterOps`), so it shows in the resident's usage history.
 
 Card expiry (for the certificates' cap): the 10th birthday after issuance for residents 18
 or over, the 5th for minors (the card's own rule; the certificates end at the 5th birthday
@@ -9,8 +9,8 @@ anyway). The counter checks the resident's identity in person; the lab takes the
 :class:`Resident` record as that check, and a card handed over must be the resident's own
 (its 券面事項入力補助AP carries their My Number; else ``wrong_card``). Inputs are checked
 before anything is done, and card certificates are issued under J-LIS's journal
-(:meth:`~labkit.jlis.counter.CounterOps.card_issuance`): a failure leaves no certificate and
-no half-updated card. The same operations over HTTP: :mod:`labkit.municipality.api`.
+(``CounterOps.card_issuance``): a failure leaves no certificate and
+no half-updated card. The same operations over HTTP: :mod:`labkit.office.counter_forms`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from ..card import KeyRole, MyNumberCard
 from ..clock import to_jst
 from ..errors import InputError, ServiceError
 from ..i18n import Text
-from ..jlis.api import LossItem
-from ..jlis.reasons import Refusal, refuse
-from ..jlis.service import JlisService
+from ..office.contract import JlisCounterOps, LossItem
+from ..office.refusals import Refusal, refuse
 from ..pki import BasicAttributes, Holder, Sex, age_on, nth_birthday_after
 from ..pki.subject import NAME_SEPARATOR
 from ..pki.validity import SIGNING_MIN_AGE
@@ -52,9 +51,10 @@ def _serialised(method: F) -> F:
 class Municipality:
     """One city office (e.g. Kiyose-shi, Tokyo) working with one J-LIS."""
 
-    def __init__(self, jlis: JlisService, *, prefecture: str = "Tokyo", city: str = "Kiyose-shi",
+    def __init__(self, ops: JlisCounterOps, *, prefecture: str = "Tokyo", city: str = "Kiyose-shi",
                  registry: ResidentRegistry | None = None) -> None:
-        self.jlis = jlis
+        #: J-LIS's privileged counter operations (never the phone-facing API).
+        self.ops = ops
         self.prefecture = prefecture
         self.city = city
         self.registry = registry or ResidentRegistry()
@@ -62,7 +62,7 @@ class Municipality:
         self._lock = threading.RLock()
 
     def today(self) -> date:
-        return to_jst(self.jlis.now()).date()
+        return to_jst(self.ops.now()).date()
 
     # -- the register --------------------------------------------------------------------------
     @_serialised
@@ -94,7 +94,7 @@ class Municipality:
 
         def record(card: MyNumberCard) -> None:
             self.registry.update(replace(resident, holder=holder, card_state=CardState.ISSUED), "card issued")
-        return self.jlis.issue_card(holder, my_number=resident.my_number, auth_pin=auth_pin,
+        return self.ops.issue_card(holder, my_number=resident.my_number, auth_pin=auth_pin,
                                     sign_password=sign_password, on_issued=record)
 
     @_serialised
@@ -104,7 +104,7 @@ class Municipality:
         resident = self.registry.get(resident.my_number)
         self.registry.update(replace(resident, card_state=CardState.LOST), "card reported lost")
         try:
-            return self.jlis.suspend(resident.holder_id, LossItem.CARD)
+            return self.ops.suspend(resident.holder_id, LossItem.CARD)
         except ServiceError as exc:  # nothing left to suspend is fine here: the hotline was first
             if exc.reason == Refusal.NOTHING_TO_SUSPEND:
                 return ()
@@ -118,16 +118,16 @@ class Municipality:
         the app."""
         resident = self.registry.get(resident.my_number)
         self._check_reissue(resident, card, new_sign_password)
-        released, revoked = self.jlis.card_found(resident.holder_id)
+        released, revoked = self.ops.card_found(resident.holder_id)
         if card is not None and new_sign_password is not None:
-            self.jlis.reissue_card_signing(resident.holder, card, new_sign_password)
+            self.ops.reissue_card_signing(resident.holder, card, new_sign_password)
         self.registry.update(replace(resident, card_state=CardState.ISSUED), "card found")
         return released, revoked
 
     @_serialised
     def phone_found(self, resident: Resident) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """スマホ発見 (2-6): user-auth resumes; signing revoked (re-issue = a new application)."""
-        return self.jlis.phone_found(self.registry.get(resident.my_number).holder_id)
+        return self.ops.phone_found(self.registry.get(resident.my_number).holder_id)
 
     @_serialised
     def change_attributes(self, resident: Resident, *, address: str | None = None, name: str | None = None,
@@ -145,10 +145,10 @@ class Municipality:
                             address_substitute="" if address else attrs.address_substitute)
         resident = replace(resident, holder=replace(resident.holder, attributes=new_attrs))
         self._check_reissue(resident, card, new_sign_password)
-        self.jlis.change_attributes(resident.holder)
+        self.ops.change_attributes(resident.holder)
         resident = self.registry.update(resident, "basic attributes changed")
         if card is not None and new_sign_password is not None:
-            self.jlis.reissue_card_signing(resident.holder, card, new_sign_password)
+            self.ops.reissue_card_signing(resident.holder, card, new_sign_password)
         return resident
 
     @_serialised

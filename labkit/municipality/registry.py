@@ -8,16 +8,14 @@ import json
 import secrets
 import sqlite3
 import threading
-from dataclasses import dataclass, replace
-from datetime import date
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 
 from ..card import my_number_check_digit
 from ..errors import InputError, StoreError
 from ..i18n import Text
-from ..jlis.db import holder_from_json, holder_to_json
-from ..pki import Holder
+from ..office.counter_forms import CardState, Resident
+from ..office.wire import holder_from_json, holder_to_json
 
 __all__ = ["CardState", "Resident", "ResidentRegistry", "new_my_number"]
 
@@ -26,36 +24,6 @@ CREATE TABLE IF NOT EXISTS muni_residents (
     my_number TEXT PRIMARY KEY, holder_id TEXT NOT NULL UNIQUE, holder TEXT NOT NULL,
     card_state TEXT NOT NULL, history TEXT NOT NULL DEFAULT '[]')
 """
-
-
-class CardState(StrEnum):
-    NONE = "none"        # no card issued
-    ISSUED = "issued"    # in the resident's hands
-    LOST = "lost"        # 紛失届 received
-    RETURNED = "returned"
-
-
-@dataclass(frozen=True, slots=True)
-class Resident:
-    """One registered resident. ``holder`` carries the four basic attributes, the romaji
-    locality and the card's expiry; ``birth_date`` is in it too (the 5th-birthday rule)."""
-
-    my_number: str
-    holder: Holder
-    card_state: CardState = CardState.NONE
-    history: tuple[str, ...] = ()
-
-    @property
-    def holder_id(self) -> str:
-        return self.holder.holder_id
-
-    @property
-    def birth_date(self) -> date:
-        return self.holder.attributes.birth_date
-
-    @property
-    def name(self) -> str:
-        return self.holder.attributes.name
 
 
 def new_my_number() -> str:

@@ -1,11 +1,11 @@
-"""``CounterService``: the municipal counter API (:mod:`labkit.municipality.api`) in process,
-over one :class:`~labkit.municipality.Municipality`. The J-LIS server answers
-``/api/counter/...`` with it, so :class:`~labkit.municipality.http_client.HttpCounter` sees
-exactly what a caller in process sees.
+"""``CounterService``: the municipal counter API (:class:`~labkit.office.contract.CounterApi`)
+in process, over one :class:`~labkit.municipality.Municipality`. The office's server answers
+``/api/counter/...`` with it, so :class:`~labkit.office.http.HttpCounter` sees exactly what a
+caller in process sees.
 
 Like the server, it takes the card over the counter as its state and hands it back as its
-state (see the api module); every error leaves as the :class:`~labkit.errors.ServiceError`
-the HTTP client would raise (:func:`~labkit.jlis.reasons.as_refusal`)."""
+state (see :mod:`labkit.office.counter_forms`); every error leaves as the :class:`~labkit.errors.ServiceError`
+the HTTP client would raise (:func:`~labkit.office.refusals.as_refusal`)."""
 
 from __future__ import annotations
 
@@ -18,20 +18,21 @@ from cryptography import x509
 from ..card import KeyRole, MyNumberCard
 from ..errors import InputError, LabkitError
 from ..i18n import Text
-from ..jlis.reasons import Refusal, as_refusal, refuse
-from ..pki import CaKind, CertState
-from .api import (
+from ..office.contract import (
     AttributeChange,
     CardFoundRequest,
     CardRequest,
+    CertificateInfo,
     CounterReceipt,
     PinReset,
+    Resident,
     ResidentQuery,
     ResidentRef,
     ResidentRequest,
 )
+from ..office.refusals import Refusal, as_refusal, refuse
+from ..pki import CertState
 from .counter import Municipality
-from .registry import Resident
 
 __all__ = ["CounterService"]
 
@@ -58,7 +59,7 @@ def _signing_serial(card: MyNumberCard) -> int | None:
 
 
 class CounterService:
-    """A :class:`~labkit.municipality.api.CounterApi` in process."""
+    """A :class:`~labkit.office.contract.CounterApi` in process."""
 
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
@@ -145,22 +146,16 @@ class CounterService:
             resident = self._resident(request.my_number)
             card = _card_from(request.card) if request.card is not None else None
             before = _signing_serial(card) if card is not None else None
-            signing_before = self._live_signing(resident.holder_id)
+            signing_before = self.municipality.ops.live_signing(resident.holder_id)
             self.municipality.change_attributes(resident, address=request.address, name=request.name, card=card,
                                                 new_sign_password=request.new_sign_password)
             after = _signing_serial(card) if card is not None else None
-            jlis = self.municipality.jlis
-            revoked = tuple(s for s in sorted(signing_before) if jlis.cert_status(s).state is CertState.REVOKED)
+            ops = self.municipality.ops
+            revoked = tuple(s for s in sorted(signing_before) if ops.cert_status(s).state is CertState.REVOKED)
             return self._receipt(request.my_number, Text("住所・氏名の変更を受け付けました",
                                                          "the change of address or name is recorded"),
                                  revoked=revoked, issued=(after,) if after is not None and after != before else (),
                                  card=card.to_state() if card is not None else None)
-
-    def _live_signing(self, holder_id: str) -> set[int]:
-        """The holder's live signing certificates, the card's and the phone's."""
-        jlis = self.municipality.jlis
-        return {rec.serial for rec in jlis.jpki.store.find(holder_id=holder_id, ca=CaKind.SIGN)
-                if jlis.live(rec.serial)}
 
     def reset_pin(self, request: PinReset) -> CounterReceipt:
         with _as_refusals():
@@ -168,3 +163,10 @@ class CounterService:
             self.municipality.reset_pin(self._resident(request.my_number), card, request.role, request.new_pin)
             return self._receipt(request.my_number, Text("暗証番号を初期化しました", "the PIN is reset"),
                                  card=card.to_state())
+
+    def card_certificates(self, my_number: str) -> tuple[CertificateInfo, ...]:
+        """The resident's card certificates (every one issued, oldest first) as they stand now."""
+        with _as_refusals():
+            ops = self.municipality.ops
+            holder_id = self._resident(my_number).holder_id
+            return tuple(ops.certificate_info(s) for s in ops.card_certificates(holder_id, live_only=False))

@@ -9,22 +9,28 @@ What survives what (lecture 2-7 【講師】):
 * the SE has its own store (:class:`~labkit.se.SeStore`); with ``se_path`` it is a file that
   outlives the Python objects.
 
-Push notifications are polled from J-LIS on the simulated clock (:meth:`Phone.sync`) — only
-while the phone is online and the Mynaportal app is installed, as a real push needs both.
+The phone knows its apps only through a small interface: an installed package runs the code
+its factory makes (``apps``: package → factory; any other package is an :class:`InstalledApp`),
+and an app subscribes to push notifications and NFC events (:meth:`Phone.subscribe_push`,
+:meth:`Phone.listen_nfc`). Push notifications are polled from J-LIS on the simulated clock
+(:meth:`Phone.sync`) — only while the phone is online and an app (the Mynaportal app) has
+subscribed, as a real push needs both.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis import COMPATIBLE_MODELS, JlisApi, Notification
+from ..jlis.prerequisites import COMPATIBLE_MODELS
+from ..office.contract import JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
 from ..se.gp_data import Cplc
@@ -36,7 +42,19 @@ from .network import Internet, offline_error
 if TYPE_CHECKING:
     from .mynaportal import MynaportalApp
 
-__all__ = ["BiometricSensor", "InstalledApp", "Nfc", "Phone", "PhoneEvent", "PushMessage"]
+__all__ = ["AppFactory", "BiometricSensor", "InstalledApp", "Nfc", "NfcListener", "Phone", "PhoneEvent",
+           "PushMessage"]
+
+#: What an installed package runs: ``factory(phone)`` returns the app object.
+AppFactory = Callable[["Phone"], Any]
+
+
+class NfcListener(Protocol):
+    """An app that reacts to a card in the NFC field (Android's NFC intent)."""
+
+    def card_held(self) -> None: ...
+
+    def card_removed(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +100,15 @@ class InstalledApp:
         return self.omapi.get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))
 
     def request_signature(self, data: bytes, *, password: str) -> bytes:
-        """Ask the Mynaportal app for a signature (refused unless this app is a registered
-        service); Android tells the Mynaportal app who is calling."""
-        return self.phone.mynaportal.sign_document(data, password=password, caller=self.package.identity)
+        """Ask the Mynaportal app for a signature (an intent to its package; refused unless
+        this app is a registered service); Android tells the Mynaportal app who is calling."""
+        signature: bytes = self.phone.app(MYNAPORTAL_PACKAGE).sign_document(data, password=password,
+                                                                            caller=self.package.identity)
+        return signature
 
     def request_login(self, challenge: Any, *, pin: str | None = None, biometric: bool = False) -> Any:
-        return self.phone.mynaportal.authenticate(challenge, pin=pin, biometric=biometric,
-                                                  caller=self.package.identity)
+        return self.phone.app(MYNAPORTAL_PACKAGE).authenticate(challenge, pin=pin, biometric=biometric,
+                                                               caller=self.package.identity)
 
 
 class Nfc:
@@ -133,7 +153,8 @@ class Phone:
 
     def __init__(self, *, name: str, model: str, device_id: str, clock: Clock, network: Internet,
                  owner: str | None = None, se: SecureElement | None = None,
-                 se_path: str | os.PathLike[str] | None = None, chip_serial: int = 1) -> None:
+                 se_path: str | os.PathLike[str] | None = None, chip_serial: int = 1,
+                 apps: Mapping[str, AppFactory] | None = None) -> None:
         self.name = name
         self.model = model
         self.device_id = device_id
@@ -156,7 +177,10 @@ class Phone:
         self.dns: dict[str, SiteKind] = {}
         self.inbox: list[PushMessage] = []
         self.log: list[PhoneEvent] = []
+        self._factories = dict(apps or {})
         self._apps: dict[str, Any] = {}
+        self._push: dict[str, Callable[[Notification], None]] = {}
+        self._nfc: dict[str, NfcListener] = {}
         self._closed = False
 
     # -- identity --------------------------------------------------------------------------
@@ -211,17 +235,16 @@ class Phone:
         """What the Play Store's 「インストール」 does (see :mod:`labkit.phone.playstore`)."""
         pkg = package if isinstance(package, AppPackage) else _catalog(package)
         if pkg.package not in self._apps:
-            if pkg.package == MYNAPORTAL_PACKAGE:
-                from .mynaportal import MynaportalApp
-                self._apps[pkg.package] = MynaportalApp(self)
-            else:
-                self._apps[pkg.package] = InstalledApp(self, pkg)
+            factory = self._factories.get(pkg.package)
+            self._apps[pkg.package] = factory(self) if factory is not None else InstalledApp(self, pkg)
             self.note(f"{pkg.title.ja} をインストール", f"installed {pkg.title.en}")
         return self._apps[pkg.package]
 
     def uninstall(self, package: str) -> None:
         """Remove an app and all its data (the SE is not the app's data)."""
         app = self._apps.pop(package, None)
+        self._push.pop(package, None)
+        self._nfc.pop(package, None)
         if app is not None:
             close = getattr(app, "close", None)
             if close is not None:
@@ -238,7 +261,7 @@ class Phone:
     @property
     def mynaportal(self) -> MynaportalApp:
         """The Mynaportal app (install it first: 2-2)."""
-        return self.app(MYNAPORTAL_PACKAGE)  # type: ignore[no-any-return]
+        return self.app(MYNAPORTAL_PACKAGE)
 
     def omapi(self, package: str) -> SEService:
         """The OMAPI service as Android hands it to ``package``: bound to that app's identity
@@ -247,10 +270,18 @@ class Phone:
         return SEService(self.se_service, app.package.identity)
 
     # -- push --------------------------------------------------------------------------------
+    def subscribe_push(self, package: str, handler: Callable[[Notification], None]) -> None:
+        """``package``'s push registration: this phone's J-LIS notifications go to ``handler``."""
+        self._push[package] = handler
+
+    def listen_nfc(self, package: str, listener: NfcListener) -> None:
+        """``package`` is told when a card is held to the phone or taken away."""
+        self._nfc[package] = listener
+
     def sync(self) -> list[PushMessage]:
-        """Fetch due push notifications (online and with the app installed only) and hand
-        them to the Mynaportal app, which acts on deletion orders by itself."""
-        if not self.online or not self.installed():
+        """Fetch due push notifications (online and with a subscribed app only) and hand them
+        to the subscribed apps (the Mynaportal app acts on deletion orders by itself)."""
+        if not self.online or not self._push:
             return []
         try:
             notes = self.network.jlis.poll(self.device_id)
@@ -261,10 +292,11 @@ class Phone:
         self.inbox.extend(messages)
         for message in messages:
             self.note(f"プッシュ通知: {message.text.ja}", f"push: {message.text.en}")
-            try:
-                self.mynaportal.on_push(message.notification)
-            except LabkitError as exc:
-                self.note(f"通知の処理に失敗: {exc.text.ja}", f"could not act on the push: {exc.text.en}")
+            for handler in list(self._push.values()):
+                try:
+                    handler(message.notification)
+                except LabkitError as exc:
+                    self.note(f"通知の処理に失敗: {exc.text.ja}", f"could not act on the push: {exc.text.en}")
         return messages
 
     # -- NFC ---------------------------------------------------------------------------------
@@ -272,16 +304,16 @@ class Phone:
         """Hold a My Number Card to the back of the phone (the モバイル非接触ICマーク)."""
         self.nfc.hold(card)
         self.note("マイナンバーカードをかざした", "a My Number Card is held to the phone")
-        if self.installed():
-            self.mynaportal.card_held()
+        for listener in list(self._nfc.values()):
+            listener.card_held()
 
     def remove_card(self) -> None:
         if self.nfc.card is None:
             return
         self.nfc.remove()
         self.note("カードを離した", "the card was removed")
-        if self.installed():
-            self.mynaportal.card_removed()
+        for listener in list(self._nfc.values()):
+            listener.card_removed()
 
     # -- life cycle ---------------------------------------------------------------------------
     def factory_reset(self) -> None:

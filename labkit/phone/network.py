@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import ServiceError
 from ..i18n import Text
-from ..jlis import JlisApi
+from ..office.contract import JlisApi
 from ..services.tls import TlsResult, WebServers, handshake
 from ..services.webpki import BANK_HOST, LOOKALIKE_HOST, PORTAL_HOST, SiteKind
 

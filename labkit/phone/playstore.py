@@ -79,8 +79,7 @@ class PlayStore:
         if s is StoreState.SEARCH:
             found = tuple(Button(f"result:{p.package}", p.title) for p in self.results())
             hint = Text("検索結果", "results") if found else Text("キーワードを入力してください", "type a keyword")
-            body = (hint,)
-            return Screen("playstore", s.value, SEARCH_BOX, body, (*found, Button("back", BACK)),
+            return Screen("playstore", s.value, SEARCH_BOX, (hint,), (*found, Button("back", BACK)),
                           (Input("query", SEARCH_BOX, InputKind.TEXT, self.query, len(self.query)),),
                           step="2-2 ③", error=err)
         assert self.selected is not None

@@ -15,6 +15,7 @@ from ..card import Aid, KeyRole
 from ..errors import TransportError
 from ..i18n import Text
 from ..reader import JpkiClient, Transport
+from ..rules import PHONE_LOCK_ADVICE
 from ..se import Channel, JpkiProvisioningClient, SEService
 
 __all__ = ["OmapiTransport", "SeJpkiClient", "SeSigner"]
@@ -65,6 +66,9 @@ class SeJpkiClient(JpkiClient):
     """:class:`JpkiClient` over OMAPI, plus the provisioning commands of the SE's JPKI AP."""
 
     transport: OmapiTransport
+    #: The lecture does not say how a locked smartphone PIN is unlocked; it sends every
+    #: question about the smartphone certificates to the toll-free line (1-6), never the counter.
+    lock_advice = PHONE_LOCK_ADVICE
 
     def __init__(self, transport: OmapiTransport) -> None:
         super().__init__(transport)

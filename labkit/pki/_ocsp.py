@@ -19,6 +19,7 @@ Choices:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,12 +59,37 @@ def issuer_hashes(issuer: x509.Certificate, algorithm: hashes.HashAlgorithm) -> 
     return digest(issuer.subject.public_bytes()), digest(key_bits)
 
 
+@functools.lru_cache(maxsize=64)
+def _issuer_hashes(issuer: x509.Certificate, algorithm: str) -> tuple[bytes, bytes]:
+    """:func:`issuer_hashes` once per CA and algorithm (it was half the cost of a request)."""
+    return issuer_hashes(issuer, _HASHES[algorithm]())
+
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512}
+
+
 def unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
     return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
 
 
-def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datetime) -> bytes:
-    """Answer one DER OCSPRequest with a DER OCSPResponse; never raises for bad input."""
+@dataclass(frozen=True, slots=True)
+class ParsedRequest:
+    """One CertID this responder is authoritative for."""
+
+    authority: OcspAuthority
+    request: ocsp.OCSPRequest
+    algorithm: hashes.HashAlgorithm
+    nonce: bytes | None
+
+
+#: (status, revocation time, reason) as a response states them.
+CertStatus = tuple[ocsp.OCSPCertStatus, datetime | None, x509.ReasonFlags | None]
+
+
+def parse(request_der: bytes, authorities: Sequence[OcspAuthority]) -> ParsedRequest | bytes:
+    """The request, or the unsuccessful response (DER) that answers it."""
     try:
         request = ocsp.load_der_ocsp_request(bytes(request_der))
         algorithm = request.hash_algorithm
@@ -71,34 +97,47 @@ def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datet
     except (ValueError, TypeError, UnsupportedAlgorithm, NotImplementedError):  # NotImplemented: >1 CertID
         return unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
     for authority in authorities:
-        if issuer_hashes(authority.certificate, algorithm) == (request.issuer_name_hash, request.issuer_key_hash):
-            break
-    else:
-        return unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
-    try:
-        record = authority.lookup(request.serial_number)
-        responder, key = authority.responder()
-    except LabkitError:
-        return unsuccessful(ocsp.OCSPResponseStatus.INTERNAL_ERROR)
-    if record is not None and record.ca is not authority.kind:
-        record = None
-    status, revoked_at, reason = ocsp.OCSPCertStatus.UNKNOWN, None, None
-    if record is not None:
-        if record.revocation is None:
-            status = ocsp.OCSPCertStatus.GOOD
-        else:
-            status = ocsp.OCSPCertStatus.REVOKED
-            revoked_at = record.revocation.revoked_at
-            if record.revocation.reason is not Reason.UNSPECIFIED:
-                reason = record.revocation.reason.flag
+        known = (_issuer_hashes(authority.certificate, algorithm.name) if algorithm.name in _HASHES
+                 else issuer_hashes(authority.certificate, algorithm))
+        if known == (request.issuer_name_hash, request.issuer_key_hash):
+            return ParsedRequest(authority, request, algorithm, nonce)
+    return unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+
+
+def cert_status(record: CertRecord | None, kind: CaKind) -> CertStatus:
+    if record is None or record.ca is not kind:
+        return ocsp.OCSPCertStatus.UNKNOWN, None, None
+    if record.revocation is None:
+        return ocsp.OCSPCertStatus.GOOD, None, None
+    reason = None if record.revocation.reason is Reason.UNSPECIFIED else record.revocation.reason.flag
+    return ocsp.OCSPCertStatus.REVOKED, record.revocation.revoked_at, reason
+
+
+def build(parsed: ParsedRequest, status: CertStatus, responder: x509.Certificate, key: rsa.RSAPrivateKey,
+          now: datetime, next_update: datetime | None = None, *, nonce: bool = True) -> bytes:
+    """The signed response for ``parsed`` (nonce echoed unless ``nonce`` is False)."""
+    request = parsed.request
     builder = (ocsp.OCSPResponseBuilder()
                .add_response_by_hash(request.issuer_name_hash, request.issuer_key_hash, request.serial_number,
-                                     algorithm, status, now, None, revoked_at, reason)
+                                     parsed.algorithm, status[0], now, next_update, status[1], status[2])
                .responder_id(ocsp.OCSPResponderEncoding.HASH, responder)
                .certificates([responder]))
-    if nonce is not None:
-        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    if nonce and parsed.nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(parsed.nonce), critical=False)
     return _restamp(builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER), now, key)
+
+
+def respond(request_der: bytes, authorities: Sequence[OcspAuthority], now: datetime) -> bytes:
+    """Answer one DER OCSPRequest with a DER OCSPResponse; never raises for bad input."""
+    parsed = parse(request_der, authorities)
+    if isinstance(parsed, bytes):
+        return parsed
+    try:
+        record = parsed.authority.lookup(parsed.request.serial_number)
+        responder, key = parsed.authority.responder()
+    except LabkitError:
+        return unsuccessful(ocsp.OCSPResponseStatus.INTERNAL_ERROR)
+    return build(parsed, cert_status(record, parsed.authority.kind), responder, key, now)
 
 
 def _restamp(response_der: bytes, now: datetime, key: rsa.RSAPrivateKey) -> bytes:

@@ -157,7 +157,7 @@ _REASON_LABELS = {
     Reason.UNSPECIFIED: Text("理由なし", "unspecified"),
     Reason.KEY_COMPROMISE: Text("鍵の危殆化", "key compromise"),
     Reason.AFFILIATION_CHANGED: Text("基本4情報の変更", "basic attributes changed"),
-    Reason.SUPERSEDED: Text("更新・再発行", "superseded"),
+    Reason.SUPERSEDED: Text("機種変更・再発行など", "superseded (device change, re-issue etc.)"),
     Reason.CESSATION_OF_OPERATION: Text("利用の停止", "cessation of operation"),
     Reason.CERTIFICATE_HOLD: Text("一時保留", "certificate hold"),
 }

@@ -17,6 +17,7 @@ Revocation rules (lecture 2-6/2-7, J-LIS CPS):
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,10 +32,12 @@ from ..errors import InputError, StoreError
 from ..i18n import Text
 from . import _ca, _ocsp
 from .constants import CaKind, CertState, Reason
+from .crl_der import build_crl_der
 from .errors import NotEligibleError, RevocationStateError, UnknownCertificateError
+from .ocsp_cache import PreProducedOcsp
 from .profiles import OCSP_PROFILE, PROFILES, ROOT_PROFILE, Profile, build_end_entity, check_public_key
 from .revocation import StoreChecker
-from .store import CertRecord, NewCertificate, Revocation, Store
+from .store import CertRecord, NewCertificate, Revocation, RevokedEntry, Store
 from .subject import Holder
 from .urls import DEFAULT_BASE_URL, LabUrls
 from .validity import certificate_not_after
@@ -88,6 +91,11 @@ class Jpki:
         self._key_factory = key_factory
         self._lock = threading.Lock()
         self._responders: dict[CaKind, tuple[x509.Certificate, rsa.RSAPrivateKey]] = {}
+        #: kind -> (revision, thisUpdate, nextUpdate, DER) of the CRL last served.
+        self._crl_cache: dict[CaKind, tuple[int, datetime, datetime, bytes]] = {}
+        self.ocsp_responses = PreProducedOcsp(
+            [_ocsp.OcspAuthority(kind, ca.certificate, functools.partial(self._responder, kind), self.store.get)
+             for kind, ca in cas.items()], self.store.revision, lambda: _now(self.clock))
 
     @classmethod
     def create(cls, store: Store, clock: Clock, *, base_url: str = DEFAULT_BASE_URL,
@@ -279,32 +287,42 @@ class Jpki:
     # --- publication -------------------------------------------------------------------
 
     def crl(self, kind: CaKind) -> bytes:
-        """The current full CRL (DER): reissued when the revocation set changed or it is due."""
+        """The current full CRL (DER): reissued when the revocation set changed or it is due,
+        otherwise served from memory (a 10^6-entry CRL is never rebuilt or re-read per request)."""
         kind = CaKind(kind)
         now = _now(self.clock)
+        revision = self.store.revision(kind)
+        held = self._crl_cache.get(kind)
+        if held is not None and held[0] == revision and held[1] <= now < held[2]:
+            return held[3]
         record = self.store.get_ca(kind)
         assert record is not None
-        if record.crl_der is not None and record.crl_revision == record.revision:
-            cached = x509.load_der_x509_crl(record.crl_der)
-            if cached.last_update_utc <= now < (cached.next_update_utc or now):
-                return record.crl_der
-        ca = self.ca(kind)
+        published = record.crl_der if record.crl_der is not None and record.crl_revision == record.revision else None
+        if published is not None:
+            cached = x509.load_der_x509_crl(published)
+            if not cached.last_update_utc <= now < (cached.next_update_utc or now):
+                published = None
+        if published is None:
+            ca = self.ca(kind)
 
-        def build(number: int, revoked: list[CertRecord]) -> bytes:
-            entries = [(r.serial, r.revocation.reason, r.revocation.revoked_at, r.revocation.invalidity_date)
-                       for r in revoked if r.revocation is not None and r.not_after >= now]
-            crl = _ca.build_crl(issuer=ca.certificate, issuer_key=ca.key, number=number, this_update=now,
-                                entries=entries)
-            return crl.public_bytes(serialization.Encoding.DER)
-        published = self.store.publish_crl(kind, build).crl_der
-        assert published is not None
+            def build(number: int, revoked: list[RevokedEntry]) -> bytes:
+                limit = int(now.timestamp())
+                entries = [(r.serial, r.reason, r.revoked_at, r.invalidity_date)
+                           for r in revoked if r.not_after >= limit]
+                return build_crl_der(issuer=ca.certificate, issuer_key=ca.key, number=number, this_update=now,
+                                     entries=entries)
+            record = self.store.publish_crl(kind, build)
+            published = record.crl_der
+            assert published is not None
+            cached = x509.load_der_x509_crl(published)
+        self._crl_cache[kind] = (record.crl_revision, cached.last_update_utc,
+                                 cached.next_update_utc or cached.last_update_utc, published)
         return published
 
     def ocsp_respond(self, request_der: bytes) -> bytes:
-        """DER OCSPRequest in, DER OCSPResponse out (for ``POST /ocsp``); never raises on bad input."""
-        authorities = [_ocsp.OcspAuthority(kind, ca.certificate, lambda kind=kind: self._responder(kind),
-                                           self.store.get) for kind, ca in self._cas.items()]
-        return _ocsp.respond(request_der, authorities, _now(self.clock))
+        """DER OCSPRequest in, DER OCSPResponse out (for ``POST /ocsp``); never raises on bad input.
+        Requests without a nonce get pre-produced responses (:mod:`labkit.pki.ocsp_cache`)."""
+        return self.ocsp_responses.respond(request_der)
 
     def checker(self) -> StoreChecker:
         """A revocation checker that asks this J-LIS's store directly."""

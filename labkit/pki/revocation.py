@@ -119,9 +119,11 @@ class OcspChecker:
             raise _fail(f"OCSP レスポンダが拒否しました ({response.response_status.name})",
                         f"the OCSP responder refused: {response.response_status.name}")
         signer = self._responder(response, issuer)
+        public, algorithm = signer.public_key(), response.signature_hash_algorithm
+        if not isinstance(public, rsa.RSAPublicKey) or algorithm is None:
+            raise _fail("OCSP 応答の署名方式が RSA ではありません", "the OCSP response is not RSA-signed")
         try:
-            signer.public_key().verify(response.signature, response.tbs_response_bytes,  # type: ignore[call-arg]
-                                       padding.PKCS1v15(), response.signature_hash_algorithm)  # type: ignore[arg-type]
+            public.verify(response.signature, response.tbs_response_bytes, padding.PKCS1v15(), algorithm)
         except InvalidSignature:
             raise _fail("OCSP 応答の署名が正しくありません", "bad OCSP response signature") from None
         try:

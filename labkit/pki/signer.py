@@ -6,6 +6,7 @@ stand-in; the card and SE packages provide signers that send APDUs instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
@@ -25,8 +26,9 @@ class HashAlg(Enum):
     SHA512 = "2.16.840.1.101.3.4.2.3"
 
     def new(self) -> hashes.HashAlgorithm:
-        return {HashAlg.SHA256: hashes.SHA256, HashAlg.SHA384: hashes.SHA384,
-                HashAlg.SHA512: hashes.SHA512}[self]()
+        factories: dict[HashAlg, Callable[[], hashes.HashAlgorithm]] = {
+            HashAlg.SHA256: hashes.SHA256, HashAlg.SHA384: hashes.SHA384, HashAlg.SHA512: hashes.SHA512}
+        return factories[self]()
 
     @property
     def digest_size(self) -> int:
@@ -96,7 +98,8 @@ class SoftwareSigner:
     def __init__(self, key: rsa.RSAPrivateKey, certificate: x509.Certificate) -> None:
         if not isinstance(key, rsa.RSAPrivateKey):
             raise TypeError("key must be an RSA private key")
-        if key.public_key().public_numbers() != certificate.public_key().public_numbers():
+        public = certificate.public_key()
+        if not isinstance(public, rsa.RSAPublicKey) or key.public_key().public_numbers() != public.public_numbers():
             raise InputError(Text("秘密鍵と証明書が対応していません", "the key does not match the certificate"))
         self._key = key
         self._certificate = certificate

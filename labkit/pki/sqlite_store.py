@@ -14,12 +14,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .._sqlite import write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from .constants import CaKind, Reason
-from .store import CaRecord, CertRecord, NewCertificate, Revocation, Store, already_changed, random_serial
+from .store import (
+    CaRecord,
+    CertRecord,
+    NewCertificate,
+    Revocation,
+    RevokedEntry,
+    Store,
+    already_changed,
+    random_serial,
+)
 
 SCHEMA_VERSION = 1
 
@@ -73,10 +83,14 @@ def _dt(ts: int | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
-def _cert(row: tuple) -> CertRecord:
+def _at(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def _cert(row: tuple[Any, ...]) -> CertRecord:
     serial, ca, profile, holder, nb, na, der, reason, revoked_at, invalidity = row
-    revocation = None if reason is None else Revocation(Reason(reason), _dt(revoked_at), _dt(invalidity))
-    return CertRecord(int(serial, 16), CaKind(ca), profile, holder, _dt(nb), _dt(na), bytes(der), revocation)
+    revocation = None if reason is None else Revocation(Reason(reason), _at(revoked_at), _dt(invalidity))
+    return CertRecord(int(serial, 16), CaKind(ca), profile, holder, _at(nb), _at(na), bytes(der), revocation)
 
 
 class SqliteStore(Store):
@@ -164,6 +178,11 @@ class SqliteStore(Store):
         assert root is not None and key is not None  # foreign keys guarantee both
         return CaRecord(kind, root, key, row[1], row[2], None if row[3] is None else bytes(row[3]), row[4])
 
+    def revision(self, kind: CaKind) -> int:
+        with self._read() as db:
+            row = db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
+        return -1 if row is None else int(row[0])
+
     def issue(self, ca: CaKind, build: Callable[[int], NewCertificate]) -> CertRecord:
         with self._tx() as db:
             if not db.execute("SELECT 1 FROM cas WHERE kind = ?", (ca.value,)).fetchone():
@@ -214,12 +233,19 @@ class SqliteStore(Store):
             db.execute("UPDATE cas SET revision = revision + 1 WHERE kind = ?", (current.ca.value,))
         return self.get(serial)  # type: ignore[return-value]
 
-    def publish_crl(self, kind: CaKind, build: Callable[[int, list[CertRecord]], bytes]) -> CaRecord:
+    def revoked_entries(self, ca: CaKind) -> list[RevokedEntry]:
+        with self._read() as db:
+            rows = db.execute("SELECT r.serial, r.reason, r.revoked_at, r.invalidity_date, c.not_after "
+                              "FROM revocations r JOIN certificates c ON c.serial = r.serial "
+                              "WHERE c.ca = ? ORDER BY r.serial", (ca.value,)).fetchall()
+        return [RevokedEntry(int(serial, 16), reason, at, inv, na) for serial, reason, at, inv, na in rows]
+
+    def publish_crl(self, kind: CaKind, build: Callable[[int, list[RevokedEntry]], bytes]) -> CaRecord:
         with self._tx() as db:
             row = db.execute("SELECT crl_number, revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
             if row is None:
                 raise StoreError(Text("認証局がありません", "no such CA"), ca=kind.value)
-            der = build(row[0] + 1, self.revoked(kind))
+            der = build(row[0] + 1, self.revoked_entries(kind))
             db.execute("UPDATE cas SET crl_number = ?, crl_der = ?, crl_revision = ? WHERE kind = ?",
                        (row[0] + 1, der, row[1], kind.value))
         return self.get_ca(kind)  # type: ignore[return-value]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from cryptography import x509
 
@@ -60,6 +61,17 @@ class Revocation:
     @property
     def hold(self) -> bool:
         return self.reason is Reason.CERTIFICATE_HOLD
+
+
+class RevokedEntry(NamedTuple):
+    """What a CRL needs of one revoked certificate: no DER and times as UTC epoch seconds,
+    because a full CRL reads 10^6 of them at once."""
+
+    serial: int
+    reason: int
+    revoked_at: int
+    invalidity_date: int | None
+    not_after: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +169,27 @@ class Store(ABC):
     def revoked(self, ca: CaKind) -> list[CertRecord]:
         """Certificates of ``ca`` that are revoked or on hold, by serial."""
 
+    def revoked_entries(self, ca: CaKind) -> list[RevokedEntry]:
+        """:meth:`revoked` reduced to what a CRL lists, by serial."""
+        def ts(when: datetime | None) -> int | None:
+            return None if when is None else int(when.timestamp())
+        return [RevokedEntry(r.serial, int(r.revocation.reason), int(r.revocation.revoked_at.timestamp()),
+                             ts(r.revocation.invalidity_date), int(r.not_after.timestamp()))
+                for r in self.revoked(ca) if r.revocation is not None]
+
+    def revision(self, kind: CaKind) -> int:
+        """The CA's revision alone (cheap: asked on every OCSP request); -1 if no such CA."""
+        record = self.get_ca(kind)
+        return -1 if record is None else record.revision
+
     @abstractmethod
     def set_revocation(self, serial: int, *, expected: Revocation | None,
                        new: Revocation | None) -> CertRecord:
         """Compare-and-set the revocation state; bumps the CA's revision."""
 
     @abstractmethod
-    def publish_crl(self, kind: CaKind, build: Callable[[int, list[CertRecord]], bytes]) -> CaRecord:
-        """Call ``build(next_number, revoked)`` and record its DER as the current CRL, atomically."""
+    def publish_crl(self, kind: CaKind, build: Callable[[int, list[RevokedEntry]], bytes]) -> CaRecord:
+        """Call ``build(next_number, revoked_entries)`` and record its DER as the current CRL, atomically."""
 
     def close(self) -> None:  # noqa: B027 - optional hook, not abstract
         """Release resources; the default has none."""
@@ -243,6 +268,10 @@ class MemoryStore(Store):
             return sorted((r for r in self._certs.values() if r.ca is ca and r.revocation is not None),
                           key=lambda r: r.serial)
 
+    def revision(self, kind: CaKind) -> int:
+        ca = self._cas.get(kind)
+        return -1 if ca is None else ca.revision
+
     def set_revocation(self, serial: int, *, expected: Revocation | None,
                        new: Revocation | None) -> CertRecord:
         with self._locked():
@@ -256,9 +285,9 @@ class MemoryStore(Store):
             self._cas[rec.ca] = replace(ca, revision=ca.revision + 1)
             return rec
 
-    def publish_crl(self, kind: CaKind, build: Callable[[int, list[CertRecord]], bytes]) -> CaRecord:
+    def publish_crl(self, kind: CaKind, build: Callable[[int, list[RevokedEntry]], bytes]) -> CaRecord:
         with self._locked():
             ca = self._cas[kind]
-            der = build(ca.crl_number + 1, self.revoked(kind))
+            der = build(ca.crl_number + 1, self.revoked_entries(kind))
             self._cas[kind] = replace(ca, crl_number=ca.crl_number + 1, crl_der=der, crl_revision=ca.revision)
             return self.get_ca(kind)  # type: ignore[return-value]

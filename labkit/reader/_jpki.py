@@ -23,7 +23,7 @@ from ..apdu import SW, CommandAPDU, ResponseAPDU, StatusWordError, tries_from_sw
 from ..card.constants import Aid, Ins, JpkiFile, KeyRole
 from ..errors import CardError, InputError
 from ..i18n import Text
-from ..rules import check_signing_password
+from ..rules import CARD_LOCK_ADVICE, check_signing_password, tries_left
 from ._errors import LastTryRefusedError, PinBlockedError, WrongCardError, WrongPinError
 from ._transport import Transport
 
@@ -96,7 +96,7 @@ class PinTries:
         if self.blocked:
             return Text(f"{name.ja}: ロック中 (残り 0 回)", f"{name.en}: blocked (0 tries left)")
         return Text(f"{name.ja}: 残り {self.remaining}/{self.maximum} 回",
-                    f"{name.en}: {self.remaining} of {self.maximum} tries left")
+                    f"{name.en}: {self.remaining} of {self.maximum} {'try' if self.maximum == 1 else 'tries'} left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,9 @@ class JpkiCertificates:
 
 class JpkiClient:
     """JPKI AP commands over a transport (connected on first use if needed)."""
+
+    #: Said when a PIN locks (the card's counter by default; the phone's client overrides it).
+    lock_advice: Text = CARD_LOCK_ADVICE
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
@@ -278,13 +281,12 @@ class JpkiClient:
         sw = self.send(CommandAPDU(0x00, Ins.VERIFY, 0x00, 0x80, value.encode("ascii"))).sw
         self._raise_for_verify(role, sw)
 
-    @staticmethod
-    def _check_tries(tries: PinTries, allow_last_try: bool) -> None:
+    def _check_tries(self, tries: PinTries, allow_last_try: bool) -> None:
         name = pin_name(tries.role)
         if tries.blocked:
             raise PinBlockedError(Text(
-                f"{name.ja}はロックされています。市区町村の窓口で初期化が必要です",
-                f"the {name.en} is blocked; it must be reset at the municipal office"),
+                f"{name.ja}はロックされています。{self.lock_advice.ja}",
+                f"the {name.en} is blocked; {self.lock_advice.en}"),
                 sw=SW.REFERENCE_DATA_BLOCKED)
         if tries.remaining == 1 and not allow_last_try:
             raise LastTryRefusedError(Text(
@@ -293,19 +295,19 @@ class JpkiClient:
                 f"only 1 try is left for the {name.en}; a mistake would block it, so nothing "
                 "was sent (pass allow_last_try=True to send it)"), tries_left=1)
 
-    @staticmethod
-    def _raise_for_verify(role: KeyRole, sw: int) -> None:
+    def _raise_for_verify(self, role: KeyRole, sw: int) -> None:
         if sw == SW.OK:
             return
         tries = tries_from_sw(sw)
         name = pin_name(role)
         if tries == 0 or sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
             raise PinBlockedError(Text(
-                f"{name.ja}が違います。ロックされました (市区町村の窓口で初期化が必要)",
-                f"wrong {name.en}; it is now blocked (reset at the municipal office)"), sw=sw)
+                f"{name.ja}が違います。ロックされました。{self.lock_advice.ja}",
+                f"wrong {name.en}; it is now blocked: {self.lock_advice.en}"), sw=sw)
         if tries is not None:
-            raise WrongPinError(Text(f"{name.ja}が違います (残り {tries} 回)",
-                                     f"wrong {name.en} ({tries} tries left)"), sw=sw, tries_left=tries)
+            left = tries_left(tries)
+            raise WrongPinError(Text(f"{name.ja}が違います ({left.ja})",
+                                     f"wrong {name.en} ({left.en})"), sw=sw, tries_left=tries)
         raise StatusWordError(sw)
 
     def change_pin(self, role: KeyRole, old: str, new: str, *, allow_last_try: bool = False) -> None:

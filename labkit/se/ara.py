@@ -17,6 +17,7 @@ from ..apdu import SW, CommandAPDU, StatusWordError, tlv
 from ..cardos import PROPRIETARY, Applet, handles
 from ..i18n import Text
 from .gp_constants import ARA_M_AID, AraTag, GpIns
+from .inventory import DataCategory, InventoryItem
 
 __all__ = ["AccessRule", "ApduFilter", "AraM", "AraSession", "decode_rules", "encode_rules"]
 
@@ -168,6 +169,17 @@ class AraM(Applet):
     @property
     def rules(self) -> tuple[AccessRule, ...]:
         return tuple(self._state.rules)
+
+    inventory_name = Text("アクセス規則 (ARA-M)", "access rules (ARA-M)")
+
+    def inventory_items(self) -> list[InventoryItem]:
+        """One item per rule: which SE applet, for which app certificate."""
+        def rule_text(rule: AccessRule, every: str, arrow: str, more: str) -> str:
+            app = rule.cert_hash.hex()[:16] + more if rule.cert_hash else every
+            return f"{rule.aid.hex().upper() if rule.aid else every} {arrow} {app}"
+        return [InventoryItem(DataCategory.ACCESS_RULE, self.inventory_name, Text("規則", "rule"),
+                              Text(f"SE アプリ {rule_text(rule, '全て', '← アプリ', '…')}",
+                                   f"SE app {rule_text(rule, 'all', '<- app', '...')}")) for rule in self.rules]
 
     @property
     def refresh_tag(self) -> bytes:

@@ -249,12 +249,14 @@ class SecureElement:
         """Process one APDU; never raises. State is persisted before the response returns."""
         with self._lock:
             command = bytes(command)
+            parsed: CommandAPDU | None = None
+            channel: int | None = None
             try:
-                parsed: CommandAPDU | None = CommandAPDU.from_bytes(command)
+                parsed = CommandAPDU.from_bytes(command)
                 info = parse_cla(parsed.cla)
                 channel = info.channel if info else None
             except LabkitError:
-                parsed, channel = None, None
+                parsed = None
             before = self.os.selected(channel) if channel is not None else None
             self._busy = True
             try:
@@ -277,7 +279,8 @@ class SecureElement:
     def inventory(self) -> SeInventory:
         """「スマホ電子証明書の確認」: what this SE holds, and which sensitive data it does not."""
         with self._lock:
-            return build_inventory(self)
+            return build_inventory(self.registry.card_state, self.isd,
+                                   [(entry.aid, entry.state, self.applet(entry.aid)) for entry in self.registry.apps])
 
     # -- tamper response and events ----------------------------------------------------------
     def add_event_listener(self, listener: Callable[[SeEvent], None]) -> None:

@@ -111,8 +111,8 @@ class Privilege(IntFlag):
         return int(self).to_bytes(3, "big")
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> Privilege:
-        """1-byte (byte 1 only) or 3-byte coding, as INSTALL carries them."""
+    def decode(cls, raw: bytes) -> Privilege:
+        """1-byte (byte 1 only) or 3-byte coding, as INSTALL carries them (not ``int.from_bytes``)."""
         if len(raw) == 1:
             return cls(raw[0] << 16)
         if len(raw) == 3:

@@ -2,31 +2,29 @@
 state (every applet instance and the ISD), with what is deliberately *not* there.
 
 Lecture 1-5: only the minimum is stored (keys, the two certificates, PIN state); highly
-private data such as 税関係情報 and 年金関係情報 is not recorded on the phone. The
-``not_stored`` list is computed — a sensitive category is listed there only because no
-applet reported any item of it — not written by hand.
+private data such as 税関係情報 and 年金関係情報 is not recorded on the phone. Each applet
+reports its own items (:class:`ReportsInventory`); the ``not_stored`` list is computed — a
+sensitive category is listed there only because no applet reported any item of it — not
+written by hand. The JPKI AP also answers the Mynaportal app's LIST CONTENTS command with its
+items (:func:`encode_items`), so the app's screen goes through OMAPI like every SE access.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from cryptography import x509
 
-from ..card import KeyRole
+from ..apdu import tlv
 from ..clock import to_jst
 from ..i18n import Text
-from .ara import AraM
 from .gp_constants import AppLifeCycle, CardLifeCycle, is_locked
-from .jpki import SeJpkiApplet
-from .wallet import WalletApplet
 
-if TYPE_CHECKING:
-    from .element import SecureElement
-
-__all__ = ["SENSITIVE", "AppletInfo", "DataCategory", "InventoryItem", "SeInventory", "build_inventory"]
+__all__ = ["SENSITIVE", "AppletInfo", "DataCategory", "InventoryItem", "ReportsInventory", "SeInventory",
+           "build_inventory", "certificate_detail", "decode_items", "encode_items"]
 
 
 class DataCategory(StrEnum):
@@ -57,11 +55,13 @@ _LABELS = {
     DataCategory.ELECTRONIC_MONEY: Text("電子マネー残高", "e-money balance"),
     DataCategory.TAX: Text("税関係情報", "tax information"),
     DataCategory.PENSION: Text("年金関係情報", "pension information"),
-    DataCategory.MY_NUMBER: Text("個人番号 (マイナンバー)", "My Number"),
-    DataCategory.MEDICAL: Text("医療・健康情報", "medical and health data"),
+    # The lecture names only 税関係情報 and 年金関係情報; these two are the lab's own examples.
+    DataCategory.MY_NUMBER: Text("個人番号 (マイナンバー) (ラボの想定)", "My Number (lab assumption)"),
+    DataCategory.MEDICAL: Text("医療・健康情報 (ラボの想定)", "medical and health data (lab assumption)"),
 }
 
-#: Categories the lecture says the phone must never hold.
+#: Categories the phone must never hold: tax and pension per the lecture (1-5), plus two the
+#: lab assumes (labelled so in their names).
 SENSITIVE = (DataCategory.TAX, DataCategory.PENSION, DataCategory.MY_NUMBER, DataCategory.MEDICAL)
 
 _STATE_NAMES = {
@@ -116,12 +116,16 @@ class SeInventory:
         return "\n".join(lines)
 
 
-_JPKI = Text("公的個人認証AP", "JPKI AP")
-_NAMES = {SeJpkiApplet: _JPKI, AraM: Text("アクセス規則 (ARA-M)", "access rules (ARA-M)"),
-          WalletApplet: Text("電子マネー (ラボ)", "e-money (lab)")}
+@runtime_checkable
+class ReportsInventory(Protocol):
+    """An applet (or the ISD) that lists what it holds."""
+
+    inventory_name: Text
+
+    def inventory_items(self) -> list[InventoryItem]: ...
 
 
-def _certificate_detail(der: bytes) -> Text:
+def certificate_detail(der: bytes) -> Text:
     cert = x509.load_der_x509_certificate(der)
     until = to_jst(cert.not_valid_after_utc).date().isoformat()
     subject = cert.subject.rfc4514_string()
@@ -129,60 +133,38 @@ def _certificate_detail(der: bytes) -> Text:
                 f"{subject} / serial {cert.serial_number:X} / valid until {until}")
 
 
-def _jpki_items(applet: SeJpkiApplet) -> list[InventoryItem]:
-    items = []
-    for role in KeyRole:
-        label = role.label
-        if applet.has_key(role):
-            public = applet.public_key(role)
-            bits = public.key_size if public is not None else 0
-            items.append(InventoryItem(
-                DataCategory.PRIVATE_KEY, _JPKI, Text(f"{label.ja}秘密鍵", f"{label.en} private key"),
-                Text(f"RSA-{bits} (SE の外には出ない)", f"RSA-{bits} (never leaves the SE)")))
-        cert = applet.certificate(role)
-        if cert is not None:
-            items.append(InventoryItem(DataCategory.CERTIFICATE, _JPKI,
-                                       Text(f"スマホ用{label.ja}電子証明書", f"smartphone {label.en} certificate"),
-                                       _certificate_detail(cert)))
-        ca = applet.ca_certificate(role)
-        if ca is not None:
-            items.append(InventoryItem(DataCategory.CA_CERTIFICATE, _JPKI,
-                                       Text(f"{label.ja}CA証明書", f"{label.en} CA"), _certificate_detail(ca)))
-        status = applet.pin_status(role)
-        if status.is_set:
-            left = f"{status.remaining}/{status.max_tries}"
-            detail = (Text("ロック中", "blocked") if status.blocked
-                      else Text(f"残り {left} 回", f"{left} tries left"))
-            items.append(InventoryItem(DataCategory.PIN_STATE, _JPKI, applet.pins[role].policy.name, detail))
-    return items
+_ITEM, _FIELDS = 0xE1, (0x80, 0x81, 0x82, 0x83, 0x84)  # category, name ja/en, detail ja/en (UTF-8)
 
 
-def build_inventory(se: SecureElement) -> SeInventory:
-    """List the SE's contents from its live state."""
-    items: list[InventoryItem] = []
-    isd = Text("カード管理 (ISD)", "card manager (ISD)")
-    for kvn, slot in sorted(se.isd.keys.slots.items()):
-        kcv = slot.keys.kcvs[0].hex().upper()
-        what = f"AES-{len(slot.keys.enc) * 8}, KCV {kcv}"
-        items.append(InventoryItem(DataCategory.SE_MANAGEMENT_KEY, isd,
-                                   Text(f"鍵セット KVN {kvn:02X}", f"key set KVN {kvn:02X}"), Text(what, what)))
-    applets = []
-    for entry in se.registry.apps:
-        applet = se.applet(entry.aid)
-        name = next((n for kind, n in _NAMES.items() if isinstance(applet, kind)), Text("アプリ", "applet"))
-        applets.append(AppletInfo(entry.aid, name, entry.state))
-        if isinstance(applet, SeJpkiApplet):
-            items += _jpki_items(applet)
-        elif isinstance(applet, AraM):
-            items += [InventoryItem(DataCategory.ACCESS_RULE, name, Text("規則", "rule"),
-                                    Text(f"SE アプリ {rule.aid.hex().upper() if rule.aid else '全て'}"
-                                         f" ← アプリ {rule.cert_hash.hex()[:16] + '…' if rule.cert_hash else '全て'}",
-                                         f"SE app {rule.aid.hex().upper() if rule.aid else 'all'}"
-                                         f" <- app {rule.cert_hash.hex()[:16] + '...' if rule.cert_hash else 'all'}"))
-                      for rule in applet.rules]
-        elif isinstance(applet, WalletApplet):
-            items.append(InventoryItem(DataCategory.ELECTRONIC_MONEY, name, Text("残高", "balance"),
-                                       Text(f"{applet.balance} 円", f"JPY {applet.balance}")))
+def encode_items(items: Iterable[InventoryItem]) -> bytes:
+    """The items as the SE answers LIST CONTENTS (lab encoding, BER-TLV)."""
+    return b"".join(tlv.encode(_ITEM, b"".join(tlv.encode(tag, text.encode()) for tag, text in zip(
+        _FIELDS, (i.category.value, i.name.ja, i.name.en, i.detail.ja, i.detail.en), strict=True))) for i in items)
+
+
+def decode_items(data: bytes, holder: Text) -> tuple[InventoryItem, ...]:
+    """:func:`encode_items` back (raises :class:`~labkit.apdu.tlv.TlvError` or ValueError if malformed)."""
+    out = []
+    for item in tlv.decode(data):
+        fields = {f.tag: f.value.decode() for f in tlv.decode(item.value)} if item.tag == _ITEM else {}
+        if set(fields) != set(_FIELDS):
+            raise tlv.TlvError(Text("一覧の形式が正しくありません", "malformed contents list"))
+        category, name_ja, name_en, detail_ja, detail_en = (fields[t] for t in _FIELDS)
+        out.append(InventoryItem(DataCategory(category), holder, Text(name_ja, name_en), Text(detail_ja, detail_en)))
+    return tuple(out)
+
+
+def build_inventory(card_state: CardLifeCycle, isd: ReportsInventory,
+                    applets: Iterable[tuple[bytes, int, object]]) -> SeInventory:
+    """List the SE's contents from its live state: the ISD's and each applet's own report
+    (``applets``: AID, life cycle state and instance of each registry entry)."""
+    items = list(isd.inventory_items())
+    infos = []
+    for aid, state, applet in applets:
+        if isinstance(applet, ReportsInventory):
+            infos.append(AppletInfo(aid, applet.inventory_name, state))
+            items += applet.inventory_items()
+        else:
+            infos.append(AppletInfo(aid, Text("アプリ", "applet"), state))
     present = {item.category for item in items}
-    return SeInventory(se.registry.card_state, tuple(applets), tuple(items),
-                       tuple(c for c in SENSITIVE if c not in present))
+    return SeInventory(card_state, tuple(infos), tuple(items), tuple(c for c in SENSITIVE if c not in present))

@@ -19,6 +19,7 @@ from ..errors import SecureChannelError
 from ..i18n import Text
 from .gp_constants import DEFAULT_ISD_AID, CardLifeCycle, GpIns, GpTag, ScpParameter, SecurityLevel
 from .gp_data import Cplc, card_recognition_data, isd_fci
+from .inventory import DataCategory, InventoryItem
 from .isd_content import ContentManagement
 from .keys import KeySlot, KeyStore
 from .registry import Registry, RegistryEntry
@@ -134,6 +135,15 @@ class IssuerSecurityDomain(ContentManagement):
         self.auth_failures = 0
         self.keys_blocked = False
         self._challenge = challenge_source
+
+    inventory_name = Text("カード管理 (ISD)", "card manager (ISD)")
+
+    def inventory_items(self) -> list[InventoryItem]:
+        """Its key sets, named by version and KCV (never by value)."""
+        return [InventoryItem(DataCategory.SE_MANAGEMENT_KEY, self.inventory_name,
+                              Text(f"鍵セット KVN {kvn:02X}", f"key set KVN {kvn:02X}"), Text(what, what))
+                for kvn, slot in sorted(self.keys.slots.items())
+                for what in (f"AES-{len(slot.keys.enc) * 8}, KCV {slot.keys.kcvs[0].hex().upper()}",)]
 
     # -- persistence -------------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..cardos import PROPRIETARY, Applet, handles
 from ..i18n import Text
 from .gp_constants import AppLifeCycle, CardLifeCycle, GetStatusP1, GpIns, GpTag, Privilege, is_locked
 from .keys import decode_put_key
-from .registry import RegistryEntry, StatusEntry, encode_entry
+from .registry import RegistryEntry, StatusEntry, encode_entry, encode_legacy_entry
 from .scp03 import StaticKeys, kcv
 
 if TYPE_CHECKING:
@@ -84,15 +84,18 @@ class ContentManagement(Applet):
     @handles(GpIns.GET_STATUS, cla=PROPRIETARY)
     def get_status(self, command: CommandAPDU, session: IsdSession) -> ResponseAPDU:
         self.require_authenticated(session)
-        if command.p2 & ~0x03 or not command.p2 & 0x02:
+        if command.p2 & ~0x03:
             raise StatusWordError(SW.INCORRECT_P1P2, Text(
-                "タグ付き形式 (P2=02/03) のみ対応", "only the tagged format (P2 02/03) is supported"))
+                "P2 は 00/01 (旧形式) か 02/03 (タグ付き形式)",
+                "P2 must be 00/01 (legacy format) or 02/03 (tagged format)"))
         if command.p2 & 0x01:
             if not session.status_blocks:
                 raise StatusWordError(SW.CONDITIONS_NOT_SATISFIED)
             return self._next_status_block(session)
+        tagged = bool(command.p2 & 0x02)  # b2 = 0: the legacy format of Table 11-36
         criteria = {t.tag: t.value for t in _parse_tlv(command.data)}
-        if GpTag.AID not in criteria or set(criteria) - {GpTag.AID, GpTag.TAG_LIST}:
+        allowed = {GpTag.AID, GpTag.TAG_LIST} if tagged else {GpTag.AID}
+        if GpTag.AID not in criteria or set(criteria) - allowed:
             raise _bad_data("検索条件は 4F (と 5C) のみ", "search criteria must be 4F (and 5C)")
         prefix = criteria[GpTag.AID]
         tags = _tag_list(criteria[GpTag.TAG_LIST]) if GpTag.TAG_LIST in criteria else None
@@ -102,7 +105,8 @@ class ContentManagement(Applet):
             raise StatusWordError(SW.REFERENCED_DATA_NOT_FOUND)
         blocks, current = [], b""
         for entry in entries:
-            encoded = encode_entry(entry, tags)
+            encoded = (encode_entry(entry, tags) if tagged else encode_legacy_entry(
+                entry, command.p1 == GetStatusP1.LOAD_FILES_AND_MODULES))
             if current and len(current) + len(encoded) > self.config.status_block_size:
                 blocks.append(current)
                 current = b""
@@ -215,7 +219,7 @@ class ContentManagement(Applet):
         if not 5 <= len(aid) <= 16 or token:
             raise _bad_data("AID の長さ (5〜16) またはトークンが不正", "bad AID length (5-16) or token")
         try:
-            privileges = Privilege.from_bytes(privs)
+            privileges = Privilege.decode(privs)
         except ValueError:
             raise _bad_data("権限は 1 または 3 バイト", "privileges are 1 or 3 bytes") from None
         if privileges & Privilege.SECURITY_DOMAIN:

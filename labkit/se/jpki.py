@@ -17,6 +17,8 @@ PIN), plus what only the SE does:
                                1 auth, 2 auth CA, 3 sign, 4 sign CA; P2 = block number from 00.
                                The end-entity certificate must certify the SE's key (6A80).
   ``80 E4 00 00|01|02``        erase (revocation / device change): both roles, auth, or sign.
+  ``80 CA 00 00``              LIST CONTENTS (ラボの想定 / lab assumption): what the AP holds, for
+                               「スマホ電子証明書の確認」 (:func:`~labkit.se.inventory.encode_items`).
   ===========================  =================================================================
 
 - **zeroisation**: private keys live in :class:`SealedKeys`, PKCS#8 DER in ``bytearray``s that
@@ -36,6 +38,8 @@ from ..card import Aid, CardQuirks, JpkiApplet, JpkiFile, JpkiProfile, KeyRole
 from ..card._fileapp import FileSession
 from ..cardos import PROPRIETARY, handles
 from ..errors import InputError
+from ..i18n import Text
+from .inventory import DataCategory, InventoryItem, certificate_detail, encode_items
 
 __all__ = [
     "JPKI_KEY_EFS",
@@ -58,6 +62,7 @@ class JpkiProvisioningIns:
     SET_PIN = 0x2C
     WRITE_CERTIFICATE = 0xE2
     ERASE = 0xE4
+    LIST_CONTENTS = 0xCA
 
 
 class CertSlot:
@@ -187,6 +192,34 @@ class SeJpkiApplet(JpkiApplet):
     def has_anything(self) -> bool:
         return bool(self._keys or self._certs or self._ca_certs)
 
+    inventory_name = Text("公的個人認証AP", "JPKI AP")
+
+    def inventory_items(self) -> list[InventoryItem]:
+        """Per role: the private key (its size only), the certificate, its CA, the PIN state."""
+        items = []
+        for role in KeyRole:
+            label, name = role.label, self.inventory_name
+            if self.has_key(role):
+                public = self.public_key(role)
+                bits = public.key_size if public is not None else 0
+                items.append(InventoryItem(
+                    DataCategory.PRIVATE_KEY, name, Text(f"{label.ja}秘密鍵", f"{label.en} private key"),
+                    Text(f"RSA-{bits} (SE の外には出ない)", f"RSA-{bits} (never leaves the SE)")))
+            for category, der, what in (
+                    (DataCategory.CERTIFICATE, self.certificate(role),
+                     Text(f"スマホ用{label.ja}電子証明書", f"smartphone {label.en} certificate")),
+                    (DataCategory.CA_CERTIFICATE, self.ca_certificate(role),
+                     Text(f"{label.ja}CA証明書", f"{label.en} CA"))):
+                if der is not None:
+                    items.append(InventoryItem(category, name, what, certificate_detail(der)))
+            status = self.pin_status(role)
+            if status.is_set:
+                left = f"{status.remaining}/{status.max_tries}"
+                items.append(InventoryItem(DataCategory.PIN_STATE, name, self.pins[role].policy.name,
+                                           Text("ロック中", "blocked") if status.blocked
+                                           else Text(f"残り {left} 回", f"{left} tries left")))
+        return items
+
     # -- erasure ---------------------------------------------------------------------------
     def erase(self, roles: Iterable[KeyRole] = (KeyRole.AUTH, KeyRole.SIGN)) -> None:
         """Zeroise and remove the keys, certificates and PINs of ``roles``."""
@@ -259,6 +292,12 @@ class SeJpkiApplet(JpkiApplet):
         except InputError:
             raise StatusWordError(SW.WRONG_DATA) from None
         return b""
+
+    @handles(JpkiProvisioningIns.LIST_CONTENTS, cla=PROPRIETARY)
+    def _list_contents(self, command: CommandAPDU, session: object) -> bytes:
+        if command.p1 != 0x00 or command.p2 != 0x00:
+            raise StatusWordError(SW.INCORRECT_P1P2)
+        return encode_items(self.inventory_items())
 
     @handles(JpkiProvisioningIns.ERASE, cla=PROPRIETARY)
     def _erase(self, command: CommandAPDU, session: object) -> bytes:

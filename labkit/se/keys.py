@@ -124,9 +124,12 @@ def decode_put_key(data: bytes, dek: bytes, first_kid: int, several: bool) -> tu
         key_type, length = data[i], data[i + 1]
         block = data[i + 2:i + 2 + length]
         i += 2 + length
-        if key_type != KeyType.AES or len(block) != length or length < 1 + BLOCK:
+        if key_type != KeyType.AES or len(block) != length or length < BLOCK:
             raise _wrong("AES 鍵ブロックでない", "not an AES key block")
-        key_length, cipher = block[0], block[1:]
+        # GP CS v2.3 §11.8.2.3 (Table 11-71): a block whose length is a multiple of the cipher
+        # block carries no key-length byte (pySim ``88 10 <16>``); otherwise one leads
+        # (GPP/Amd D ``88 11 10 <16>``).
+        key_length, cipher = (length, block) if length % BLOCK == 0 else (block[0], block[1:])
         if key_length not in (16, 24, 32) or len(cipher) % BLOCK or len(cipher) < key_length:
             raise _wrong("鍵の長さが不正", "bad key length")
         if i >= len(data):

@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..apdu import SW, CommandAPDU, ResponseAPDU, StatusWordError, tlv
 from ..card import JpkiFile, KeyRole
-from .jpki import CertSlot, JpkiProvisioningIns
+from .inventory import InventoryItem, decode_items
+from .jpki import CertSlot, JpkiProvisioningIns, SeJpkiApplet
 
 __all__ = ["JpkiProvisioningClient"]
 
@@ -80,3 +81,8 @@ class JpkiProvisioningClient:
         self._send(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, JpkiFile.CERT_AVAILABILITY.to_bytes(2, "big")))
         flags = self._send(CommandAPDU(0x00, 0xB0, 0x00, 0x00, ne=3))
         return {KeyRole.SIGN: flags[0] == 0x8F, KeyRole.AUTH: flags[1] == 0x8F}
+
+    def list_contents(self) -> tuple[InventoryItem, ...]:
+        """What the AP holds (LIST CONTENTS): keys by size, certificates, PIN states."""
+        data = self._send(CommandAPDU(0x80, JpkiProvisioningIns.LIST_CONTENTS, 0x00, 0x00, ne=256))
+        return decode_items(data, SeJpkiApplet.inventory_name)

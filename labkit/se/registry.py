@@ -127,6 +127,17 @@ def encode_entry(entry: StatusEntry, tags: tuple[int, ...] | None = None) -> byt
     return tlv.encode(GpTag.REGISTRY_ENTRY, b"".join(tlv.encode(t, v) for t, v in parts))
 
 
+def encode_legacy_entry(entry: StatusEntry, with_modules: bool = False) -> bytes:
+    """The deprecated GET STATUS format (P2 b2 = 0, GP CS v2.3 Tables 11-36/11-37) that
+    GPShell and the ``globalplatform`` library ask for: ``len AID, AID, LCS, privileges``
+    (one byte; 00 for load files), then for P1 10 the module count and ``len AID, AID`` each."""
+    privileges = entry.privileges.to_bytes3()[:1] if entry.privileges is not None else b"\x00"
+    out = bytes((len(entry.aid),)) + entry.aid + bytes((entry.state,)) + privileges
+    if with_modules:
+        out += bytes((len(entry.modules),)) + b"".join(bytes((len(m),)) + m for m in entry.modules)
+    return out
+
+
 def parse_status_response(data: bytes) -> list[StatusEntry]:
     """Host side: decode the ``E3`` entries of one or more GET STATUS responses."""
     out = []
@@ -140,7 +151,7 @@ def parse_status_response(data: bytes) -> list[StatusEntry]:
         out.append(StatusEntry(
             aid=values.get(GpTag.AID, b""),
             state=state[0] if state else 0,
-            privileges=Privilege.from_bytes(priv) if priv and len(priv) in (1, 3) else None,
+            privileges=Privilege.decode(priv) if priv and len(priv) in (1, 3) else None,
             load_file=values.get(GpTag.ELF_AID),
             modules=tuple(f.value for f in fields if f.tag == GpTag.MODULE_AID),
             version=values.get(GpTag.ELF_VERSION),

@@ -314,6 +314,11 @@ class Scp03Session:
             return command
         if len(command.data) < 8:
             raise _mac_error(Text("コマンドに C-MAC がない", "command without C-MAC"))
+        if command.cla & ~_channel_bits(command.cla) & 0xFF != _sm_class(command.cla):
+            # Only the GP indication (b4 b3 = 01, or b6 = 1 in the further classes) is MACed:
+            # 88/8C would otherwise carry the same C-MAC as 84 (reliability review F14).
+            raise _mac_error(Text("CLA のセキュアメッセージング表示が GP の形式でない",
+                                  "the CLA's secure-messaging bits are not the GP indication"))
         data, received = command.data[:-8], command.data[-8:]
         mac = self._command_mac(command.cla, command.ins, command.p1, command.p2, data)
         if not hmac.compare_digest(mac[:8], received):

@@ -78,7 +78,8 @@ class SeStore:
 
     def is_empty(self) -> bool:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM section").fetchone()[0] == 0
+            count: int = self._db.execute("SELECT COUNT(*) FROM section").fetchone()[0]
+            return count == 0
 
     def read_sections(self) -> dict[str, Any]:
         with self._lock:

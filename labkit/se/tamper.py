@@ -13,14 +13,17 @@ kind                    trigger                                                 
 ``scp_auth_limit``      ``scp_auth_failure_limit`` failures in a row            erase JPKI + lock card
 ``scp_mac_failed``      a bad C-MAC inside a secure channel (session aborted)   record
 ``key_file_probe``      READ BINARY aimed at a key or PIN EF of the JPKI AP     record (counts)
-``ins_sweep``           an unknown proprietary INS (6D00 to CLA 8x/Cx/Ex)       record (counts)
+``ins_sweep``           an unknown proprietary INS to the JPKI AP (6D00)        record (counts)
 ``probe_limit``         ``probe_limit`` probes (the two above), ever            erase JPKI + lock card
 ``physical_fault``      the fault sensors fire (voltage, light, clock, temp.)   erase JPKI + lock card
 ``jpki_erased``         outcome: keys and certificates zeroised                 —
 ``card_locked`` / ...   outcome: card life cycle changed by the policy          —
 ======================  ======================================================  ===================
 
-Probe counts and blocked-PIN attempts persist (power cycling does not reset them).
+Probe counts and blocked-PIN attempts persist (power cycling does not reset them). Only
+commands aimed at the JPKI AP count as probes: an app that the ARA-M lets reach another
+applet (the wallet is open to every app) must not be able to erase the JPKI AP through it
+(reliability review F3).
 """
 
 from __future__ import annotations
@@ -175,7 +178,7 @@ class TamperMonitor:
                     found.append(TamperKind.PIN_BRUTE_FORCE)
             elif sw == 0x9000:
                 self.blocked_pin_attempts = 0
-        if proprietary and sw == 0x6D00:
+        if jpki and proprietary and sw == 0x6D00:
             found += self._probe(TamperKind.INS_SWEEP)
         return found
 

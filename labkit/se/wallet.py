@@ -15,6 +15,8 @@ from typing import Any
 
 from ..apdu import SW, CommandAPDU, StatusWordError
 from ..cardos import PROPRIETARY, Applet, handles
+from ..i18n import Text
+from .inventory import DataCategory, InventoryItem
 
 __all__ = ["WALLET_AID", "WALLET_LIMIT", "WalletApplet"]
 
@@ -27,6 +29,12 @@ class WalletApplet(Applet):
     def __init__(self, aid: bytes = WALLET_AID, balance: int = 0) -> None:
         self.aid = aid
         self.balance = balance
+
+    inventory_name = Text("電子マネー (ラボ)", "e-money (lab)")
+
+    def inventory_items(self) -> list[InventoryItem]:
+        return [InventoryItem(DataCategory.ELECTRONIC_MONEY, self.inventory_name, Text("残高", "balance"),
+                              Text(f"{self.balance} 円", f"JPY {self.balance}"))]
 
     def dump(self) -> dict[str, Any]:
         return {"balance": self.balance}

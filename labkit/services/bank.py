@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from ..clock import Clock, to_jst
 from ..i18n import Text
-from ..jlis import JlisApi, UsageKind
+from ..office.contract import JlisApi, UsageKind
 from ..pki import Sex, verify_detached
 from .relying import RelyingParty, refusal_for
 from .webpki import BANK_HOST

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from ..clock import Clock, to_jst
 from ..errors import ServiceError
 from ..i18n import Text
-from ..jlis import JlisApi
+from ..office.contract import JlisApi
 from ..pki import BasicAttributes
 from .protocol import Authenticator, Purpose
 from .relying import RelyingParty

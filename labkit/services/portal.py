@@ -21,7 +21,7 @@ from cryptography import x509
 
 from ..clock import Clock, to_jst
 from ..i18n import Text
-from ..jlis import JlisApi, UsageEvent, UsageKind
+from ..office.contract import JlisApi, UsageEvent, UsageKind
 from ..pki import BasicAttributes, VerificationResult, verify_detached
 from .protocol import Authenticator
 from .relying import RelyingParty, refusal_for

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ..i18n import Text
+from ..se.access import AppIdentity
 
 __all__ = ["Assertion", "AuthMethod", "Authenticator", "Challenge", "Purpose"]
 
@@ -71,6 +72,7 @@ class Authenticator(Protocol):
     @property
     def device_id(self) -> str: ...
 
-    def authenticate(self, challenge: Challenge, *, pin: str | None = None, biometric: bool = False) -> Assertion: ...
+    def authenticate(self, challenge: Challenge, *, pin: str | None = None, biometric: bool = False,
+                     caller: AppIdentity | None = None) -> Assertion: ...
 
-    def sign_document(self, data: bytes, *, password: str) -> bytes: ...
+    def sign_document(self, data: bytes, *, password: str, caller: AppIdentity | None = None) -> bytes: ...

@@ -20,8 +20,9 @@ from cryptography import x509
 from ..clock import Clock
 from ..errors import LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis import JlisApi, Refusal, UsageKind, UsageRecord, refuse
 from ..jlis.verify import verify_signature
+from ..office.contract import JlisApi, UsageKind, UsageRecord
+from ..office.refusals import Refusal, refuse
 from ..pki import CaKind, Failure, OcspChecker, Problem, check_certificate
 from .protocol import Assertion, Challenge, Purpose
 

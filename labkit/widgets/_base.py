@@ -23,6 +23,7 @@ __all__ = [
     "fmt_jst",
     "html_table",
     "resolve_lang",
+    "scroll_region",
 ]
 
 
@@ -86,6 +87,14 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, css: st
              'cellpadding="4" border="1" bordercolor="#d1d5db"')
     return (f'<table class="{css}" {style}><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def scroll_region(inner: str, label: str, *, max_height: str | None = None) -> str:
+    """Wrap something wide (a table, a trace) so that it scrolls inside itself, not the page
+    (a phone at 390 px), in a region keyboard users can focus and scroll, with a name."""
+    height = f' style="max-height:{max_height};overflow-y:auto"' if max_height else ""
+    return (f'<div class="labkit-scroll" role="region" tabindex="0" aria-label="{esc(label)}"{height}>'
+            f"{inner}</div>")
 
 
 class ViewMixin:

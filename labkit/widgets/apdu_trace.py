@@ -26,7 +26,7 @@ from ..apdu import ApduExchange, parse_cla, with_channel
 from ..card import Aid
 from ..card.trace import TraceDecoder, TraceEntry, mask_command
 from ..i18n import Text
-from ._base import ViewMixin, esc, resolve_lang
+from ._base import ViewMixin, esc, resolve_lang, scroll_region
 
 __all__ = ["ApduTraceModel", "ApduTraceViewer", "TraceRow", "mask_apdu"]
 
@@ -296,8 +296,7 @@ class ApduTraceViewer(ViewMixin):
         self.table = w.HTML()
         self.table.add_class("labkit-trace-table-box")
         title = w.HTML(f"<b>{esc(LABELS['title'].get(lang))}</b>")
-        self.widget = w.VBox([title, w.HBox([self.filter, self.clear_button, self.status]), self.table],
-                             layout=w.Layout(max_height="32em", overflow="auto"))
+        self.widget = w.VBox([title, w.HBox([self.filter, self.clear_button, self.status]), self.table])
         self.widget.add_class("labkit-trace")
         self.filter.observe(self._on_filter, names="value")
         self.clear_button.on_click(lambda _b: self.clear())
@@ -359,4 +358,5 @@ class ApduTraceViewer(ViewMixin):
             self._last_draw = time.monotonic()
         self._sync_filter_options()
         self.status.value = f'<span style="color:#6b7280;font-size:12px">{esc(self.model.summary())}</span>'
-        self.table.value = self.model.html(self.max_rows)
+        self.table.value = scroll_region(self.model.html(self.max_rows), LABELS["title"].get(self.model.lang),
+                                         max_height="28em")

@@ -30,7 +30,7 @@ STAGES: dict[str, tuple[Text, str]] = {
     "held": (Text("カードをかざしています", "the card is held to the phone"), "#1d4ed8"),
     "success": (Text("読み取りに成功しました。マイナンバーカードを取り外してください",
                      "the card was read; remove the My Number Card"), "#15803d"),
-    "done": (Text("読み取り完了。「次へ」を押してください", "reading complete; press 「次へ」"), "#15803d"),
+    "done": (Text("読み取り完了。「次へ」を押してください", "reading complete; press \"Next\""), "#15803d"),
     "failed": (Text("読み取りに失敗しました", "the card could not be read"), "#b91c1c"),
 }
 _L = {"hold": Text("カードをかざす", "Hold the card"), "remove": Text("カードを離す", "Remove the card"),
@@ -100,8 +100,13 @@ class CardReadingModel:
         lang = self.lang
         colour = STAGES[stage][1]
         card_x, card_y = (105, 113) if self.held else (232, 170)
+        # screen readers get the picture in words: the card, the mark and the stage
+        held = Text("カードをかざしています", "card held to the phone") if self.held else \
+            Text("カードは離れています", "card away from the phone")
+        spoken = f"{MARK.get(lang)}: {held.get(lang)}. {self.message().get(lang)}"
         parts = ['<svg class="labkit-cardread-svg" xmlns="http://www.w3.org/2000/svg" width="300" height="240" '
-                 'viewBox="0 0 300 240" font-family="Noto Sans CJK JP, sans-serif" font-size="11">',
+                 f'viewBox="0 0 300 240" font-family="Noto Sans CJK JP, sans-serif" font-size="11" role="img" '
+                 f'aria-label="{esc(spoken)}" style="max-width:100%;height:auto">',
                  '<rect x="40" y="10" width="130" height="220" rx="18" fill="#1f2937"/>',
                  '<circle cx="70" cy="38" r="9" fill="#374151"/>',
                  '<g class="labkit-cardread-mark"><rect x="84" y="92" width="42" height="42" rx="8" fill="none" '

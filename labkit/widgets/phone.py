@@ -75,10 +75,18 @@ class PhoneMockup(ViewMixin):
         self.rows.add_class("labkit-phone-rows")
         self.form = w.VBox()
         self.form.add_class("labkit-phone-form")
+        # errors (a PIN refused, a lock) and notices are read out politely when they change
         self.error = w.HTML()
         self.error.add_class("labkit-phone-error")
+        self.error.add_class("labkit-live")
         self.notice = w.HTML()
         self.notice.add_class("labkit-phone-notice")
+        self.notice.add_class("labkit-live")
+        self.announce = w.HTML()  # 「プッシュ通知が届きました」 for screen readers
+        self.announce.add_class("labkit-phone-live")
+        self.announce.add_class("labkit-live")
+        self.announce.add_class("labkit-sr-only")
+        self._unread = 0
         self.button_box = w.VBox()
         self.button_box.add_class("labkit-phone-buttons")
         self.screen_box = w.VBox([self.title, self.body, self.rows, self.form, self.error, self.notice,
@@ -86,7 +94,8 @@ class PhoneMockup(ViewMixin):
         self.screen_box.add_class("labkit-phone-screen")
         self.home_button = w.Button(description=_L["home"].get(lang), layout=w.Layout(width="100%"))
         self.home_button.add_class("labkit-phone-home")
-        frame = w.VBox([self.status, self.shade_toggle, self.shade, self.screen_box, self.home_button],
+        frame = w.VBox([self.status, self.announce, self.shade_toggle, self.shade, self.screen_box,
+                        self.home_button],
                        layout=w.Layout(width="24em", border="10px solid #1f2937", padding=".3em",
                                        margin="0 1em 0 0"))
         frame.add_class("labkit-phone-frame")
@@ -110,6 +119,7 @@ class PhoneMockup(ViewMixin):
             side.append(self.card_step.widget)
         self.widget = w.HBox([frame, w.VBox(side)])
         self.widget.add_class("labkit-phone")
+        self.widget.add_class("labkit-focus-home")  # focus returns to the screen title
 
         self.shade_toggle.observe(self._on_shade, names="value")
         self.shade_open.on_click(lambda _b: self._do(self.model.open_mynaportal))
@@ -188,6 +198,7 @@ class PhoneMockup(ViewMixin):
             f"<span>{esc(status.network_text().get(lang))}</span><span>{esc(status.nfc_text().get(lang))}</span>"
             "</div>")
         self._draw_shade(status.unread)
+        self._announce(status.unread)
         key = (id(m.app), screen.state)
         if key != self._key:
             self._key = key
@@ -212,6 +223,13 @@ class PhoneMockup(ViewMixin):
                  for n in self.model.notifications()]
         self.shade_list.value = (f'<ul style="margin:.2em 0;padding-left:1.2em;font-size:13px">{"".join(items)}</ul>'
                                  if items else f'<div style="color:#6b7280">{esc(_L["none"].get(lang))}</div>')
+
+    def _announce(self, unread: int) -> None:
+        """Said once by screen readers (polite live region); stays until the next push."""
+        said = self.model.push_announcement(self._unread)
+        if said is not None:
+            self.announce.value = f"<p>{esc(said.get(self.model.lang))}</p>"
+        self._unread = unread
 
     def _build_form(self, screen: Screen) -> None:
         w, lang = self.w, self.model.lang
@@ -244,15 +262,17 @@ class PhoneMockup(ViewMixin):
     def _update(self, screen: Screen) -> None:
         m, lang = self.model, self.model.lang
         step = f' <span style="color:#6b7280;font-size:11px">{esc(screen.step)}</span>' if screen.step else ""
-        self.title.value = (f'<div class="labkit-phone-titlebar" data-app="{esc(screen.app)}" '
-                            f'data-state="{esc(screen.state)}" style="font-size:16px;font-weight:bold;'
+        # the screen title is a heading; the focus comes back to it after a screen change
+        self.title.value = (f'<h3 class="labkit-phone-titlebar labkit-focus-target" tabindex="-1" '
+                            f'data-app="{esc(screen.app)}" data-state="{esc(screen.state)}" '
+                            f'style="font-size:16px;font-weight:bold;margin:0;line-height:1.4;'
                             f'border-bottom:1px solid #e5e7eb;padding:.3em 0">'
-                            f"{esc(screen.title.get(lang))}{step}</div>")
+                            f"{esc(screen.title.get(lang))}{step}</h3>")
         self.body.value = "".join(f'<p style="font-size:13px;margin:.3em 0">{esc(t.get(lang))}</p>'
                                   for t in screen.body)
         self.rows.value = _rows_html(screen, lang)
         errors = [e for e in (screen.error, m.failure) if e is not None]
-        self.error.value = "".join(f'<div class="labkit-phone-error-text" role="alert" style="background:#fee2e2;'
+        self.error.value = "".join(f'<div class="labkit-phone-error-text" style="background:#fee2e2;'
                                    f'color:#7f1d1d;padding:.3em .5em;border-radius:4px;font-size:13px">'
                                    f"{esc(e.get(lang))}</div>" for e in errors)
         self.notice.value = ("" if screen.notice is None else

@@ -30,6 +30,7 @@ ROW_HEADERS: dict[str, Text] = {
 }
 _WEEKDAYS = "月火水木金土日"
 _NO_SCREEN = Text("このアプリの画面はラボにはありません", "this app has no screens in the lab")
+PUSH_ARRIVED = Text("プッシュ通知が届きました", "A push notification has arrived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +111,22 @@ class PhoneMockupModel:
                            len(phone.inbox) - self.seen_notifications, phone.model, phone.name)
 
     def notifications(self) -> list[Any]:
-        """The push notifications the phone received, newest first."""
-        return list(reversed(self.phone.inbox))
+        """The push notifications the phone received, newest first. A 「登録できます」 push goes
+        once it was acted on (nothing waits to register), as a tapped notification does: a
+        registered phone never tells the learner to press 「登録する」 again."""
+        phone = self.phone
+        waiting = phone.installed() and phone.mynaportal.data.ready
+        return [n for n in reversed(phone.inbox)
+                if waiting or n.notification.kind.value != "registration_ready"]
+
+    def push_announcement(self, unread_before: int) -> Text | None:
+        """What a screen reader says when notifications arrived since the last redraw
+        (unread count was ``unread_before``): 「プッシュ通知が届きました: <newest>」; else None."""
+        notifications = self.notifications()
+        if self.status().unread <= unread_before or not notifications:
+            return None
+        newest = notifications[0].text
+        return Text(f"{PUSH_ARRIVED.ja}: {newest.ja}", f"{PUSH_ARRIVED.en}: {newest.en}")
 
     def mark_read(self) -> None:
         self.seen_notifications = len(self.phone.inbox)

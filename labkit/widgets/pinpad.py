@@ -23,6 +23,7 @@ from ..card import KeyRole
 from ..errors import InputError, LabkitError
 from ..i18n import Text
 from ..reader import LastTryRefusedError, PinBlockedError, WrongPinError, normalize_pin
+from ..rules import tries_left
 from ._base import ViewMixin, error_text, esc, resolve_lang
 
 __all__ = ["PinAttempt", "PinOutcome", "PinPad", "PinPadModel"]
@@ -37,12 +38,13 @@ _TITLES = {
 L = {
     "ok_button": Text("確認", "OK"),
     "clear": Text("クリア", "Clear"),
-    "back": Text("←", "←"),
+    "back": Text("← 消す", "← Delete"),  # a name a screen reader can say, not only "←"
     "brute": Text("ロックするまで試す", "Guess until it locks"),
     "ok": Text("暗証番号が一致しました", "the PIN is correct"),
     "wrong": Text("暗証番号が違います", "wrong PIN"),
-    "locked": Text("ロックされています。市区町村の窓口で初期化が必要です",
-                   "it is locked; it must be reset at the municipal office"),
+    # Neutral: who unlocks depends on the card or phone, and the verify callback's own
+    # PinBlockedError says it (the card: the counter; the phone: the toll-free line).
+    "locked": Text("ロックされました。これ以上は入力できません", "it is locked: no more tries"),
 }
 
 
@@ -168,8 +170,11 @@ class PinPadModel:
             left = self.refresh_tries()
             if left == 0:
                 return PinAttempt(PinOutcome.LOCKED, 0, L["locked"], n)
-            suffix = Text(f" (残り {left} 回)", f" ({left} tries left)") if left is not None else Text("", "")
-            return PinAttempt(PinOutcome.WRONG, left, Text(L["wrong"].ja + suffix.ja, L["wrong"].en + suffix.en), n)
+            if left is None:
+                return PinAttempt(PinOutcome.WRONG, left, L["wrong"], n)
+            suffix = tries_left(left)
+            return PinAttempt(PinOutcome.WRONG, left, Text(f"{L['wrong'].ja} ({suffix.ja})",
+                                                            f"{L['wrong'].en} ({suffix.en})"), n)
         return PinAttempt(PinOutcome.OK, None, L["ok"], n)
 
     def candidates(self) -> Iterator[str]:
@@ -200,10 +205,11 @@ class PinPadModel:
         if self.locked:
             text, state = Text("ロック中", "locked").get(lang), "locked"
         elif self.tries_left is None:
-            text, state = Text(f"最大 {self.max_tries} 回", f"at most {self.max_tries} tries").get(lang), "unknown"
+            text, state = Text(f"最大 {self.max_tries} 回 (ラボの想定)",
+                               f"at most {self.max_tries} tries (lab assumption)").get(lang), "unknown"
         else:
-            text = Text(f"残り {self.tries_left}/{self.max_tries} 回",
-                        f"{self.tries_left}/{self.max_tries} tries left").get(lang)
+            text = Text(f"残り {self.tries_left}/{self.max_tries} 回 (上限の回数はラボの想定)",
+                        f"{self.tries_left}/{self.max_tries} tries left (the limit is a lab assumption)").get(lang)
             state = "open"
         colour = "#b91c1c" if self.locked else "#374151"
         return (f'<span class="labkit-pinpad-tries-text" data-state="{state}" data-left="{self.tries_left}" '
@@ -235,8 +241,10 @@ class PinPad(ViewMixin):
         self.display.add_class("labkit-pinpad-display")
         self.tries_label = w.HTML()
         self.tries_label.add_class("labkit-pinpad-tries")
+        self.tries_label.add_class("labkit-live")  # a lock is read out
         self.message = w.HTML()
         self.message.add_class("labkit-pinpad-message")
+        self.message.add_class("labkit-live")  # a PIN refused is read out
         self.ok_button = w.Button(description=L["ok_button"].get(lang), button_style="primary")
         self.ok_button.add_class("labkit-pinpad-ok")
         self.ok_button.on_click(lambda _b: self.submit())
@@ -257,11 +265,15 @@ class PinPad(ViewMixin):
                     buttons.append(button)
                 rows.append(w.HBox(buttons))
         else:
-            self.password = w.Password(value="", placeholder="ABC123", layout=w.Layout(width="16em"))
+            self.password = w.Password(value="", placeholder="A〜Z, 0〜9",
+                                       layout=w.Layout(width="100%", max_width="24em"),
+                                       description=(title or _TITLES[kind]).get(lang),  # its label
+                                       style={"description_width": "initial"})
             self.password.add_class("labkit-pinpad-password")
             self.password.observe(lambda change: self.model.set_value(change["new"]), names="value")
             rows.append(self.password)
-        children = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>"), self.display, *rows,
+        heading = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>")] if m.digits else []
+        children = [*heading, self.display, *rows,
                     w.HBox([self.ok_button, self.tries_label])]
         self.brute_button: Any = None
         if brute_force:
@@ -305,7 +317,9 @@ class PinPad(ViewMixin):
     def redraw(self) -> None:
         m = self.model
         size = "28px" if m.digits else "20px"
-        self.display.value = (f'<div class="labkit-pinpad-mask" data-typed="{m.typed}" '
+        typed = Text(f"{m.typed} 文字入力済み", f"{m.typed} typed").get(m.lang)
+        self.display.value = (f'<div class="labkit-pinpad-mask" data-typed="{m.typed}" role="img" '
+                              f'aria-label="{esc(typed)}" '
                               f'style="font-size:{size};letter-spacing:.3em;min-height:1.4em">{m.masked()}</div>')
         self.tries_label.value = m.tries_html()
         self.message.value = m.message_html()

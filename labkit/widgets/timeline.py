@@ -19,7 +19,7 @@ from ..clock import JST, to_jst
 from ..i18n import Text
 from ..jlis.rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy, old_phone_deletes
 from ..pki.validity import birthday_in, certificate_not_after, end_of_day, nth_birthday_after
-from ._base import ViewMixin, esc, fmt_jst, resolve_lang
+from ._base import ViewMixin, esc, fmt_jst, resolve_lang, scroll_region
 
 __all__ = [
     "Band",
@@ -33,7 +33,7 @@ __all__ = [
 
 _COLOURS = {"apply": "#1d4ed8", "push": "#b45309", "register": "#15803d", "now": "#dc2626",
             "order": "#7c3aed", "online": "#15803d", "offline": "#6b7280", "issue": "#1d4ed8",
-            "birthday": "#9ca3af", "expiry": "#b91c1c", "card": "#6b7280",
+            "birthday": "#4b5563", "expiry": "#b91c1c", "card": "#6b7280",
             "window": "#fef3c7", "deletion": "#ede9fe", "validity": "#dcfce7"}
 
 
@@ -74,6 +74,12 @@ class TimelineModel:
         lines += [n.get(lang) for n in self.notes]
         return "\n".join(lines)
 
+    def spoken(self, lang: str) -> str:
+        """The drawing in words, for screen readers: the title and every mark with its time."""
+        marks = [f"{m.label.get(lang)} {fmt_jst(m.at, seconds=False)}"
+                 for m in sorted(self.marks, key=lambda m: m.at)]
+        return "; ".join([self.title.get(lang), *marks])
+
     # -- SVG ----------------------------------------------------------------------------------
     def svg(self, lang: str, width: int = 760) -> str:
         left, right, axis_y = 20, width - 20, 150
@@ -84,7 +90,7 @@ class TimelineModel:
 
         parts = [f'<svg class="labkit-timeline-svg" xmlns="http://www.w3.org/2000/svg" width="{width}" '
                  f'height="200" viewBox="0 0 {width} 200" font-family="Noto Sans CJK JP, sans-serif" '
-                 f'font-size="11" role="img" aria-label="{esc(self.title.get(lang))}">']
+                 f'font-size="11" role="img" aria-label="{esc(self.spoken(lang))}">']
         for b in self.bands:
             x0, x1 = max(x(b.start), left), min(x(b.end), right)
             if x1 <= x0:
@@ -93,7 +99,7 @@ class TimelineModel:
                          f'data-start="{b.start.isoformat()}" data-end="{b.end.isoformat()}">'
                          f'<rect x="{x0:.1f}" y="{axis_y - 60}" width="{x1 - x0:.1f}" height="60" '
                          f'fill="{_COLOURS.get(b.kind, "#f3f4f6")}"/>'
-                         f'<text x="{x0 + 3:.1f}" y="{axis_y - 6}" fill="#6b7280">{esc(b.label.get(lang))}</text></g>')
+                         f'<text x="{x0 + 3:.1f}" y="{axis_y - 6}" fill="#374151">{esc(b.label.get(lang))}</text></g>')
         parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="#374151"/>')
         for t, label in _ticks(self.start, self.end):
             parts.append(f'<g class="labkit-timeline-tick"><line x1="{x(t):.1f}" y1="{axis_y}" x2="{x(t):.1f}" '
@@ -118,7 +124,7 @@ class TimelineModel:
     def html(self, lang: str) -> str:
         notes = "".join(f'<li class="labkit-timeline-note">{esc(n.get(lang))}</li>' for n in self.notes)
         return (f'<div class="labkit-timeline-drawing" lang="{lang}"><b>{esc(self.title.get(lang))}</b>'
-                f'<div style="overflow-x:auto">{self.svg(lang)}</div><ul style="margin:.2em 0">{notes}</ul></div>')
+                f'{scroll_region(self.svg(lang), self.title.get(lang))}<ul style="margin:.2em 0">{notes}</ul></div>')
 
 
 def _ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
@@ -167,11 +173,13 @@ def application_timeline(applied_at: datetime, *, registered_at: datetime | None
         marks.append(Mark(now, Text("現在", "now"), "now"))
     if policy.in_window(applied_at):
         minutes = int(policy.delay.total_seconds() // 60)
-        note = Text(f"8:00〜19:30 の申請なので、数分後 (約 {minutes} 分後) に通知が届きます",
-                    f"applied between 8:00 and 19:30, so the notification comes within minutes (~{minutes} min)")
+        note = Text(f"8:00〜19:30 の申請なので、数分後 (ラボでは {minutes} 分後) に通知が届きます",
+                    f"applied between 8:00 and 19:30, so the notification comes within minutes "
+                    f"(the lab: {minutes} min)")
     else:
-        note = Text("8:00〜19:30 以外の申請なので、通知は翌朝 8:00 頃に届きます",
-                    "applied outside 8:00-19:30, so the notification comes around 8:00 the next morning")
+        note = Text("8:00〜19:30 以外の申請なので、通知はおおむね翌8:00以降に届きます (ラボでは 8:00)",
+                    "applied outside 8:00-19:30, so the notification comes at around 8:00 the next morning or "
+                    "later (the lab: 8:00)")
     notes = [note, Text("平日・土日祝日とも同じ時間帯です。通知が届いてから登録できます",
                         "the same hours apply on weekdays and weekends; registration is possible after the push")]
     if registered_at is not None and registered_at < push:
@@ -231,8 +239,8 @@ def validity_timeline(issued_at: datetime, birth: date, card_expiry: date | None
     notes = [Text(f"有効期限は発行後5回目の誕生日 {fifth.isoformat()} の 23:59:59 (日本時間) まで",
                   f"valid until 23:59:59 JST on the 5th birthday after issuance, {fifth.isoformat()}")]
     if not_after < end_of_day(fifth):
-        notes.append(Text("カードの有効期限のほうが早いので、そこで終わります",
-                          "the card expires earlier, so the certificate ends with it"))
+        notes.append(Text("カードの有効期限のほうが早いので、そこで終わります (ラボの想定)",
+                          "the card expires earlier, so the certificate ends with it (lab assumption)"))
     return TimelineModel(Text("証明書の有効期間", "Certificate validity"), start, end, tuple(marks),
                          (Band(issued_at, not_after, Text("有効期間", "valid"), "validity"),), tuple(notes))
 

@@ -85,18 +85,19 @@ class ValidityResult:
             ", ".join(f"#{i} {d.isoformat()}" for i, d in enumerate(self.birthdays, 1))
         lines.append(f"発行後の誕生日: {counted}" if ja else f"Birthdays after issuance: {counted}")
         if self.leap_day_rule:
-            lines.append("2月29日生まれなので、うるう年でない年の誕生日は2月28日とします (ラボの規則: "
+            lines.append("2月29日生まれなので、うるう年でない年の誕生日は2月28日とします (ラボの想定: "
                          "年齢は誕生日の前日の終わりに加わるため)。" if ja else
-                         "Born on 29 February: in common years the birthday is taken as 28 February (lab rule: "
-                         "a year of age completes at the end of the day before the birthday).")
+                         "Born on 29 February: in common years the birthday is taken as 28 February (lab "
+                         "assumption: a year of age completes at the end of the day before the birthday).")
         fifth = self.fifth_birthday
         assert fifth is not None and self.not_after is not None
         lines.append(f"5回目の誕生日 {fmt_date(fifth, lang)} の 23:59:59 (日本時間) まで" if ja else
                      f"Valid until 23:59:59 JST on the 5th birthday, {fmt_date(fifth, lang)}")
         if self.capped_by_card and self.card_expiry is not None:
             lines.append(f"ただしカードの有効期限 {fmt_date(self.card_expiry, lang)} のほうが早いので、"
-                         "そこで終わります。" if ja else
-                         f"But the card expires earlier ({fmt_date(self.card_expiry, lang)}), so it ends then.")
+                         "そこで終わります (ラボの想定)。" if ja else
+                         f"But the card expires earlier ({fmt_date(self.card_expiry, lang)}), so it ends then "
+                         "(lab assumption).")
         end = to_jst(self.not_after)
         lines.append(f"有効期限: {end:%Y-%m-%d %H:%M:%S} JST" if ja else f"Valid until: {end:%Y-%m-%d %H:%M:%S} JST")
         return lines

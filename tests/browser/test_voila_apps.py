@@ -1,5 +1,6 @@
 """The course as students and lecturers see it in a browser: landing page, every section app
-in Japanese and English, the 2-1 password lab, lecturer notes only for lecturers.
+in Japanese and English (each one audited for accessibility, see axe.py), the 2-1 password
+lab, lecturer notes only for lecturers.
 
 The course is served by Voilà exactly as `make run` does (voila.json and the 'course'
 template) and driven through Playwright with Debian's chromium:
@@ -30,6 +31,7 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
+from axe import audit, axe_script
 from playwright.sync_api import Page, expect
 from voila_server import CHROMIUM, EXTERNAL, ROOT, VoilaServer
 
@@ -47,6 +49,15 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    """axe-core's script (fetched from npm once), for the accessibility audits."""
+    try:
+        return axe_script()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -138,10 +149,13 @@ def test_landing_page_is_the_course_index(app: tuple[Page, Any], voila: Any) -> 
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_every_app_from_the_landing_page_renders(app: tuple[Page, Any], voila: Any,
+def test_every_app_from_the_landing_page_renders(app: tuple[Page, Any], voila: Any, axe: Path,
                                                  lang: str) -> None:
+    """... and is accessible (the student view; test_a11y.py audits the lecturer view)."""
     page, visit = app
+    page.set_default_navigation_timeout(READY_TIMEOUT)  # Voilà streams the whole run
     open_app(page, voila.app(course.INDEX.notebook, f"?lang={lang}"))
+    problems = {course.INDEX.notebook: audit(page, axe)}
     targets = page.locator(".labkit-map a").evaluate_all("els => els.map(e => e.href)")
     assert len(targets) == len(course.built_sections()) >= 2
     for section, url in zip(course.built_sections(), targets, strict=True):
@@ -153,6 +167,9 @@ def test_every_app_from_the_landing_page_renders(app: tuple[Page, Any], voila: A
         expect(page.locator(".labkit-footer .labkit-index")).to_have_count(1)
         expect(page.locator(".labkit-note")).to_have_count(0)
         assert "【講師】" not in page.content() and "【Lecturer】" not in page.content()
+        problems[section.notebook] = audit(page, axe)
+    found = {nb: p for nb, p in problems.items() if p}
+    assert not found, "\n".join(f"{nb}:\n" + "\n".join(p) for nb, p in found.items())
 
 
 def test_language_switch_keeps_the_section(app: tuple[Page, Any], voila: Any) -> None:

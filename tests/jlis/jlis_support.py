@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from labkit.card import KeyRole, MyNumberCard
 from labkit.clock import SimulatedClock
 from labkit.errors import LabkitError
-from labkit.jlis.api import (
+from labkit.jlis import (
     ApplicationKind,
     ApplicationReceipt,
     ApplicationRequest,
@@ -116,7 +116,7 @@ class Lab:
     phone_keys: list[rsa.RSAPrivateKey]
 
     def card(self, holder: Holder | None = None, *, sign_password: str | None = SIGN_PASSWORD) -> MyNumberCard:
-        return self.jlis.issue_card(holder or resident(), my_number="123456789018", auth_pin=AUTH_PIN,
+        return self.jlis.counter.issue_card(holder or resident(), my_number="123456789018", auth_pin=AUTH_PIN,
                                     sign_password=sign_password)
 
     def phone(self, device_id: str, **kwargs: object) -> Phone:

@@ -21,8 +21,8 @@ from labkit.jlis import (
     Refusal,
     refuse,
 )
-from labkit.jlis._codec import canonical, decode, encode
-from labkit.jlis.reasons import HTTP_STATUS
+from labkit.office.refusals import HTTP_STATUS
+from labkit.office.wire import canonical, decode, encode
 from labkit.pki import CaKind
 
 

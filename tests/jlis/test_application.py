@@ -12,8 +12,14 @@ from jlis_support import SIGN_PASSWORD, Lab, assert_bilingual, card_signer, resi
 
 from labkit.card import KeyRole
 from labkit.errors import ServiceError
-from labkit.jlis import ApplicationKind, ApplicationState, MalformedRequestError, Refusal, check_prerequisites
-from labkit.jlis.api import DeviceState
+from labkit.jlis import (
+    ApplicationKind,
+    ApplicationState,
+    DeviceState,
+    MalformedRequestError,
+    Refusal,
+    check_prerequisites,
+)
 from labkit.pki import PHONE_AUTH, PHONE_SIGN, CaKind, CertState, Jpki, MemoryStore, profile_of
 from labkit.reader import WrongPinError
 
@@ -134,7 +140,7 @@ def test_card_user_auth_certificate_is_not_enough(lab: Lab) -> None:
 def test_card_from_another_ca_is_untrusted(lab: Lab, ca_keys: list) -> None:
     foreign = Jpki.create(MemoryStore(), lab.clock, key_factory=itertools.cycle(ca_keys[::-1]).__next__)
     from labkit.jlis.service import JlisService
-    card = JlisService(foreign).issue_card(resident(), my_number="123456789018", auth_pin="1234",
+    card = JlisService(foreign).counter.issue_card(resident(), my_number="123456789018", auth_pin="1234",
                                            sign_password=SIGN_PASSWORD)
     with pytest.raises(ServiceError) as exc:
         lab.phone("p1").apply(lab.jlis, card)

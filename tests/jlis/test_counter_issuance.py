@@ -47,7 +47,7 @@ def fail_on_issue(lab: Lab, monkeypatch: pytest.MonkeyPatch, n: int) -> None:
 
 def test_a_failure_between_the_two_certificates_leaves_no_good_certificate(
         lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), ADDRESS)
     fail_on_issue(lab, monkeypatch, 2)  # the auth certificate is issued, the signing one fails
     with pytest.raises(StoreError):
@@ -63,7 +63,7 @@ def test_a_failure_between_the_two_certificates_leaves_no_good_certificate(
 
 
 def test_a_failed_reissue_leaves_the_card_as_it_was(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), ADDRESS)
     card = city.issue_card(person, auth_pin="1234", sign_password="ABC123")
     city.report_card_loss(person)
@@ -80,7 +80,7 @@ def test_a_failed_reissue_leaves_the_card_as_it_was(lab: Lab, monkeypatch: pytes
 
 
 def test_counter_inputs_are_checked_before_anything_is_done(lab: Lab) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), ADDRESS)
     other = city.register("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), ADDRESS)
     card = city.issue_card(person, auth_pin="1234", sign_password="ABC123")
@@ -113,14 +113,15 @@ def test_a_crash_during_issuance_is_settled_by_the_next_jlis(make_lab: Callable[
 
     def crash(card: MyNumberCard) -> None:
         raise Crash
-    first._discard_issuance = lambda *a: None  # type: ignore[method-assign]  # a dead process cleans nothing
+    first.core.discard_issuance = lambda *a: None  # type: ignore[method-assign]  # a dead process cleans nothing
     with pytest.raises(Crash):
-        first.issue_card(holder, my_number="123456789018", auth_pin="1234", sign_password="ABC123", on_issued=crash)
+        first.counter.issue_card(holder, my_number="123456789018", auth_pin="1234", sign_password="ABC123",
+                                 on_issued=crash)
     assert len(first.db.open_issuances()) == 1
-    assert {first.jpki.status(s).state for s in first.card_certificates(holder.holder_id)} == {CertState.GOOD}
+    assert {first.jpki.status(s).state for s in first.counter.card_certificates(holder.holder_id)} == {CertState.GOOD}
 
     second = jlis()  # the restarted server
-    serials = second.card_certificates(holder.holder_id, live_only=False)
+    serials = second.counter.card_certificates(holder.holder_id, live_only=False)
     assert [second.status(s).state for s in serials] == [CertState.REVOKED, CertState.REVOKED]  # status ticks
     assert second.db.open_issuances() == []
 
@@ -137,6 +138,6 @@ def test_load_state_refuses_another_chip_and_a_broken_state(lab: Lab) -> None:
 
 def test_the_register_is_shared_with_the_server_database(lab: Lab, tmp_path: Path) -> None:
     registry = ResidentRegistry(tmp_path / "city.db")
-    Municipality(lab.jlis, registry=registry).register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), ADDRESS)
-    again = Municipality(lab.jlis, registry=ResidentRegistry(tmp_path / "city.db"))
+    Municipality(lab.jlis.counter, registry=registry).register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), ADDRESS)
+    again = Municipality(lab.jlis.counter, registry=ResidentRegistry(tmp_path / "city.db"))
     assert again.register("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), ADDRESS).holder_id == "kiyoseshi-00002"

@@ -14,8 +14,6 @@ from jlis_support import Lab
 
 from labkit.card import KeyRole, MyNumberCard, my_number_check_digit
 from labkit.errors import LabkitError
-from labkit.jlis.http_client import HttpJlis
-from labkit.jlis.server import create_app
 from labkit.municipality import (
     AttributeChange,
     CardFoundRequest,
@@ -23,12 +21,13 @@ from labkit.municipality import (
     CounterApi,
     CounterReceipt,
     CounterService,
-    HttpCounter,
     Municipality,
     PinReset,
     ResidentQuery,
     ResidentRequest,
 )
+from labkit.office.http import HttpCounter, HttpJlis
+from labkit.office.server import create_app
 from labkit.pki import CaKind, Sex
 from labkit.reader import InProcessTransport, JpkiClient
 
@@ -43,7 +42,7 @@ def http_counter(lab: Lab, city: Municipality) -> HttpCounter:
         warnings.simplefilter("ignore")  # Starlette suggests httpx2 for its test client
         from starlette.testclient import TestClient
 
-        client = TestClient(create_app(lab.jlis, clock=lab.clock, counter=CounterService(city)))
+        client = TestClient(create_app(lab.jlis, CounterService(city), lab.clock))
     return HttpCounter(HttpJlis("http://testserver", client=client))
 
 
@@ -119,14 +118,17 @@ def scenario(lab: Lab, api: CounterApi) -> list[Any]:
     JpkiClient(InProcessTransport(card)).verify(KeyRole.AUTH, "2468")
     step("broken card", lambda: api.reset_pin(PinReset(HANAKO, {"format": "nope"}, KeyRole.AUTH, "2468")))
     step("unknown", lambda: api.phone_found(NOBODY))
+    step("card certificates", lambda: api.card_certificates(HANAKO),
+         lambda infos: [(i.kind.value, i.profile, i.state.value, i.reason) for i in infos])
+    step("nobody's certificates", lambda: api.card_certificates(NOBODY))
     return trace
 
 
 def test_same_counter_in_process_and_over_http(make_lab: Callable[..., Lab]) -> None:
     first = make_lab()
-    local = scenario(first, CounterService(Municipality(first.jlis)))
+    local = scenario(first, CounterService(Municipality(first.jlis.counter)))
     second = make_lab()
-    remote = scenario(second, http_counter(second, Municipality(second.jlis)))
+    remote = scenario(second, http_counter(second, Municipality(second.jlis.counter)))
     assert len(local) == len(remote)
     for a, b in zip(local, remote, strict=True):
         assert a == b

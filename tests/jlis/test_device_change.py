@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from jlis_support import Lab, Phone
 
-from labkit.jlis import ApplicationKind, NotificationKind
-from labkit.jlis.api import DeviceState
+from labkit.jlis import ApplicationKind, DeviceState, NotificationKind
 from labkit.pki import CaKind, CertState, Reason
 
 
@@ -71,7 +70,7 @@ def test_device_change_revokes_a_suspended_old_phone_too(lab: Lab) -> None:
     receipt = old.apply(lab.jlis, card)
     lab.clock.advance(minutes=3)
     serials = old.register(lab.jlis, receipt)
-    lab.jlis.suspend("resident-1", "phone")  # type: ignore[arg-type]
+    lab.jlis.counter.suspend("resident-1", "phone")  # type: ignore[arg-type]
     change = lab.phone("new").apply(lab.jlis, card, kind=ApplicationKind.DEVICE_CHANGE)
     assert set(change.revoked_serials) == set(serials.values())
     assert all(lab.jlis.status(s).reason is Reason.SUPERSEDED for s in serials.values())

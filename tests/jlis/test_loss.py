@@ -107,8 +107,8 @@ def test_nothing_to_suspend(lab: Lab) -> None:
 
 def test_phone_found_at_the_counter_then_reissue_signing(lab: Lab) -> None:
     card, phone, serials = _registered(lab)
-    lab.jlis.suspend("resident-1", LossItem.PHONE)
-    released, revoked = Municipality(lab.jlis).jlis.phone_found("resident-1")
+    lab.jlis.counter.suspend("resident-1", LossItem.PHONE)
+    released, revoked = Municipality(lab.jlis.counter).ops.phone_found("resident-1")
     assert released == (serials[CaKind.AUTH],) and revoked == (serials[CaKind.SIGN],)
     assert state(lab, serials[CaKind.AUTH]) is CertState.GOOD
     assert lab.jlis.status(serials[CaKind.SIGN]).reason is Reason.KEY_COMPROMISE
@@ -127,7 +127,7 @@ def test_phone_found_at_the_counter_then_reissue_signing(lab: Lab) -> None:
 def test_phone_found_with_nothing_held(lab: Lab) -> None:
     _registered(lab)
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.phone_found("resident-1")
+        lab.jlis.counter.phone_found("resident-1")
     assert exc.value.reason == Refusal.NOTHING_TO_LIFT
 
 
@@ -136,14 +136,14 @@ def test_phone_found_with_nothing_held(lab: Lab) -> None:
 def test_card_found(lab: Lab) -> None:
     card, phone, serials = _registered(lab)
     card_serials = _card_serials(card)
-    lab.jlis.suspend("resident-1", LossItem.CARD)
+    lab.jlis.counter.suspend("resident-1", LossItem.CARD)
 
     # in the app first: the card's own signing certificate is still held → counter first
     with pytest.raises(ServiceError) as exc:
         phone.apply(lab.jlis, card, kind=ApplicationKind.CARD_FOUND, certificates=(CaKind.SIGN,))
     assert exc.value.reason == Refusal.CARD_HELD and "窓口" in exc.value.message("ja")
 
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     city.registry.add(_resident_record(lab))
     released, revoked = city.card_found(city.registry.by_holder("resident-1"), card, new_sign_password="NEW456")
     assert released == (card_serials[KeyRole.AUTH],) and revoked == (card_serials[KeyRole.SIGN],)
@@ -168,7 +168,7 @@ def test_card_found(lab: Lab) -> None:
 
 def test_card_found_in_the_app_needs_a_new_signing_key(lab: Lab) -> None:
     card, phone, _ = _registered(lab)
-    lab.jlis.suspend("resident-1", LossItem.PHONE)  # phone certificates held, card good
+    lab.jlis.counter.suspend("resident-1", LossItem.PHONE)  # phone certificates held, card good
     with pytest.raises(ServiceError) as exc:
         phone.apply(lab.jlis, card, kind=ApplicationKind.CARD_FOUND, certificates=())
     assert exc.value.reason == Refusal.MALFORMED

@@ -22,8 +22,9 @@ from labkit.jlis import (
     UsageKind,
     UsageRecord,
 )
-from labkit.jlis.http_client import HttpJlis
-from labkit.jlis.server import create_app
+from labkit.municipality import CounterService, Municipality
+from labkit.office.http import HttpJlis
+from labkit.office.server import create_app
 from labkit.pki import CaKind
 
 
@@ -32,7 +33,7 @@ def http_api(lab: Lab) -> HttpJlis:
         warnings.simplefilter("ignore")  # Starlette suggests httpx2 for its test client
         from starlette.testclient import TestClient
 
-        client = TestClient(create_app(lab.jlis, clock=lab.clock))
+        client = TestClient(create_app(lab.jlis, CounterService(Municipality(lab.jlis.counter)), lab.clock))
     return HttpJlis("http://testserver", client=client)
 
 

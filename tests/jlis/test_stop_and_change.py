@@ -13,8 +13,7 @@ from jlis_support import Lab, Phone, key_signer, resident
 from labkit.card import KeyRole, MyNumberCard
 from labkit.clock import JST
 from labkit.errors import ServiceError
-from labkit.jlis import ApplicationKind, NotificationKind, Refusal, RevocationRequest
-from labkit.jlis.api import DeviceState
+from labkit.jlis import ApplicationKind, DeviceState, NotificationKind, Refusal, RevocationRequest
 from labkit.municipality import Municipality
 from labkit.pki import CaKind, CertState, Reason
 
@@ -70,14 +69,14 @@ def test_factory_reset_changes_nothing_at_jlis(lab: Lab) -> None:
 
 def test_suspended_phone_may_still_be_revoked_by_its_holder(lab: Lab) -> None:
     _, phone, serials = _registered(lab)
-    lab.jlis.suspend("resident-1", "phone")  # type: ignore[arg-type]
+    lab.jlis.counter.suspend("resident-1", "phone")  # type: ignore[arg-type]
     assert set(phone.revoke(lab.jlis, serials[CaKind.AUTH]).revoked) == set(serials.values())
 
 
 # --- change of address or name ---------------------------------------------------------------
 
 def test_moving_house_revokes_both_signing_certificates(lab: Lab) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("番号\u3000花子", 2, date(1990, 7, 15), "東京都清瀬市見本町１丁目２番３号")
     card = city.issue_card(person, auth_pin="1234", sign_password="ABC123")
     phone = lab.phone("p1")

@@ -27,7 +27,7 @@ def test_history_records_every_step_with_time_and_device(lab: Lab) -> None:
     lab.jlis.record_usage(UsageRecord(UsageKind.SIGNATURE, serials[CaKind.SIGN], "lab-bank", "p1"))
     lab.jlis.record_usage(UsageRecord(UsageKind.LOGIN, serials[CaKind.AUTH], "マイナポータル", "p1",
                                       outcome=Refusal.CERT_HELD.value))
-    lab.jlis.suspend("resident-1", LossItem.PHONE)
+    lab.jlis.counter.suspend("resident-1", LossItem.PHONE)
     phone.revoke(lab.jlis, serials[CaKind.AUTH])
 
     history = lab.jlis.usage_history(serial=serials[CaKind.AUTH])
@@ -61,7 +61,7 @@ def test_usage_of_an_unknown_certificate(lab: Lab) -> None:
 
 def test_register_issue_and_persist(lab: Lab, tmp_path: object) -> None:
     path = f"{tmp_path}/city.db"
-    city = Municipality(lab.jlis, registry=ResidentRegistry(path))
+    city = Municipality(lab.jlis.counter, registry=ResidentRegistry(path))
     adult = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), "東京都清瀬市見本町１丁目２番３号")
     child = city.register("見本\u3000さくら", Sex.FEMALE, date(2016, 4, 10), "東京都清瀬市見本町１丁目２番３号")
     city.issue_card(adult, auth_pin="1234", sign_password="ABC123")
@@ -79,7 +79,7 @@ def test_register_issue_and_persist(lab: Lab, tmp_path: object) -> None:
 
 
 def test_card_loss_reported_at_the_counter(lab: Lab) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), "東京都清瀬市見本町１丁目２番３号")
     city.issue_card(person, auth_pin="1234", sign_password="ABC123")
     assert len(city.report_card_loss(person)) == 2
@@ -88,7 +88,7 @@ def test_card_loss_reported_at_the_counter(lab: Lab) -> None:
 
 
 def test_locked_pin_reset_at_the_counter(lab: Lab) -> None:
-    city = Municipality(lab.jlis)
+    city = Municipality(lab.jlis.counter)
     person = city.register("見本\u3000花子", Sex.FEMALE, date(1990, 7, 15), "東京都清瀬市見本町１丁目２番３号")
     card = city.issue_card(person, auth_pin="1234", sign_password="ABC123")
     client = JpkiClient(InProcessTransport(card))

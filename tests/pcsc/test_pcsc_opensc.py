@@ -138,3 +138,83 @@ def test_pkcs11_wrong_pin_costs_one_try(card_in_reader: VirtualSlot, env: dict, 
     assert result.returncode != 0 and "CKR_PIN_INCORRECT" in result.stdout + result.stderr
     with PcscTransport(card_in_reader.reader) as transport:
         assert JpkiClient(transport).pin_tries(KeyRole.AUTH).remaining == 2
+
+
+def test_pkcs11_generate_random_and_self_test(card_in_reader: VirtualSlot, env: dict) -> None:
+    """Interop review §2: GET CHALLENGE answered 6D00, so C_GenerateRandom failed."""
+    module = _pkcs11_module()
+    assert module is not None
+    generated = subprocess.run(["pkcs11-tool", "--module", module, "--token-label", "JPKI (User Authentication PIN)",
+                                "--generate-random", "16"], env=env["default"], capture_output=True, timeout=60)
+    assert generated.returncode == 0 and len(generated.stdout) == 16, generated.stderr
+    test = _run(env["default"], "pkcs11-tool", "--module", module, "--token-label",
+                "JPKI (User Authentication PIN)", "--login", "--pin", "1234", "--test", check=False)
+    out = test.stdout + test.stderr
+    assert "C_GenerateRandom failed" not in out and "ERR:" not in out, out
+    assert test.returncode == 0, out
+
+
+def _pem(path: Path, der: bytes) -> str:
+    path.write_bytes(x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM))
+    return str(path)
+
+
+def test_one_lab_pki_jlis_serve_answers_for_card_emulate(opensc: None, vpcd_slot0: VirtualSlot, env: dict,
+                                                         tmp_path: Path) -> None:
+    """`jlis serve` and `card emulate` with their defaults share the lab PKI: the card's
+    certificate read with OpenSC is `good` for `openssl ocsp` at the URL written in it, and
+    `labkit card sign` makes CMS signatures `openssl cms -verify` accepts (interop review §3.3, §4)."""
+    import sys
+
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+    from server_support import REPO, free_port
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    lab = {**env["default"], "LABKIT_PKI_DB": str(tmp_path / "lab-pki.db"), "PYTHONPATH": str(REPO)}
+    port = free_port()
+    labkit = [sys.executable, "-m", "labkit"]
+    server = subprocess.Popen([*labkit, "jlis", "serve", "--port", str(port)], env=lab, cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    card = subprocess.Popen([*labkit, "card", "emulate", "--port", str(vpcd_slot0.port)], env=lab, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        vpcd_slot0.wait_present(60)
+        reader = str(vpcd_slot0.index)
+        auth_der = _read_cert(env["jpki-only"], reader, "1")
+        auth = x509.load_der_x509_certificate(auth_der)
+        aia = auth.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+        url = next(d.access_location.value for d in aia if d.access_method == x509.AuthorityInformationAccessOID.OCSP)
+        assert url == "http://127.0.0.1:8470/ocsp"  # the default port of `labkit jlis serve`
+        url = url.replace(":8470", f":{port}")  # this test's server runs on a free port instead
+        for _ in range(300):
+            try:
+                ca_der = httpx.get(url.replace("/ocsp", "/ca/auth.der"), timeout=2).content
+                break
+            except httpx.HTTPError:
+                import time
+                time.sleep(0.2)
+        assert _read_cert(env["jpki-only"], reader, "3") == ca_der  # the server signs with the card's CA
+        cert_pem, ca_pem = _pem(tmp_path / "auth.pem", auth_der), _pem(tmp_path / "auth-ca.pem", ca_der)
+        result = _run(env["default"], "openssl", "ocsp", "-issuer", ca_pem, "-cert", cert_pem, "-CAfile", ca_pem,
+                      "-url", url)
+        assert f"{cert_pem}: good" in result.stdout and "Response verify OK" in result.stderr
+
+        data = tmp_path / "申請書.txt"
+        data.write_bytes("電子申請の本文".encode())
+        sign_ca = _pem(tmp_path / "sign-ca.pem", httpx.get(url.replace("/ocsp", "/ca/sign.der"), timeout=10).content)
+        for role, pin, ca in (("auth", "1234", ca_pem), ("sign", "ABC123", sign_ca)):
+            (tmp_path / f"{role}.pin").write_text(pin + "\n")
+            out = tmp_path / f"{role}.p7s"
+            _run(lab, *labkit, "--lang", "en", "card", "sign", "--role", role, "--pin-file",
+                 str(tmp_path / f"{role}.pin"), "--reader", vpcd_slot0.reader, str(data), str(out))
+            verified = _run(env["default"], "openssl", "cms", "-verify", "-inform", "DER", "-in", str(out),
+                            "-content", str(data), "-binary", "-CAfile", ca, "-purpose", "any", "-out", os.devnull)
+            assert "Verification successful" in verified.stderr
+    finally:
+        for process in (card, server):
+            if process.poll() is None:
+                process.terminate()
+            process.wait(20)

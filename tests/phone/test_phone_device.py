@@ -9,7 +9,7 @@ import pytest
 from world_support import new_world, pooled_keys
 
 from labkit.errors import ServiceError
-from labkit.phone import BANK, CATALOG, GAME, MYNAPORTAL, StoreState, signing_certificate
+from labkit.phone import APPS, BANK, CATALOG, GAME, MYNAPORTAL, Phone, StoreState, signing_certificate
 from labkit.world import World
 
 
@@ -92,3 +92,59 @@ def test_factory_reset_keeps_the_se_but_wipes_the_phone(world: World) -> None:
     assert phone.packages == [] and phone.dns == {} and phone.biometrics.enrolled is None
     assert phone.se is se and se.jpki is not None
     assert "SE 内のデータは残ります" in phone.log[-1].text.ja
+
+
+def test_the_certificate_check_screen_asks_the_se_through_omapi(world: World) -> None:
+    """「スマホ電子証明書の確認」 is an SE access like any other: an OMAPI channel the access rules
+    allow for the Mynaportal app, and the LIST CONTENTS command in the SE trace."""
+    person = world.resident("sample")
+    phone = world.new_phone(person)
+    world.apply(person, phone)
+    phone.access_log.clear()
+    phone.se_trace.clear()
+    app = phone.mynaportal
+    app.open()
+    app.press("メニュー")
+    app.press("スマホ電子証明書の確認")
+    assert phone.access_log and {(e.package, e.allowed) for e in phone.access_log} == {(MYNAPORTAL.package, True)}
+    assert "80 CA" in [e.command[:5] for e in phone.se_trace.entries]
+    assert app.info_rows and all(r["category"].en != "access rule" for r in app.info_rows)
+    assert any("税関係情報" in t.ja for t in app.info_body)
+
+
+class _Listener:
+    """An app of its own: it only records what the phone tells it."""
+
+    def __init__(self, phone: Phone) -> None:
+        self.package = BANK
+        self.events: list[str] = []
+        phone.subscribe_push(BANK.package, lambda n: self.events.append(n.kind.value))
+        phone.listen_nfc(BANK.package, self)
+
+    def card_held(self) -> None:
+        self.events.append("held")
+
+    def card_removed(self) -> None:
+        self.events.append("removed")
+
+
+def test_apps_get_push_and_nfc_only_by_subscribing() -> None:
+    """The phone knows apps only by their factories and subscriptions: an app it was given for
+    a package gets the events; uninstalled, it gets none."""
+    with pooled_keys():
+        world = new_world()
+        person = world.resident("sample")
+        phone = Phone(name="p", model="Pixel 8", device_id="android-own", clock=world.clock, network=world.internet,
+                      apps={**APPS, BANK.package: _Listener})
+        world.phones.append(phone)
+        phone.install(MYNAPORTAL)
+        listener = phone.install(BANK)
+        world.apply(person, phone)
+        assert "held" in listener.events and "removed" in listener.events
+        assert "registration_ready" in listener.events  # the same push the Mynaportal app acted on
+        phone.uninstall(BANK.package)
+        before = list(listener.events)
+        phone.hold_card(person.card)
+        world.report_loss(person)
+        assert listener.events == before
+        world.close()

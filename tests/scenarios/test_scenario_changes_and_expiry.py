@@ -19,8 +19,8 @@ def test_address_change_revokes_signing_only() -> None:
     world = new_world()
     person, phone = registered(world)
     bank_app = phone.install(BANK)
-    card_sign = [s for s in world.service.card_certificates(person.holder_id) if
-                 world.jlis.status(s).profile == "card-sign"]
+    card_sign = [c.serial for c in world.counter.card_certificates(person.resident.my_number)
+                 if c.profile == "card-sign"]
     world.advance(days=10)
     world.municipality.change_attributes(person.resident, address="東京都清瀬市梅園１丁目１番１号")
     world.sync()

@@ -1,10 +1,14 @@
 """Helpers for the phone, services and scenario tests: a pool of pre-generated RSA keys (key
-generation is the suite's only real cost) and world builders on the simulated clock."""
+generation is the suite's only real cost) and world builders on the simulated clock, whose
+back office is in process or (:func:`office_mode` ``"remote"``) the same office reached over
+HTTP, so every call crosses the wire codec as a shared ``labkit jlis serve`` would."""
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -13,8 +17,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from labkit.card import _rsa
+from labkit.clock import SimulatedClock
+from labkit.office.compose import Office
 from labkit.phone import Phone
 from labkit.world import Person, World
+
+#: How the scenario worlds reach their back office.
+OFFICE_MODES = ("in_process", "remote")
+_mode = contextvars.ContextVar("office_mode", default="in_process")
 
 #: Enough distinct keys that no world ever sees the same key twice (a world uses ~8-14).
 POOL_SIZE = 32
@@ -43,8 +53,27 @@ def pooled_keys() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def office_mode(mode: str) -> Iterator[None]:
+    """Worlds made inside reach their office ``"in_process"`` or ``"remote"``."""
+    token = _mode.set(mode)
+    try:
+        yield
+    finally:
+        _mode.reset(token)
+
+
 def new_world(now: str = "2026-04-01T10:00:00+09:00", **options: object) -> World:
-    return World.create(now=now, key_factory=pooled_key, **options)  # type: ignore[arg-type]
+    if _mode.get() == "in_process":
+        return World.create(now=now, key_factory=pooled_key, **options)  # type: ignore[arg-type]
+    office = Office.in_process(SimulatedClock(now), key_factory=pooled_key,
+                               push_policy=options.pop("push_policy", None))  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette suggests httpx2 for its test client
+        from starlette.testclient import TestClient
+
+        client = TestClient(office.app())
+    return World(Office.remote("http://testserver", client=client), **options)  # type: ignore[arg-type]
 
 
 def registered(world: World, key: str = "sample", **phone_options: object) -> tuple[Person, Phone]:

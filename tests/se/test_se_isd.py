@@ -175,7 +175,8 @@ def test_get_status_tag_list_and_errors(admin: GlobalPlatformHost) -> None:
     only = admin.get_status(GetStatusP1.APPLICATIONS, b"", tags=bytes.fromhex("4F9F70"))
     assert only and all(e.privileges is None and e.load_file is None for e in only)
     send = admin.send
-    assert send(CommandAPDU(0x80, 0xF2, 0x40, 0x00, bytes.fromhex("4F00"), ne=256)).sw == SW.INCORRECT_P1P2
+    assert send(CommandAPDU(0x80, 0xF2, 0x40, 0x04, bytes.fromhex("4F00"), ne=256)).sw == SW.INCORRECT_P1P2
+    assert send(CommandAPDU(0x80, 0xF2, 0x40, 0x00, bytes.fromhex("4F005C014F"), ne=256)).sw == SW.WRONG_DATA
     assert send(CommandAPDU(0x80, 0xF2, 0x08, 0x02, bytes.fromhex("4F00"), ne=256)).sw == SW.INCORRECT_P1P2
     assert send(CommandAPDU(0x80, 0xF2, 0x40, 0x02, bytes.fromhex("9F700107"), ne=256)).sw == SW.WRONG_DATA
     assert send(CommandAPDU(0x80, 0xF2, 0x40, 0x02, bytes.fromhex("4F05AA"), ne=256)).sw == SW.WRONG_DATA

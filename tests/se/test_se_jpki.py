@@ -14,7 +14,7 @@ from se_support import AUTH_PIN, JPKI_SELECT, SIGN_PASSWORD, apdu, omapi_for, sw
 
 from labkit.apdu import SW, StatusWordError
 from labkit.card import Aid, KeyRole
-from labkit.errors import CardError
+from labkit.errors import CardError, LabkitError
 from labkit.reader import InProcessTransport, JpkiClient
 from labkit.se import (
     SENSITIVE,
@@ -169,3 +169,22 @@ def test_inventory_lists_the_minimum_and_not_tax_or_pension(provisioned: Callabl
     assert {"category", "holder", "name", "detail"} <= set(rows[0])
     assert not any("PRIVATE KEY" in r["detail"] for r in rows)
     assert [a.state.get("en") for a in inventory.applets] == ["SELECTABLE"] * 3
+
+
+def test_list_contents_reports_the_aps_own_items_over_omapi(provisioned: Callable[..., SecureElement],
+                                                             mynaportal: AppIdentity) -> None:
+    """The JPKI AP answers LIST CONTENTS with exactly what it reports to the SE inventory; the
+    other applets (ISD keys, ARA-M rules) are not its to tell."""
+    se = provisioned()
+    client = _fresh_channel(se, mynaportal)
+    listed = client.list_contents()
+    assert se.jpki is not None and listed == tuple(se.jpki.inventory_items())
+    assert {i.category for i in listed} == {DataCategory.PRIVATE_KEY, DataCategory.CERTIFICATE,
+                                             DataCategory.CA_CERTIFICATE, DataCategory.PIN_STATE}
+    assert len(se.inventory().items) > len(listed)
+    assert sw(client._transmit, "80CA010000") == SW.INCORRECT_P1P2
+    from labkit.se.inventory import decode_items, encode_items
+
+    assert decode_items(encode_items(listed), listed[0].holder) == listed
+    with pytest.raises(LabkitError):
+        decode_items(bytes.fromhex("E103800141"), listed[0].holder)  # a category, nothing else

@@ -12,7 +12,7 @@ from pathlib import Path
 from se_support import AUTH_PIN, JPKI_SELECT, apdu, sw
 
 from labkit.apdu import SW, CommandAPDU
-from labkit.card import KeyRole
+from labkit.card import Aid, KeyRole
 from labkit.clock import SimulatedClock
 from labkit.se import (
     CardLifeCycle,
@@ -173,3 +173,23 @@ def test_mac_failures_are_logged_but_keep_the_card(se: SecureElement) -> None:
     bad[-1] ^= 1
     assert se.transmit(bytes(bad)) == b"\x69\x82"
     assert _kinds(se) == [TamperKind.SCP_MAC_FAILED] and se.registry.card_state == CardLifeCycle.SECURED
+
+
+def test_an_app_cannot_erase_the_jpki_ap_through_the_wallet(provisioned: Callable[..., SecureElement],
+                                                            mynaportal: object, other_app: object) -> None:
+    """Reliability review F3, replayed: com.example.game (no rule for the JPKI AP) opens the
+    wallet, which every app may use, and sends 16 unknown proprietary commands 80 90 … 80 A3."""
+    from se_support import omapi_for
+
+    from labkit.se import WALLET_AID
+
+    se = provisioned()
+    wallet = omapi_for(se, other_app).get_readers()[0].open_session().open_logical_channel(WALLET_AID)  # type: ignore[arg-type]
+    assert wallet is not None
+    answers = {wallet.transmit(bytes((0x80, ins, 0, 0)))[-2:] for ins in range(0x90, 0xA4)}
+    assert answers == {b"\x6d\x00"}
+    assert TamperKind.INS_SWEEP not in _kinds(se) and se.tamper.probes == 0
+    assert se.jpki is not None and se.jpki.has_key(KeyRole.AUTH) and se.jpki.has_key(KeyRole.SIGN)
+    assert se.registry.card_state != CardLifeCycle.CARD_LOCKED
+    channel = omapi_for(se, mynaportal).get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))  # type: ignore[arg-type]
+    assert channel is not None  # Mynaportal still reaches its AP

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.slow
 OTHER_KERNEL = textwrap.dedent("""
     import json, sys
     from cryptography import x509
-    from labkit.jlis.http_client import HttpJlis
-    from labkit.municipality import HttpCounter, ResidentQuery
+    from labkit.office.http import HttpJlis
+    from labkit.municipality import ResidentQuery
+    from labkit.office.http import HttpCounter
     from labkit.pki import CaKind, OcspChecker
 
     class ServerClock:

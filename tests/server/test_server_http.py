@@ -8,15 +8,18 @@ import base64
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
 
 from labkit.cli.jlis import build_server
-from labkit.jlis.server import MAX_BODY
+from labkit.office.server import MAX_BODY, ROUTERS, create_app
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -26,7 +29,7 @@ with warnings.catch_warnings():
 def client_for(**options: object) -> TestClient:
     args = argparse.Namespace(**{"db": None, "demo": False, "now": None, "host": "127.0.0.1", "port": 8470,
                                  "base_url": None, **options})
-    app, _, _ = build_server(args)
+    app = build_server(args).app()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return TestClient(app)
@@ -181,3 +184,30 @@ def test_counter_register_finds_the_demo_residents_and_refuses_malformed_request
                                                        "card": {"format": "labkit-mynumbercard", "version": 1},
                                                        "role": "auth", "new_pin": "1234"})
     assert broken.status_code == 400 and broken.json()["error"]["reason"] == "malformed"
+
+
+class _Closed:
+    """A guard that refuses everything (what a role check answers a caller without the role)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await JSONResponse({"error": {"reason": "forbidden"}}, status_code=403)(scope, receive, send)
+
+
+def test_each_router_takes_its_own_guard() -> None:
+    """Publication, J-LIS and counter are separate routers: a guard on one leaves the others."""
+    office = build_server(argparse.Namespace(db=None, demo=False, now="2026-04-01T10:00:00+09:00",
+                                             host="127.0.0.1", port=8470, base_url=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        client = TestClient(create_app(office.jlis, office.counter, office.clock,
+                                       guards={"counter": [Middleware(_Closed)]}))
+    assert client.get("/ca/auth.der").status_code == 200 and client.get("/api/clock").status_code == 200
+    refused = client.post("/api/counter/residents/find", json={"holder_id": "demo-1"})
+    assert refused.status_code == 403 and refused.json()["error"]["reason"] == "forbidden"
+    assert set(ROUTERS) == {"publication", "jlis", "counter"}

@@ -21,8 +21,8 @@ from server_support import REPO, ServerProcess
 from labkit.card import MyNumberCard
 from labkit.errors import ServiceError
 from labkit.jlis import LossItem, LossReport, Refusal
-from labkit.jlis.http_client import HttpJlis
-from labkit.municipality import CardRequest, HttpCounter, ResidentRequest
+from labkit.municipality import CardRequest, ResidentRequest
+from labkit.office.http import HttpCounter, HttpJlis
 from labkit.pki import CaKind, Sex
 
 START = "2026-04-01T10:00:00+09:00"
@@ -33,7 +33,7 @@ RELYING_PARTY = textwrap.dedent("""
     import json, sys
     from cryptography import x509
     from labkit.clock import SystemClock
-    from labkit.jlis.http_client import HttpJlis
+    from labkit.office.http import HttpJlis
     from labkit.pki import CaKind, OcspChecker
 
     class ServerClock:

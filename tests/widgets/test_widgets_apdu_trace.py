@@ -90,6 +90,9 @@ def test_viewer_shows_filters_and_clears(jpki_card: MyNumberCard) -> None:
     JpkiClient(InProcessTransport(jpki_card)).pin_tries(KeyRole.AUTH)
     assert "labkit-trace-row" in viewer.table.value
     assert "残り 3 回" in viewer.table.value
+    # the wide table scrolls inside a named region keyboard users can focus, not the page
+    assert viewer.table.value.startswith(
+        '<div class="labkit-scroll" role="region" tabindex="0" aria-label="APDU トレース"')
     assert (("すべて", -1) in viewer.filter.options) and any(v == 0 for _, v in viewer.filter.options)
     viewer.filter.value = 0
     assert viewer.model.channel == 0

@@ -41,6 +41,9 @@ def test_apply_and_register_by_clicking(world: World) -> None:
     phone = world.new_phone(hanako)
     mock = PhoneMockup(phone, card=hanako.card, advance=world.advance, lang="ja")
     assert 'data-state="home"' in mock.title.value and set(mock.buttons) == {"login", "menu"}
+    # the screen title is a heading the focus can return to after a screen change
+    assert mock.title.value.startswith('<h3 class="labkit-phone-titlebar labkit-focus-target" tabindex="-1"')
+    assert "labkit-focus-home" in mock.widget._dom_classes
     _apply_through_the_view(mock, hanako.card_password or "")
     assert 'data-state="read_card"' in mock.title.value
     step = mock.card_step
@@ -59,8 +62,15 @@ def test_apply_and_register_by_clicking(world: World) -> None:
     assert 'data-state="applied"' in mock.title.value and "08:00" in mock.notice.value
     mock.buttons["close"].click()
     assert mock.shade_toggle.description == "通知"
+    assert "プッシュ通知" not in mock.announce.value
     mock.clock_buttons["12h"].click()  # 21:00 + 12 h: the morning push has arrived
     assert mock.shade_toggle.description == "通知 (1)"
+    # said once through the polite live region, with the notification's text
+    assert "プッシュ通知が届きました: " in mock.announce.value
+    assert {"labkit-live", "labkit-sr-only"} <= set(mock.announce._dom_classes)
+    said = mock.announce.value
+    mock.redraw()
+    assert mock.announce.value == said
     mock.shade_toggle.value = True
     assert "registration_ready" in mock.shade_list.value and mock.shade.layout.display is None
     assert mock.shade_toggle.description == "通知"
@@ -95,7 +105,8 @@ def test_card_read_failure_is_shown(world: World) -> None:
     assert mock.card_step is not None
     mock.card_step.hold_button.click()
     assert 'data-state="form"' in mock.title.value
-    assert "4 tries left" in mock.error.value and 'role="alert"' in mock.error.value
+    # a PIN refused is read out by screen readers: the error box is a polite live region
+    assert "4 tries left" in mock.error.value and "labkit-live" in mock.error._dom_classes
     assert mock.card_step.model.stage() == "failed" and "could not be read" in mock.card_step.view.value
 
 

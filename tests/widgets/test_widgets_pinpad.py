@@ -106,6 +106,8 @@ def test_signing_password_kind(jpki_card: MyNumberCard) -> None:
     pad = PinPad(lambda pw: client.verify(KeyRole.SIGN, pw), kind="signing",
                  tries=lambda: client.pin_tries(KeyRole.SIGN), lang="ja")
     assert pad.password is not None and not pad.keys
+    # a password input with its label (the field's title), not a bare box
+    assert type(pad.password).__name__ == "Password" and pad.password.description.startswith("署名用パスワード")
     pad.type("abc123")  # lower case is normalised, as JpkiClient does
     assert pad.model.masked() == "●" * 6
     pad.ok_button.click()
@@ -132,4 +134,7 @@ def test_view_with_a_real_card(jpki_card: MyNumberCard) -> None:
     assert pad.model.locked and client.pin_tries(KeyRole.AUTH).blocked
     assert all(b.disabled for b in pad.keys.values()) and pad.ok_button.disabled and pad.brute_button.disabled
     assert "ロック" in pad.message.value
+    # the refusal and the lock are announced: message and tries are polite live regions
+    assert "labkit-live" in pad.message._dom_classes and "labkit-live" in pad.tries_label._dom_classes
+    assert 'aria-label="0 文字入力済み"' in pad.display.value and pad.keys["back"].description == "← 消す"
     assert {"labkit-pinpad", "labkit-pinpad-auth_pin"} <= set(pad.widget._dom_classes)

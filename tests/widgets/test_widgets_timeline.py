@@ -31,7 +31,8 @@ def test_push_follows_the_window(applied: str, push: str) -> None:
 def test_notes_say_why() -> None:
     late = application_timeline(parse_time("2026-04-01T21:00:00+09:00"),
                                 registered_at=parse_time("2026-04-01T22:00:00+09:00"))
-    assert any("翌朝 8:00" in n.ja for n in late.notes)
+    assert any("おおむね翌8:00以降" in n.ja and "ラボでは 8:00" in n.ja for n in late.notes)
+    assert any("8:00 the next morning or later" in n.en for n in late.notes)
     assert any("通知より前には登録できません" in n.ja for n in late.notes)
     early = application_timeline(parse_time("2026-04-01T10:00:00+09:00"))
     assert any("数分後" in n.ja for n in early.notes)
@@ -70,6 +71,10 @@ def test_svg_is_well_formed_and_marked() -> None:
     assert "labkit-timeline-mark labkit-timeline-mark-push" in classes
     assert "labkit-timeline-band labkit-timeline-band-window" in classes
     assert "プッシュ通知" in svg and "現在" in svg
+    # screen readers get the drawing in words (role="img" hides its parts): every mark and time
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == ("申請から登録まで; 申請 2026-04-01 21:00 JST; "
+                                      "プッシュ通知 2026-04-02 08:00 JST; 現在 2026-04-02 09:00 JST")
     ET.fromstring(validity_timeline(parse_time("2026-04-01T10:00:00+09:00"), date(1990, 7, 15)).svg("en"))
 
 
@@ -85,4 +90,6 @@ def test_view_refreshes_from_the_clock(clock: SimulatedClock) -> None:
     static = Timeline(device_change_timeline(applied), lang="en")
     static.refresh()
     assert "Device change" in static.drawing.value
+    # a phone-wide page does not scroll sideways: the drawing scrolls in a named, focusable region
+    assert '<div class="labkit-scroll" role="region" tabindex="0" aria-label="Device change' in static.drawing.value
     assert "labkit-timeline" in static.widget._dom_classes

@@ -10,6 +10,7 @@ from ...card import Aid, JpkiFile, KeyRole
 from ...errors import AccessDeniedError, LabkitError
 from ...i18n import Text, check_lang
 from ...phone import GAME, Phone
+from ...rules import TRY_LIMITS_ASSUMPTION
 from ...se import DataCategory, FaultKind, SecureElement, TamperKind
 from ...widgets._base import esc
 from ...world import Person, World
@@ -121,10 +122,10 @@ ATTACK_HOWTO = Text(
                 "An attacker opens the phone and sends commands straight to the GP-SE chip to read the keys "
                 "(logical attack), or shines a laser at the chip to make it misbehave (physical attack). What does "
                 "the GP-SE do? Watch the APDU trace below and the 'Inside the GP-SE' panel above.")
-ERASED = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました。"
-                           "攻撃者は何も持ち出せません。",
-                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself. "
-                           "The attacker gets nothing.")
+ERASED = Text("GP-SE が自動的にスマホ用電子証明書と鍵を消去し、自分をロックしました "
+                           "(ロックまでするのはラボの想定)。攻撃者は何も持ち出せません。",
+                           "The GP-SE automatically erased the smartphone certificates and keys and locked itself "
+                           "(the lock is a lab assumption). The attacker gets nothing.")
 KEPT = Text("鍵は読み出せませんでした (GP-SE はエラーを返し、試みを記録しています)。",
                            "The keys could not be read (the GP-SE answers with errors and records the attempts).")
 
@@ -249,7 +250,8 @@ class GpseLab(Lab):
         self.pad = PinPad(self.guess_pin, tries=pin_tries(phone, KeyRole.AUTH), brute_force=True, lang=lang,
                           title=Text("拾った人がマイナポータルアプリに暗証番号を入力",
                                      "A finder types PINs into the Mynaportal app"))
-        self.pin = panel([html_view(hint(esc(self.t(PIN_HOWTO))), "labkit-lab-note"),
+        self.pin = panel([html_view(hint(esc(self.t(PIN_HOWTO)) + "<br>" + esc(self.t(TRY_LIMITS_ASSUMPTION))),
+                                    "labkit-lab-note"),
             self.pad.widget, self.guess_log], "labkit-lab-pin", self.t(Text("暗証番号はロックされる", "The PIN locks")))
         self.attack_result = html_view(m.attack_html, "labkit-lab-attack-result")
         self.owner_result = html_view(m.owner_html, "labkit-lab-owner-result")

@@ -33,21 +33,30 @@ class HotlineStatus:
     short_day: bool  # weekend or holiday: 9:30-17:30
     holiday: str | None
     open: bool
+    new_year: bool = False  # 12/29-1/3: enquiries pause (the lab's assumption)
 
     def day_text(self) -> Text:
         if self.holiday is not None:
-            return Text(f"祝日 ({self.holiday})", f"holiday ({_HOLIDAY_EN.get(self.holiday, self.holiday)})")
-        if self.short_day:
-            return Text("土日", "weekend")
-        return Text("平日", "weekday")
+            day = Text(f"祝日 ({self.holiday})", f"holiday ({_HOLIDAY_EN.get(self.holiday, self.holiday)})")
+        elif self.short_day:
+            day = Text("土日", "weekend")
+        else:
+            day = Text("平日", "weekday")
+        if self.new_year:
+            return Text(f"{day.ja}・年末年始", f"{day.en}, New Year break")
+        return day
 
     def hours_text(self) -> Text:
+        if self.new_year:
+            return Text("ラボの想定: 年末年始 12/29〜1/3 は休み", "lab assumption: closed 12/29-1/3")
         h = HOTLINE_HOURS
         start, end = (h.holiday_open, h.holiday_close) if self.short_day else (h.weekday_open, h.weekday_close)
         return Text(f"{hm(start)}〜{hm(end)}", f"{hm(start)} to {hm(end)}")
 
     def enquiry_text(self) -> Text:
         hours = self.hours_text()
+        if self.new_year:
+            return Text(f"休み ({hours.ja})", f"closed ({hours.en})")
         if self.open:
             return Text(f"受付中 (受付時間 {hours.ja})", f"open (hours {hours.en})")
         return Text(f"受付時間外 (受付時間 {hours.ja})", f"closed (hours {hours.en})")
@@ -58,7 +67,8 @@ def hotline_status(at: datetime | str) -> HotlineStatus:
     when = to_jst(parse_time(at))
     day = when.date()
     holiday = holidays(day.year).get(day)
-    return HotlineStatus(when, is_weekend_or_holiday(day), holiday, HOTLINE_HOURS.is_open(when))
+    return HotlineStatus(when, is_weekend_or_holiday(day), holiday, HOTLINE_HOURS.is_open(when),
+                         HOTLINE_HOURS.new_year(day))
 
 
 def _status_html(status: HotlineStatus, lang: str) -> tuple[str, str]:
@@ -108,7 +118,7 @@ class _ClockOnly:
         self.clock = clock
 
     def now(self) -> datetime:
-        return self.clock.now()  # type: ignore[no-any-return]
+        return self.clock.now()
 
 
 class ContactsLab(Lab):
@@ -144,9 +154,10 @@ class ContactsLab(Lab):
         self.widget_box = panel([
             html_view(hint(esc(self.t(Text(
                 "ラボの時計を動かして、フリーダイヤルの受付時間を確かめましょう。祝日の判定は国民の祝日に関する法律に"
-                "従って計算しています。",
+                "従って計算しています。年末年始 (12/29〜1/3) のお問い合わせ休止は、講義にはないラボの想定です。",
                 "Move the lab clock and check the toll-free line's hours. Public holidays are computed from the "
-                "Act on National Holidays.")))), "labkit-lab-note"),
+                "Act on National Holidays. The New Year break of enquiries (12/29-1/3) is a lab assumption, "
+                "not in the lecture.")))), "labkit-lab-note"),
             button_row(self.preset, *buttons), self.status,
             html_view(f"<b>{esc(self.t(Text('電話をかけてみる (音声ガイダンス)', 'Call and listen (voice guidance)')))}"
                   "</b>", "labkit-lab-call-title"),
@@ -172,8 +183,9 @@ class ContactsLab(Lab):
         answer = self.hotline.press(number)
         if number == HOTLINE_GUIDANCE_NUMBER:
             extra = (Text("お問い合わせを受け付けます。", "Your enquiry is taken now.") if self.hotline.is_open()
-                     else Text("お問い合わせは受付時間外です。紛失・盗難の一時利用停止は受け付けます。",
-                               "Enquiries are closed now; suspension after loss or theft is taken."))
+                     else Text("お問い合わせは受付時間外です (紛失・盗難による一時利用停止は24時間365日受け付けます)。",
+                               "Enquiries are closed now (suspension after loss or theft is taken 24 hours a day, "
+                               "365 days a year)."))
             answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
         self.heard.value = (f'<div class="labkit-lab-heard" data-key="{number}">'
                             + hint(esc(f"[{number}] " + answer.get(self.lang))) + "</div>")

@@ -52,7 +52,7 @@ class Hotline:
         try:
             self._say(self.world.hotline.enquire("手続きについて"))
         except LabkitError as exc:
-            self._say(Text(f"受付時間外です: {exc.text.ja}", f"outside the opening hours: {exc.text.en}"))
+            self._say(exc.text)
 
     def report_loss(self) -> None:
         try:
@@ -70,12 +70,14 @@ class Hotline:
         now = self.world.now()
         open_now = HOTLINE_HOURS.is_open(now)
         state = (Text("受付時間内", "open now") if open_now
-                 else Text("受付時間外 (問い合わせは翌受付時間に)", "closed for enquiries now"))
-        hours = Text(f"問い合わせ: 平日 9:30〜20:00、土日祝 9:30〜17:30 — 今 ({when_text(now).ja}) は{state.ja}。"
-                     "紛失・盗難による一時利用停止は24時間365日受け付けます (音声ガイダンス4番)。",
-                     f"Enquiries: weekdays 9:30-20:00, weekends/holidays 9:30-17:30 — now ({when_text(now).en}): "
-                     f"{state.en}. Suspension after loss or theft: 24 hours a day, 365 days a year "
-                     "(voice guidance: 4).")
+                 else Text("受付時間外 (次の受付時間にお問い合わせください)",
+                           "outside the opening hours (please call again when the line opens)"))
+        hours = Text(f"スマホ用電子証明書のお問い合わせ (音声ガイダンス4番): 平日 9:30〜20:00、土日祝 9:30〜17:30 — "
+                     f"今 ({when_text(now).ja}) は{state.ja}。"
+                     "紛失・盗難による一時利用停止は24時間365日受け付けます。",
+                     "Enquiries about the smartphone e-certificate (voice guidance 4): weekdays 9:30-20:00, "
+                     f"weekends/holidays 9:30-17:30 — now ({when_text(now).en}): "
+                     f"{state.en}. Suspension after loss or theft: 24 hours a day, 365 days a year.")
         return (f'<div data-open="{str(open_now).lower()}" style="font-size:13px">'
                 f"{esc(hours.get(lang))}</div>")
 
@@ -137,11 +139,13 @@ class Counter:
             self._say(exc.text)
             return
         self._say(Text(f"利用者証明用電子証明書の一時保留を解除しました ({len(released)} 件)。"
-                       f"署名用電子証明書は失効しました ({len(revoked)} 件): 必要なら新たに発行の申請を"
-                       "してください (再発行の手数料は市区町村窓口に確認)。",
+                       f"署名用電子証明書は失効しました ({len(revoked)} 件): 必要な場合は新たな証明書の発行申請を"
+                       "してください。再発行時の手数料は、お住まいの市区町村の窓口でご確認ください "
+                       "(ラボでは手数料は扱わず、マイナポータルアプリから申請し直します)。",
                        f"The hold on the user-authentication certificate is lifted ({len(released)}). The signing "
-                       f"certificate was revoked ({len(revoked)}): apply for a new one if needed (ask the municipality "
-                       "about the re-issue fee)."))
+                       f"certificate was revoked ({len(revoked)}): apply for a new one if you need it. Ask your "
+                       "municipality's counter about the re-issue fee (the lab has no fees: you apply again in the "
+                       "Mynaportal app)."))
 
     def card_lost(self) -> None:
         try:
@@ -163,10 +167,13 @@ class Counter:
         self.person.card_password = self.new_password
         self._say(Text(f"カードの利用者証明用電子証明書の一時保留を解除し、署名用電子証明書を新しく発行しました "
                        f"(新しいパスワード: {self.new_password})。スマホ用電子証明書はマイナポータルアプリの"
-                       "「一時利用停止の解除」で解除します。",
+                       "「一時利用停止の解除」で解除します。(ラボの想定: 講義はカードが見つかったときの窓口の手続きを"
+                       "述べていません。ラボでは、まず窓口でカードの電子証明書を使える状態に戻します)",
                        f"The card's user-authentication certificate is released and a new signing certificate issued "
                        f"(new password: {self.new_password}). Lift the smartphone certificates' suspension in the "
-                       "Mynaportal app (「一時利用停止の解除」)."))
+                       "Mynaportal app (\"Lift the suspension\"). (Lab assumption: the lecture does not describe a "
+                       "counter step when the card is found; the lab first makes the card's certificates usable "
+                       "again at the counter.)"))
 
     def _say(self, text: Text) -> None:
         stamp = when_text(self.world.now())

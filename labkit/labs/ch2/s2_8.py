@@ -41,10 +41,14 @@ def validity_examples(ctx: course.Context | None = None, cases: Sequence[tuple[s
                        "Examples: valid until the 5th birthday after issuance"),
                   (Text("生年月日", "Born"), Text("発行日", "Issued"),
                    Text("有効期限 (日本時間)", "Valid until (JST)")),
-                  rows, notes=(Text("2月29日生まれの方は、うるう年でない年は2月28日を誕生日として数えます。",
-                                    "For people born on 29 February, the birthday in common years is 28 February."),
-                               Text("マイナンバーカードの有効期限のほうが早い場合は、そこまでです。",
-                                    "If the My Number Card expires earlier, the certificate ends with it.")),
+                  rows, notes=(Text("ラボの想定: 2月29日生まれの方は、うるう年でない年は2月28日を誕生日として"
+                                    "数えます (講義はこの場合を述べていません)。",
+                                    "Lab assumption: for people born on 29 February, the birthday in common years is "
+                                    "28 February (the lecture does not cover this case)."),
+                               Text("ラボの想定: マイナンバーカードの有効期限のほうが早い場合は、そこまでとします "
+                                    "(講義はこの場合を述べていません)。",
+                                    "Lab assumption: if the My Number Card expires earlier, the certificate ends "
+                                    "with it (the lecture does not cover this case).")),
                   lang=p.lang, css="labkit-lab-validity-examples")
 
 
@@ -74,7 +78,7 @@ def one_device(ctx: course.Context | None = None) -> Report:
         return Report(Text("1人につき登録できるスマホは1台のみ", "One person, one phone"),
                       (Text("操作", "What"), Text("結果", "Result")), rows,
                       notes=(Text("新しいスマホに移すときは「機種変更」で申請します (2-5)。",
-                                  "To move to a new phone, apply through 「機種変更」 (device change, 2-5)."),),
+                                  "To move to a new phone, apply through \"Device change\" (2-5)."),),
                       lang=p.lang, css="labkit-lab-one-device")
     finally:
         world.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...clock import JST, to_jst
 from ...i18n import Text, check_lang
-from ...jlis.rules import DEFAULT_PUSH_POLICY, PushPolicy
+from ...jlis.rules import DEFAULT_PUSH_POLICY, PUSH_ASSUMPTION, PushPolicy
 from ...phone import Phone, PlayStore
 from ...phone.mynaportal import AppState, MynaportalApp
 from ...phone.playstore import StoreState
@@ -134,31 +134,33 @@ def push_schedule(day: date | datetime, times: Sequence[str] = ("07:59", "08:00"
         push = policy.push_time(at)
         if policy.in_window(at):
             minutes = int((push - at).total_seconds() // 60)
-            how = Text(f"数分後 (約{minutes}分後)", f"within minutes (~{minutes} min)")
+            how = Text(f"数分後 (ラボでは{minutes}分後)", f"within minutes (the lab: {minutes} min)")
+        elif to_jst(at).time() >= policy.window_end:
+            how = Text("おおむね翌8:00以降 (ラボでは翌朝 8:00)",
+                       "around 8:00 the next morning or later (the lab: 8:00)")
         else:
-            how = Text("翌朝 8:00 ごろ" if to_jst(at).time() >= policy.window_end else "当日の 8:00 ごろ",
-                       "around 8:00 the next morning" if to_jst(at).time() >= policy.window_end
-                       else "around 8:00 the same morning")
+            how = Text("おおむね8:00以降 (ラボでは当日の 8:00)", "around 8:00 or later (the lab: 8:00 that morning)")
         rows.append((when_text(at), when_text(push), how))
     return Report(Text("申請した時刻とプッシュ通知が届く時刻", "When you apply and when the push notification comes"),
                   (Text("申請", "Applied"), Text("プッシュ通知", "Push notification"), Text("目安", "Rule")), rows,
                   notes=(Text("8:00〜19:30 (平日・土日祝日とも) の申請は数分後、"
                               "それ以外はおおむね翌8:00以降に届きます。",
                               "Applications 8:00-19:30 (weekdays and weekends alike) get it within minutes, "
-                              "others around 8:00 the next morning."),),
+                              "others at around 8:00 the next morning or later."),
+                         PUSH_ASSUMPTION),
                   lang=lang, css="labkit-lab-push-schedule")
 
 
 INSTALL_STEPS: tuple[Step, ...] = (
     Step("playstore", Text("① ホーム画面で「Playストア」を押す",
-                           "① On the home screen, press 「Playストア」 (Play Store)")),
+                           "① On the home screen, press \"Play Store\"")),
     Step("search", Text("② 「アプリとゲームを検索」の枠を押す",
-                        "② Press the 「アプリとゲームを検索」 box (search for apps & games)")),
+                        "② Press the \"Search for apps & games\" box")),
     Step("select", Text("③ 「マイナポータル」と入力し、検索結果から「マイナポータル」を選ぶ",
                         "③ Type マイナポータル (Mynaportal) and choose it in the results")),
-    Step("install", Text("④ 「インストール」を押す", "④ Press 「インストール」 (Install)")),
+    Step("install", Text("④ 「インストール」を押す", "④ Press \"Install\"")),
     Step("open", Text("表示が「開く」に変わったらインストール完了。「開く」を押す",
-                      "The button changes to 「開く」 (Open): installed. Press 「開く」")),
+                      "The button changes to \"Open\": installed. Press \"Open\"")),
 )
 
 
@@ -178,20 +180,22 @@ def install_stage(store: PlayStore, phone: Phone) -> int:
 
 
 APPLY_STEPS: tuple[Step, ...] = (
-    Step("menu", Text("② 画面右下の「メニュー」を押す", "② Press 「メニュー」 (menu) at the bottom right")),
-    Step("apply", Text("③ 「スマホ用電子証明書を申請する」を押す", "③ Press 「スマホ用電子証明書を申請する」")),
+    Step("menu", Text("② 画面右下の「メニュー」を押す", "② Press \"Menu\" at the bottom right")),
+    Step("apply", Text("③ 「スマホ用電子証明書を申請する」を押す",
+                       "③ Press \"Apply for the smartphone e-certificate\"")),
     Step("form", Text("④ カードの署名用電子証明書のパスワードを入力 ⑤ 証明書を選ぶ ⑥ 「確認しました」→「申請する」",
                       "④ Enter the card's signing-certificate password ⑤ choose the certificates "
-                      "⑥ tick 「確認しました」, press 「申請する」")),
+                      "⑥ tick \"I have read this\", press \"Apply\"")),
     Step("read", Text("⑦ カードを「モバイル非接触ICマーク」に当てて読み取る",
-                      "⑦ Hold the card to the 「モバイル非接触ICマーク」 to read it")),
+                      "⑦ Hold the card to the mobile contactless IC mark to read it")),
     Step("remove", Text("⑧ 読み取り成功 → カードを取り外す", "⑧ Read successfully: remove the card")),
-    Step("next", Text("⑨ 「次へ」を押す", "⑨ Press 「次へ」 (next)")),
+    Step("next", Text("⑨ 「次へ」を押す", "⑨ Press \"Next\"")),
     Step("passwords", Text("スマホ用のパスワードを設定 (利用者証明用は数字4桁を2回) → 申請完了",
                            "Set the smartphone passwords (user-auth: 4 digits, twice): application complete")),
-    Step("push", Text("プッシュ通知が届く (8:00〜19:30 の申請は数分後、それ以外は翌8:00ごろ)",
-                      "The push notification arrives (minutes if applied 8:00-19:30, else around 8:00 next day)")),
-    Step("register", Text("(2-4) 「登録する」を押して登録完了", "(2-4) Press 「登録する」 (register): done")),
+    Step("push", Text("プッシュ通知が届く (8:00〜19:30 の申請は数分後、それ以外はおおむね翌8:00以降)",
+                      "The push notification arrives (minutes if applied 8:00-19:30, else around 8:00 the next "
+                      "morning or later)")),
+    Step("register", Text("(2-4) 「登録する」を押して登録完了", "(2-4) Press \"Register\": done")),
 )
 
 
@@ -262,8 +266,8 @@ def certificate_rows(world: World, person: Person, phone: Phone | None = None) -
             if mine:
                 info = _pick(mine)
                 rows.append(CertRow("phone", kind, info.state, _phone_cert(kind), STATE_TEXT[info.state]))
-    if world.service is not None:
-        statuses = [world.jlis.status(s) for s in world.service.card_certificates(person.holder_id, live_only=False)]
+    statuses = world.counter.card_certificates(person.resident.my_number)
+    if statuses:
         for kind, profile in ((CaKind.SIGN, "sign"), (CaKind.AUTH, "auth")):
             card = [s for s in statuses if s.profile and s.profile.endswith(profile)]
             if card:

@@ -16,8 +16,9 @@ from ...card import KeyRole
 from ...clock import to_jst
 from ...errors import LabkitError, ServiceError
 from ...i18n import Text
-from ...jlis import Refusal, refuse
+from ...office.refusals import Refusal, refuse
 from ...pki import CaKind
+from ...se import SENSITIVE
 from ...services.webpki import PORTAL_HOST
 from ..screen import Screen, match_label
 from .core import Draft, Flow, MynaportalCore
@@ -59,6 +60,8 @@ class MynaportalApp(MynaportalCore):
         self.info_rows: tuple[dict[str, Text], ...] = ()
         self.history_rows: tuple[dict[str, Text], ...] = ()
         self.history: list[Any] = []
+        phone.subscribe_push(self.package.package, self.on_push)
+        phone.listen_nfc(self.package.package, self)
 
     # -- what is shown -------------------------------------------------------------------------
     @property
@@ -90,7 +93,7 @@ class MynaportalApp(MynaportalCore):
                                      f"{', '.join(screen.labels('en'))}"))
         if not button.enabled:
             return self._refuse(button.hint or Text(f"「{button.label.ja}」は今は押せません",
-                                                    f"「{button.label.ja}」 cannot be pressed now"))
+                                                    f"\"{button.label.en}\" cannot be pressed now"))
         return self._act(button.id)
 
     def enter(self, field: str | Text, value: str) -> Screen:
@@ -249,17 +252,17 @@ class MynaportalApp(MynaportalCore):
         return S.REGISTERED
 
     def _load_info(self) -> AppState:
-        inventory = self.inventory()
-        rows = [{"category": i.category.label, "name": i.name, "detail": i.detail} for i in inventory.items
-                if i.holder.ja == "公的個人認証AP"]
+        items = self.inventory()
+        rows = [{"category": i.category.label, "name": i.name, "detail": i.detail} for i in items]
         states: list[Text] = []
         if self.phone.online:
             for info in self.live_certificates():
                 until = f"{to_jst(info.not_after):%Y-%m-%d}"
                 states.append(Text(f"{_label(info.kind).ja}: {info.message.ja} (有効期限 {until})",
                                    f"{_label(info.kind).en}: {info.message.en} (valid until {until})"))
-        absent = "、".join(c.label.ja for c in inventory.not_stored)
-        absent_en = ", ".join(c.label.en for c in inventory.not_stored)
+        not_stored = [c for c in SENSITIVE if all(i.category is not c for i in items)]
+        absent = "、".join(c.label.ja for c in not_stored)
+        absent_en = ", ".join(c.label.en for c in not_stored)
         self.info_rows = tuple(rows)
         self.info_body = (T.INFO_BODY, *states,
                           Text(f"スマホに記録されていない情報: {absent}", f"not recorded on the phone: {absent_en}"))

@@ -21,7 +21,8 @@ from ...card import JpkiFile, KeyRole
 from ...card.constants import CERT_PRESENT
 from ...errors import AccessDeniedError, CardError, InputError, LabkitError, ServiceError
 from ...i18n import Text
-from ...jlis import (
+from ...jlis.prerequisites import check_prerequisites
+from ...office.contract import (
     ApplicationKind,
     ApplicationReceipt,
     ApplicationRequest,
@@ -30,16 +31,14 @@ from ...jlis import (
     DeviceStatus,
     Notification,
     NotificationKind,
-    Refusal,
     RevocationReceipt,
     RevocationRequest,
-    check_prerequisites,
-    refuse,
 )
+from ...office.refusals import Refusal, refuse
 from ...pki import CaKind, CertState
 from ...reader import JpkiClient, LastTryRefusedError, PinBlockedError, WrongPinError
-from ...rules import check_auth_pin, check_signing_password
-from ...se import AppIdentity, SeInventory
+from ...rules import CARD_LOCK_ADVICE, PHONE_LOCK_ADVICE, check_auth_pin, check_signing_password, tries_left
+from ...se import AppIdentity, InventoryItem
 from ..apps import MYNAPORTAL
 from ..se_client import OmapiTransport, SeJpkiClient
 from .use import CertificateUse
@@ -124,9 +123,10 @@ class MynaportalCore(CertificateUse):
         """Which roles have a certificate in the SE (EF 0008, readable without a PIN)."""
         return self._guard(lambda: self.se().provisioning.certificates_present())
 
-    def inventory(self) -> SeInventory:
-        """「スマホ電子証明書の確認」: the SE's own list of what it holds and does not hold."""
-        return self.phone.se.inventory()
+    def inventory(self) -> tuple[InventoryItem, ...]:
+        """「スマホ電子証明書の確認」: what the SE's JPKI AP says it holds, asked through OMAPI."""
+        items: tuple[InventoryItem, ...] = self._guard(lambda: self.se().provisioning.list_contents())
+        return items
 
     def status(self) -> DeviceStatus:
         """What J-LIS knows about this phone."""
@@ -140,10 +140,10 @@ class MynaportalCore(CertificateUse):
             raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
                                     f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
         except WrongPinError as exc:
-            raise refuse(Refusal.WRONG_PIN, Text(f"残り {exc.tries_left} 回", f"{exc.tries_left} tries left"),
+            raise refuse(Refusal.WRONG_PIN, tries_left(exc.tries_left),
                          tries_left=exc.tries_left) from None
         except PinBlockedError:
-            raise refuse(Refusal.LOCKED) from None
+            raise refuse(Refusal.LOCKED, PHONE_LOCK_ADVICE) from None
         except (InputError, ServiceError):
             raise
         except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
@@ -177,12 +177,13 @@ class MynaportalCore(CertificateUse):
             card.verify(KeyRole.SIGN, draft.card_password, allow_last_try=True)
             card_cert = card.read_certificate_der(KeyRole.SIGN)
         except WrongPinError as exc:
-            raise refuse(Refusal.WRONG_PIN, Text(f"マイナンバーカードの署名用パスワード、残り {exc.tries_left} 回",
-                                                 f"the card's signing password, {exc.tries_left} tries left"),
+            left = tries_left(exc.tries_left)
+            raise refuse(Refusal.WRONG_PIN, Text(f"マイナンバーカードの署名用パスワード、{left.ja}",
+                                                 f"the card's signing password, {left.en}"),
                          tries_left=exc.tries_left) from None
         except PinBlockedError:
-            raise refuse(Refusal.LOCKED, Text("マイナンバーカードの署名用パスワード",
-                                              "the card's signing password")) from None
+            raise refuse(Refusal.LOCKED, Text(f"マイナンバーカードの署名用パスワード。{CARD_LOCK_ADVICE.ja}",
+                                              f"the card's signing password: {CARD_LOCK_ADVICE.en}")) from None
         except CardError as exc:
             raise refuse(Refusal.NO_SIGNING_CERTIFICATE, exc.text) from None
         keys = self._generate(draft)
@@ -209,7 +210,7 @@ class MynaportalCore(CertificateUse):
             keys = {kind: _spki(prov.generate_key_pair(role_of(kind))) for kind in draft.certificates}
             draft.generated = tuple(role_of(k) for k in draft.certificates)
             return keys
-        return self._guard(generate)  # type: ignore[no-any-return]
+        return self._guard(generate)
 
     def _live_kinds(self) -> set[CaKind]:
         status = self.status()

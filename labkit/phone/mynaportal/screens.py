@@ -73,7 +73,7 @@ def build_screen(app: MynaportalApp) -> Screen:
             card_found or app.checks.get("sign", False) or app.checks.get("auth", False))
         body = (T.CARD_FOUND_BODY, T.FORM_PASSWORD) if card_found else (T.FORM_PASSWORD, T.FORM_CHOOSE)
         hint = Text("パスワードを入力し、「確認しました」にチェックを入れてください",
-                    "enter the password and tick 「確認しました」")
+                    "enter the password and tick \"I have read this\"")
         buttons = (Button("submit", B.SUBMIT, ready, None if ready else hint), Button("back", B.BACK))
     elif s is S.SIGN_PASSWORD:
         title, body, step = T.SIGN_PW, (T.SIGN_PW_BODY,), "2-3 / 2-5 ⑦"
@@ -121,7 +121,8 @@ def _fixed(title: Text, body: tuple[Text, ...], buttons: tuple[Button, ...], ste
 
 def _applied(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, ...], str | None]:
     receipt = app.data.receipt
-    extra = () if receipt is None else (receipt.message,)
+    # The receipt's message is already shown as the screen's notice right after applying: once only.
+    extra = () if receipt is None or receipt.message == app.notice else (receipt.message,)
     return T.APPLIED, (T.APPLIED_BODY, *extra), (Button("close", B.CLOSE),), "2-3 ③ / 2-5 ⑨"
 
 
@@ -131,7 +132,7 @@ def _failed(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, .
 
 def _portal(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, ...], str | None]:
     session = app.session
-    body = ()
+    body: tuple[Text, ...] = ()
     if session is not None:
         when = f"{to_jst(session.logged_in_at):%Y-%m-%d %H:%M}"
         body = (Text(f"{when} にスマホ用利用者証明用電子証明書でログインしました",

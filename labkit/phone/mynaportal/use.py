@@ -13,7 +13,7 @@ from cryptography import x509
 from ...card import KeyRole
 from ...errors import InputError, ServiceError
 from ...i18n import Text
-from ...jlis import Refusal, refuse
+from ...office.refusals import Refusal, refuse
 from ...pki import HashAlg, digest_info, sign_detached
 from ...se import AppIdentity
 from ...services.protocol import Assertion, AuthMethod, Challenge
@@ -77,7 +77,7 @@ class CertificateUse:
             return pin, AuthMethod.PIN
         if self.data.biometric_pin is None:
             raise ServiceError(Text("生体認証が登録されていません (「生体認証などを利用登録する」)",
-                                    "biometrics are not registered (「生体認証などを利用登録する」)"),
+                                    "biometrics are not registered (\"Register biometrics etc.\")"),
                                reason="biometric")
         if not self.phone.biometrics.matches():
             raise ServiceError(Text("生体認証が一致しません", "biometric check failed"), reason="biometric")
@@ -131,4 +131,4 @@ class _GuardedSigner(SeSigner):
         def sign() -> bytes:
             self.client = self._app.se()
             return SeSigner.sign_digest_info(self, digest_info)
-        return self._app._guard(sign)  # type: ignore[no-any-return]
+        return self._app._guard(sign)

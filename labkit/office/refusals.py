@@ -144,16 +144,16 @@ _TEXTS: dict[Refusal, Text] = {
     Refusal.CERT_EXPIRED: Text("電子証明書の有効期限が切れています", "the certificate has expired"),
     Refusal.CERT_UNKNOWN: Text("J-LIS が発行した電子証明書ではありません", "J-LIS did not issue this certificate"),
     Refusal.WRONG_PIN: Text("暗証番号 (パスワード) が違います", "wrong PIN or password"),
-    Refusal.LOCKED: Text("暗証番号 (パスワード) がロックされています。市区町村窓口で初期化してください",
-                         "the PIN or password is locked; have it reset at the municipal counter"),
+    Refusal.LOCKED: Text("暗証番号 (パスワード) がロックされています", "the PIN or password is locked"),
     Refusal.OTHER_APP: Text("マイナポータルアプリ以外からはスマホ用電子証明書を使えません",
                             "only the Mynaportal app may use the smartphone certificates"),
     Refusal.IDENTITY_MISMATCH: Text("ご本人であることを確認できませんでした (氏名・生年月日)",
                                     "your identity could not be confirmed (name, date of birth)"),
     Refusal.OUTSIDE_HOURS: Text(
-        "受付時間外です (平日 9:30〜20:00、土日祝 9:30〜17:30)。一時利用停止は24時間365日受け付けます",
-        "outside hours (weekdays 9:30-20:00, weekends and holidays 9:30-17:30); "
-        "suspension is taken 24 hours a day, 365 days a year"),
+        "受付時間外です (平日 9:30〜20:00、土日祝 9:30〜17:30。ラボの想定: 年末年始 12/29〜1/3 は休み)。"
+        "一時利用停止は24時間365日受け付けます",
+        "outside the opening hours (weekdays 9:30-20:00, weekends and holidays 9:30-17:30; "
+        "lab assumption: closed 12/29-1/3); suspension is taken 24 hours a day, 365 days a year"),
     Refusal.NOTHING_TO_SUSPEND: Text("一時利用停止できる電子証明書がありません",
                                      "there is no certificate that could be suspended"),
     Refusal.RESIDENT_UNKNOWN: Text("その住民は住民基本台帳に登録されていません",

@@ -1,58 +1,59 @@
-"""``HttpJlis``: the J-LIS API over HTTP, for phones and services in other processes (other
-notebook kernels, the kiosk, a learner's script). It behaves exactly as the in-process
-:class:`~labkit.jlis.service.JlisService`: same return types, and a refusal arrives as the
-same exception class with the same ``reason`` and text. If the server cannot be reached the
-error is a ``ServiceError`` with reason ``unavailable``.
+"""The back office over HTTP, for phones, services and notebooks in other processes (other
+notebook kernels, the kiosk, a learner's script): :class:`HttpJlis` (the J-LIS API),
+:class:`HttpCounter` (the counter API, on the same connection) and :class:`RemoteClock` (the
+server's clock). They behave exactly as the in-process implementations: same return types,
+and a refusal arrives as the same exception class with the same ``reason`` and text
+(:func:`~labkit.office.wire.error_from_json`). If the server cannot be reached the error is a
+``ServiceError`` with reason ``unavailable``. Requests are checked as they are built (the
+same dataclasses), so a malformed one fails before it is sent, exactly as in process.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 
-from ..errors import ServiceError
+from ..clock import parse_time
 from ..i18n import Text
 from ..pki import CaKind, CertificateStatus
 from ..pki.urls import OCSP_PATH, ca_path, cert_path, crl_path
-from ._codec import decode, encode
-from .api import (
+from .contract import (
     ApplicationReceipt,
     ApplicationRequest,
+    AttributeChange,
+    CardFoundRequest,
+    CardRequest,
+    CertificateInfo,
+    CounterReceipt,
     DeviceStatus,
     LossReceipt,
     LossReport,
     Notification,
+    PinReset,
     RegistrationPackage,
+    Resident,
+    ResidentQuery,
+    ResidentRef,
+    ResidentRequest,
     RevocationReceipt,
     RevocationRequest,
     UsageEvent,
     UsageRecord,
-    status_from_json,
 )
-from .reasons import MalformedRequestError, Refusal, refuse
+from .refusals import Refusal, refuse
+from .wire import decode, encode, error_from_json, status_from_json
 
-__all__ = ["HttpJlis", "error_from_json"]
+__all__ = ["COUNTER_PREFIX", "HttpCounter", "HttpJlis", "RemoteClock"]
 
-
-def error_from_json(status: int, body: Any) -> ServiceError:
-    """Rebuild the server's refusal as the exception the in-process service would raise."""
-    err = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(err, dict) or not isinstance(err.get("ja"), str) or not isinstance(err.get("en"), str):
-        return refuse(Refusal.INTERNAL if status >= 500 else Refusal.MALFORMED,
-                      Text(f"HTTP {status}", f"HTTP {status}"))
-    text = Text(err["ja"], err["en"])
-    details = err.get("details") if isinstance(err.get("details"), dict) else {}
-    reason = str(err.get("reason", Refusal.INTERNAL.value))
-    details = {k: v for k, v in details.items() if k != "reason"}
-    if reason == Refusal.MALFORMED.value:
-        return MalformedRequestError(text, **details)
-    return ServiceError(text, reason=reason, **details)
+COUNTER_PREFIX = "/api/counter"
+T = TypeVar("T")
 
 
 class HttpJlis:
-    """A :class:`~labkit.jlis.api.JlisApi` over ``labkit jlis serve`` at ``base_url``."""
+    """A :class:`~labkit.office.contract.JlisApi` over ``labkit jlis serve`` at ``base_url``."""
 
     def __init__(self, base_url: str, *, timeout: float = 30.0, client: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
@@ -93,8 +94,7 @@ class HttpJlis:
             raise refuse(Refusal.INTERNAL, Text("応答が JSON ではありません", "the answer is not JSON")) from None
 
     def call_json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None) -> Any:
-        """One JSON call on this connection, errors raised as above (for sibling clients such
-        as :class:`~labkit.municipality.http_client.HttpCounter`)."""
+        """One JSON call on this connection, errors raised as above (for :class:`HttpCounter`)."""
         return self._json(method, path, body, params)
 
     # -- JlisApi ------------------------------------------------------------------------------
@@ -167,6 +167,70 @@ class HttpJlis:
 
 def _seg(value: str) -> str:
     """A path segment; ids are validated by the server (anything odd is a 4xx, not a crash)."""
-    from urllib.parse import quote
-
     return quote(str(value), safe="")
+
+
+class HttpCounter:
+    """A :class:`~labkit.office.contract.CounterApi` over the ``/api/counter/...`` endpoints;
+    ``jlis`` is an :class:`HttpJlis` (its connection is shared) or the server's URL."""
+
+    def __init__(self, jlis: HttpJlis | str) -> None:
+        self._owned = not isinstance(jlis, HttpJlis)
+        self.jlis = HttpJlis(jlis) if isinstance(jlis, str) else jlis
+
+    def close(self) -> None:
+        if self._owned:
+            self.jlis.close()
+
+    def __enter__(self) -> HttpCounter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _post(self, path: str, body: Any, answer: type[T] | Any) -> T:
+        return decode(answer, self.jlis.call_json("POST", f"{COUNTER_PREFIX}/{path}", encode(body)))
+
+    def register_resident(self, request: ResidentRequest) -> Resident:
+        return self._post("residents", request, Resident)
+
+    def find_resident(self, query: ResidentQuery) -> Resident:
+        return self._post("residents/find", query, Resident)
+
+    def issue_card(self, request: CardRequest) -> CounterReceipt:
+        return self._post("cards", request, CounterReceipt)
+
+    def report_card_loss(self, my_number: str) -> CounterReceipt:
+        return self._post("card-loss", ResidentRef(my_number), CounterReceipt)
+
+    def phone_found(self, my_number: str) -> CounterReceipt:
+        return self._post("phone-found", ResidentRef(my_number), CounterReceipt)
+
+    def card_found(self, request: CardFoundRequest) -> CounterReceipt:
+        return self._post("card-found", request, CounterReceipt)
+
+    def change_attributes(self, request: AttributeChange) -> CounterReceipt:
+        return self._post("attributes", request, CounterReceipt)
+
+    def reset_pin(self, request: PinReset) -> CounterReceipt:
+        return self._post("pin-reset", request, CounterReceipt)
+
+    def card_certificates(self, my_number: str) -> tuple[CertificateInfo, ...]:
+        return self._post("card-certificates", ResidentRef(my_number), tuple[CertificateInfo, ...])
+
+
+class RemoteClock:
+    """The shared J-LIS server's clock, as a :class:`~labkit.clock.Clock` (moved by lecturers)."""
+
+    def __init__(self, jlis: HttpJlis) -> None:
+        self.jlis = jlis
+
+    def now(self) -> datetime:
+        return self.jlis.now()
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        step = delta if delta is not None else timedelta(**kwargs)
+        return self.jlis.advance_clock(int(step.total_seconds()))
+
+    def set(self, when: datetime | str) -> None:
+        self.jlis.set_clock(parse_time(when))

@@ -1,36 +1,40 @@
-"""The municipal counter (市区町村窓口) as an API, so that notebooks in other kernels can
-register residents and get My Number Cards from a shared ``labkit jlis serve``.
+"""The forms of the municipal counter (市区町村窓口) API: what a notebook hands over the counter
+and what it gets back, so that notebooks in other kernels can register residents and get My
+Number Cards from a shared ``labkit jlis serve``.
 
-Two implementations behave identically, like the J-LIS API (:mod:`labkit.jlis.api`):
-:class:`~labkit.municipality.service.CounterService` in process (over a
-:class:`~labkit.municipality.Municipality`) and
-:class:`~labkit.municipality.http_client.HttpCounter` over HTTP. Refusals are the same
-:class:`~labkit.errors.ServiceError` (stable ``reason``, Japanese + English text) on both
-sides: the JSON codec and the error mapping of :mod:`labkit.jlis` carry them.
+Two implementations of :class:`~labkit.office.contract.CounterApi` behave identically, like
+the J-LIS API: :class:`~labkit.municipality.service.CounterService` in process (over a
+:class:`~labkit.municipality.Municipality`) and :class:`~labkit.office.http.HttpCounter`
+over HTTP. Refusals are the same :class:`~labkit.errors.ServiceError` (stable ``reason``,
+Japanese + English text) on both sides: :mod:`labkit.office.wire` carries them.
 
-Operations (:class:`CounterApi`) and their endpoints (all ``POST``, JSON in and out; the My
-Number travels in the body, never in a URL that ends up in logs):
+Operations (:class:`~labkit.office.contract.CounterApi`) and their endpoints under
+``/api/counter/`` (all ``POST``, JSON in and out; the My Number travels in the body, never in
+a URL that ends up in logs):
 
-==============================  ==============================  ====================================
-``register_resident(req)``      ``/api/counter/residents``      住民登録: 4 basic attributes (the
-                                                                birthday among them) and, if given,
-                                                                a My Number with a valid check digit
-``find_resident(query)``        ``/api/counter/residents/find`` by ``my_number`` or ``holder_id``
-``issue_card(req)``             ``/api/counter/cards``          交付: the card, with the PINs the
-                                                                resident chose
-``report_card_loss(my_number)`` ``/api/counter/card-loss``      紛失届: card and phone on hold
-``phone_found(my_number)``      ``/api/counter/phone-found``    phone user-auth resumes, signing
-                                                                revoked (apply again in the app)
-``card_found(req)``             ``/api/counter/card-found``     card user-auth resumes, signing
-                                                                revoked, re-issued with a password
-``change_attributes(req)``      ``/api/counter/attributes``     転居・氏名の変更: signing certificates
-                                                                revoked, optionally re-issued
-``reset_pin(req)``              ``/api/counter/pin-reset``      暗証番号の初期化 of a locked PIN
-==============================  ==============================  ====================================
+================================  =======================  ==========================================
+``register_resident(req)``        ``residents``            住民登録: 4 basic attributes (the birthday
+                                                           among them) and, if given, a My Number
+                                                           with a valid check digit
+``find_resident(query)``          ``residents/find``       by ``my_number`` or ``holder_id``
+``issue_card(req)``               ``cards``                交付: the card, with the PINs the resident
+                                                           chose
+``report_card_loss(my_number)``   ``card-loss``            紛失届: card and phone on hold
+``phone_found(my_number)``        ``phone-found``          phone user-auth resumes, signing revoked
+                                                           (apply again in the app)
+``card_found(req)``               ``card-found``           card user-auth resumes, signing revoked,
+                                                           re-issued with a password
+``change_attributes(req)``        ``attributes``           転居・氏名の変更: signing certificates
+                                                           revoked, optionally re-issued
+``reset_pin(req)``                ``pin-reset``            暗証番号の初期化 of a locked PIN
+``card_certificates(my_number)``  ``card-certificates``    the card's certificates, all, as they
+                                                           stand now
+================================  =======================  ==========================================
 
 Each answer is a :class:`CounterReceipt` (``register_resident`` and ``find_resident``: the
-:class:`~labkit.municipality.Resident`). Refusal codes: ``malformed`` (400: bad attributes,
-My Number, PIN format, card state), ``resident_unknown`` (404), ``resident_exists`` (409),
+:class:`Resident`; ``card_certificates``: :class:`~labkit.office.jlis_forms.CertificateInfo`).
+Refusal codes: ``malformed`` (400: bad attributes, My Number, PIN format, card state),
+``resident_unknown`` (404), ``resident_exists`` (409),
 ``wrong_card`` (403: the card is someone else's), ``not_eligible`` (422),
 ``nothing_to_lift`` / ``nothing_to_suspend`` (409).
 
@@ -53,30 +57,51 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, runtime_checkable
+from enum import StrEnum
+from typing import Any
 
 from ..card import JpkiProfile, KeyRole, check_my_number
 from ..errors import InputError
 from ..i18n import Text
-from ..jlis._codec import Serial
-from ..jlis.reasons import MalformedRequestError, public_details
-from ..pki import BasicAttributes, Sex
-from .registry import Resident
+from ..pki import BasicAttributes, Holder, Sex
+from .refusals import MalformedRequestError, public_details
+from .wire import Serial
 
-__all__ = [
-    "AttributeChange",
-    "CardFoundRequest",
-    "CardRequest",
-    "CounterApi",
-    "CounterReceipt",
-    "PinReset",
-    "ResidentQuery",
-    "ResidentRef",
-    "ResidentRequest",
-]
+__all__ = ["AttributeChange", "CardFoundRequest", "CardRequest", "CardState", "CounterReceipt", "PinReset", "Resident",
+           "ResidentQuery", "ResidentRef", "ResidentRequest"]
 
 _HOLDER_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _CARD = JpkiProfile.CARD
+
+
+class CardState(StrEnum):
+    NONE = "none"        # no card issued
+    ISSUED = "issued"    # in the resident's hands
+    LOST = "lost"        # 紛失届 received
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class Resident:
+    """One registered resident. ``holder`` carries the four basic attributes, the romaji
+    locality and the card's expiry; ``birth_date`` is in it too (the 5th-birthday rule)."""
+
+    my_number: str
+    holder: Holder
+    card_state: CardState = CardState.NONE
+    history: tuple[str, ...] = ()
+
+    @property
+    def holder_id(self) -> str:
+        return self.holder.holder_id
+
+    @property
+    def birth_date(self) -> date:
+        return self.holder.attributes.birth_date
+
+    @property
+    def name(self) -> str:
+        return self.holder.attributes.name
 
 
 def _valid(check: Callable[[], object], field: str) -> None:
@@ -230,24 +255,3 @@ class CounterReceipt:
     revoked: tuple[Serial, ...] = ()
     issued: tuple[Serial, ...] = ()
     card: dict[str, Any] | None = None
-
-
-@runtime_checkable
-class CounterApi(Protocol):
-    """What a notebook may ask the municipal counter (see the module docstring)."""
-
-    def register_resident(self, request: ResidentRequest) -> Resident: ...
-
-    def find_resident(self, query: ResidentQuery) -> Resident: ...
-
-    def issue_card(self, request: CardRequest) -> CounterReceipt: ...
-
-    def report_card_loss(self, my_number: str) -> CounterReceipt: ...
-
-    def phone_found(self, my_number: str) -> CounterReceipt: ...
-
-    def card_found(self, request: CardFoundRequest) -> CounterReceipt: ...
-
-    def change_attributes(self, request: AttributeChange) -> CounterReceipt: ...
-
-    def reset_pin(self, request: PinReset) -> CounterReceipt: ...

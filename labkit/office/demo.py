@@ -11,7 +11,9 @@ cards and phones in every interesting state, made through the real flows.
 Cards are emulated and sign the applications with real APDUs. The phones are stand-ins: the
 SE's key pairs are software keys made here (the GP-SE lives in :mod:`labkit.se`; the demo
 does not need a whole phone). Applications are processed at once (a push policy without
-delay), so the demo is ready whatever the hour.
+delay), so the demo is ready whatever the hour. :mod:`labkit.office.compose` builds the two
+(J-LIS on that policy, the municipality) and calls :func:`build_demo`; ``GET /demo`` lists the
+result (:func:`demo_listing`).
 """
 
 from __future__ import annotations
@@ -19,23 +21,24 @@ from __future__ import annotations
 import json
 import os
 from datetime import date, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from ..card import KeyRole, MyNumberCard
+from ..jlis.rules import PushPolicy
 from ..pki import CaKind, Sex
 from ..pki.signer import parse_digest_info
 from ..reader import InProcessTransport, JpkiClient
-from .api import ApplicationKind, ApplicationRequest, LossItem, LossReport, RevocationRequest
-from .rules import PushPolicy
-from .service import JlisService
+from .contract import ApplicationKind, ApplicationRequest, JlisApi, LossItem, LossReport, RevocationRequest
+from .wire import encode
 
 if TYPE_CHECKING:
-    from ..municipality import ResidentRegistry
+    from ..jlis import JlisDb, JlisService
+    from ..municipality import Municipality
 
-__all__ = ["DEMO_META", "IMMEDIATE_PUSH", "build_demo", "demo_holders"]
+__all__ = ["DEMO_META", "IMMEDIATE_PUSH", "build_demo", "demo_holders", "demo_listing"]
 
 DEMO_META = "demo_holders"
 #: Every application's push is due at once (demo and notebooks that skip the wait).
@@ -43,13 +46,13 @@ IMMEDIATE_PUSH = PushPolicy(time(0, 0), time(23, 59, 59, 999999), timedelta(0))
 _PASSWORD = "DEMO2024"
 
 
-def demo_holders(service: JlisService) -> list[str]:
-    raw = service.db.meta(DEMO_META)
+def demo_holders(db: JlisDb) -> list[str]:
+    raw = db.meta(DEMO_META)
     return list(json.loads(raw)) if raw else []
 
 
 class _DemoPhone:
-    def __init__(self, jlis: JlisService, device_id: str) -> None:
+    def __init__(self, jlis: JlisApi, device_id: str) -> None:
         self.jlis, self.device_id = jlis, device_id
         self.keys: dict[CaKind, rsa.RSAPrivateKey] = {}
         self.serials: dict[CaKind, int] = {}
@@ -81,15 +84,11 @@ class _DemoPhone:
                                  .sign_with(sign))
 
 
-def build_demo(service: JlisService, registry: ResidentRegistry | None = None) -> list[str]:
-    """Fill the sample world once; returns the demo holders' ids (also kept in the DB).
-    ``registry`` is the server counter's register (default: one in the J-LIS database)."""
-    from ..municipality import Municipality, ResidentRegistry
-
-    if demo_holders(service):
-        return demo_holders(service)
-    fast = JlisService(service.jpki, service.db, push_policy=IMMEDIATE_PUSH, device_policy=service.device_policy)
-    city = Municipality(fast, registry=registry if registry is not None else ResidentRegistry(service.db.path))
+def build_demo(fast: JlisApi, city: Municipality, db: JlisDb) -> list[str]:
+    """Fill the sample world once through ``fast`` (J-LIS with :data:`IMMEDIATE_PUSH`) and
+    ``city``; returns the demo holders' ids (also kept in ``db``)."""
+    if demo_holders(db):
+        return demo_holders(db)
     people = [
         ("見本\u3000花子", Sex.FEMALE, date(1990, 2, 17), "東京都清瀬市中里５丁目８４２番地"),
         ("見本\u3000太郎", Sex.MALE, date(1985, 11, 3), "東京都清瀬市元町１丁目２番３号"),
@@ -114,5 +113,22 @@ def build_demo(service: JlisService, registry: ResidentRegistry | None = None) -
     city.change_attributes(misaki, address="東京都清瀬市梅園１丁目１番１号")
 
     ids = [r.holder_id for r in residents]
-    service.db.set_meta(DEMO_META, json.dumps(ids))
+    db.set_meta(DEMO_META, json.dumps(ids))
     return ids
+
+
+def demo_listing(service: JlisService) -> list[dict[str, Any]]:
+    """Every certificate of the demo holders, with its state and phone (``GET /demo``)."""
+    service.tick()
+    out = []
+    for holder_id in demo_holders(service.db):
+        holder = service.db.holder(holder_id)
+        for rec in service.jpki.certificates_of(holder_id):
+            st = service.jpki.status(rec.serial)
+            link = service.db.link_of(rec.serial)
+            out.append({"serial": f"{rec.serial:x}", "profile": rec.profile, "holder_id": holder_id,
+                        "holder": holder.attributes.name if holder else None, "status": st.state.value,
+                        "reason": None if st.reason is None else st.reason.name.lower(),
+                        "status_text": encode(st.text), "not_after": encode(rec.not_after),
+                        "device_id": link.device_id if link else None})
+    return out

@@ -1,57 +1,7 @@
-"""The J-LIS API that the phone (Mynaportal app), the relying services and notebooks call.
-
-Two implementations behave identically: :class:`~labkit.jlis.service.JlisService` (in
-process) and :class:`~labkit.jlis.http_client.HttpJlis` (over the JSON/HTTP server of
-``labkit jlis serve``). Refusals are :class:`~labkit.errors.ServiceError` with a stable
-``reason`` (:class:`~labkit.jlis.reasons.Refusal`) and Japanese + English text; over HTTP
-they travel as ``{"error": {"reason", "ja", "en", "details"}}`` and are raised again, as
-the same class, by the client. Bad input is ``MalformedRequestError`` (reason
-``malformed``; also an ``InputError``).
-
-Operations (:class:`JlisApi`):
-
-===============================  ===========================================================
-``now()``                        J-LIS time (the lab clock; simulated in class).
-``submit_application(req)``      2-3 / 2-5: an :class:`ApplicationRequest` signed by the
-                                 card → :class:`ApplicationReceipt` with ``push_at``.
-``lift_suspension_by_card(req)`` 2-6 card found: the same request shape with kind
-                                 ``card_found``; the phone user-auth certificate resumes,
-                                 the held phone signing certificate is revoked and a new one
-                                 is applied for (``public_keys["sign"]``, register again).
-``poll(device_id)``              push notifications due by the clock, each delivered once:
-                                 ``registration_ready``, ``application_refused``,
-                                 ``delete_certificates`` (old phone, 48 h), ``suspended``,
-                                 ``resumed``, ``revoked``.
-``fetch_registration(app, dev)`` 2-4: the issued certificates and CA certificates; refused
-                                 with ``before_push`` until the push is due.
-``confirm_registration(app,dev)`` the phone wrote them into its SE → :class:`DeviceStatus`.
-``device_status(device_id)``     what J-LIS knows about one phone.
-``revoke_by_user(req)``          2-7: a :class:`RevocationRequest` signed in the SE with a
-                                 phone key → both phone certificates revoked
-                                 (cessationOfOperation); the phone then erases its SE data.
-``report_loss(report)``          2-6 hotline (24時間365日): suspend (certificateHold) the
-                                 phone's, or the card's and the phone's, certificates.
-``record_usage(record)``         relying services log a login / signature (利用履歴).
-``usage_history(serial=|holder_id=)``  the holder's history, newest first.
-``status(serial)``               good / held / revoked / expired / unknown.
-``certificate(serial)``, ``ca_certificates()``, ``crl(kind)``, ``ocsp(der)``  publication.
-===============================  ===========================================================
-
-Timing: J-LIS issues the phone certificates when the push is due (notBefore = ``push_at``,
-see :mod:`labkit.jlis._core`), so ``fetch_registration`` before then says ``before_push``.
-``HttpJlis`` adds teaching extras: ``advance_clock(seconds)``, ``set_clock(when)``, ``demo()``.
-
-What the card signs (2-3 ④–⑧): the app builds :meth:`ApplicationRequest.to_be_signed`
-(canonical JSON of every field but the signature, prefixed with a domain label), the card
-signs its SHA-256 DigestInfo with ``80 2A`` after VERIFY of the card's signing password;
-``request.sign_with(signer)`` does that given ``signer(digest_info) -> signature``. The
-revocation request is signed the same way by the SE with the phone's user-auth (or
-signing) key. ``nonce`` (16+ random bytes) makes each request single-use.
-
-Certificate kinds are :class:`~labkit.pki.CaKind` values: ``"sign"`` (スマホ用署名用) and
-``"auth"`` (スマホ用利用者証明用). Public keys are SubjectPublicKeyInfo DER generated in
-the SE. In JSON, bytes are base64 and serial numbers lower-case hex.
-"""
+"""The J-LIS API's value objects (:class:`~labkit.office.contract.JlisApi`): the requests the
+Mynaportal app signs and the receipts, notifications and records J-LIS answers with. Frozen
+and checked on construction, so a malformed request fails the same way in process and over
+HTTP (:mod:`labkit.office.wire` builds them from JSON)."""
 
 from __future__ import annotations
 
@@ -61,41 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
 
 from ..i18n import Text
-from ..pki import CaKind, CertificateStatus, CertState, Reason
+from ..pki import CaKind, CertState, Reason
 from ..pki.signer import HashAlg, digest_info
-from ._codec import Serial, canonical, decode, encode
-from .reasons import MalformedRequestError
+from .refusals import MalformedRequestError
+from .wire import Serial, canonical
 
-__all__ = [
-    "ApplicationKind",
-    "ApplicationReceipt",
-    "ApplicationRequest",
-    "ApplicationState",
-    "CaKind",
-    "CertificateInfo",
-    "DeviceState",
-    "DeviceStatus",
-    "JlisApi",
-    "LossItem",
-    "LossReceipt",
-    "LossReport",
-    "Notification",
-    "NotificationKind",
-    "RegistrationPackage",
-    "RevocationReceipt",
-    "RevocationRequest",
-    "Serial",
-    "UsageEvent",
-    "UsageKind",
-    "UsageRecord",
-    "decode",
-    "encode",
-    "status_from_json",
-    "status_to_json",
-]
+__all__ = ["ApplicationKind", "ApplicationReceipt", "ApplicationRequest", "ApplicationState", "CertificateInfo",
+           "DeviceState", "DeviceStatus", "LossItem", "LossReceipt", "LossReport", "Notification", "NotificationKind",
+           "RegistrationPackage", "RevocationReceipt", "RevocationRequest", "UsageEvent", "UsageKind", "UsageRecord"]
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 MIN_NONCE = 16
@@ -139,6 +64,8 @@ class NotificationKind(StrEnum):
 
 
 class UsageKind(StrEnum):
+    """What an entry of the usage history (利用履歴) records; ``text`` names it."""
+
     APPLICATION = "application"
     ISSUANCE = "issuance"
     REGISTRATION = "registration"
@@ -150,6 +77,25 @@ class UsageKind(StrEnum):
     DELETION_ORDER = "deletion_order"
     CARD_ISSUANCE = "card_issuance"
     ATTRIBUTE_CHANGE = "attribute_change"
+
+    @property
+    def text(self) -> Text:
+        return _USED[self]
+
+
+_USED = {
+    UsageKind.APPLICATION: Text("申請", "application"),
+    UsageKind.ISSUANCE: Text("発行", "issuance"),
+    UsageKind.REGISTRATION: Text("登録", "registration"),
+    UsageKind.LOGIN: Text("ログイン", "login"),
+    UsageKind.SIGNATURE: Text("電子署名", "signature"),
+    UsageKind.SUSPENSION: Text("一時利用停止", "suspension"),
+    UsageKind.RESUMPTION: Text("一時利用停止の解除", "suspension lifted"),
+    UsageKind.REVOCATION: Text("失効", "revocation"),
+    UsageKind.DELETION_ORDER: Text("削除指示", "deletion order"),
+    UsageKind.CARD_ISSUANCE: Text("カード発行", "card issuance"),
+    UsageKind.ATTRIBUTE_CHANGE: Text("基本4情報の変更", "change of basic attributes"),
+}
 
 
 class LossItem(StrEnum):
@@ -327,60 +273,3 @@ class UsageEvent:
     service: str
     outcome: str
     detail: Text
-
-
-def status_to_json(status: CertificateStatus) -> dict[str, Any]:
-    return {"serial": f"{status.serial:x}", "state": status.state.value, "profile": status.profile,
-            "holder_id": status.holder_id, "not_after": encode(status.not_after),
-            "reason": None if status.reason is None else int(status.reason),
-            "revoked_at": encode(status.revoked_at), "text": encode(status.text)}
-
-
-def status_from_json(data: Any) -> CertificateStatus:
-    if not isinstance(data, dict):
-        raise MalformedRequestError(field="status")
-    return CertificateStatus(decode(Serial, data.get("serial"), "serial"),
-                             decode(CertState, data.get("state"), "state"),
-                             decode(str | None, data.get("profile"), "profile"),
-                             decode(str | None, data.get("holder_id"), "holder_id"),
-                             decode(datetime | None, data.get("not_after"), "not_after"),
-                             decode(Reason | None, data.get("reason"), "reason"),
-                             decode(datetime | None, data.get("revoked_at"), "revoked_at"))
-
-
-@runtime_checkable
-class JlisApi(Protocol):
-    """What the phone, the services and notebooks may ask J-LIS (see the module docstring)."""
-
-    def now(self) -> datetime: ...
-
-    def submit_application(self, request: ApplicationRequest) -> ApplicationReceipt: ...
-
-    def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt: ...
-
-    def poll(self, device_id: str) -> list[Notification]: ...
-
-    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage: ...
-
-    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus: ...
-
-    def device_status(self, device_id: str) -> DeviceStatus: ...
-
-    def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt: ...
-
-    def report_loss(self, report: LossReport) -> LossReceipt: ...
-
-    def record_usage(self, record: UsageRecord) -> UsageEvent: ...
-
-    def usage_history(self, *, serial: int | None = None, holder_id: str | None = None,
-                      limit: int = 100) -> list[UsageEvent]: ...
-
-    def status(self, serial: int) -> CertificateStatus: ...
-
-    def certificate(self, serial: int) -> bytes: ...
-
-    def ca_certificates(self) -> dict[CaKind, bytes]: ...
-
-    def crl(self, kind: CaKind) -> bytes: ...
-
-    def ocsp(self, request_der: bytes) -> bytes: ...

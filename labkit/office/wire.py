@@ -1,11 +1,13 @@
-"""JSON at the edge: dataclasses of :mod:`labkit.jlis.api` to and from JSON values.
+"""The back office's wire format: dataclasses of :mod:`labkit.office.contract` to and from
+JSON values, the JSON of refusals (``{"error": {"reason", "ja", "en", "details"}}``) both
+ways, and the holder record as J-LIS and the municipal register store it.
 
 Driven by the dataclasses' type hints, so the in-process service and the HTTP client can
 never disagree on a field. Encoding rules: ``bytes`` → base64, ``Serial`` → lower-case
 hex (serials exceed JSON's safe integers), aware ``datetime`` → ISO 8601, ``date`` →
 ``YYYY-MM-DD``, enums → their value, :class:`~labkit.i18n.Text` → ``{"ja", "en"}``.
 Decoding is strict: unknown or missing fields, wrong types and over-long values raise
-:class:`~labkit.jlis.reasons.MalformedRequestError` naming the offending field.
+:class:`~labkit.office.refusals.MalformedRequestError` naming the offending field.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ import typing
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
-from typing import Any, NewType, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from ..errors import LabkitError
+from ..errors import LabkitError, ServiceError
 from ..i18n import Text
-from .reasons import MalformedRequestError
+from ..pki import BasicAttributes, CertificateStatus, CertState, Holder, Reason, Sex
+from .refusals import MalformedRequestError, Refusal, public_details, refusal_of, refuse
 
-__all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "parse_serial"]
+__all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "error_body", "error_from_json",
+           "holder_from_json", "holder_to_json", "parse_serial", "status_from_json", "status_to_json"]
 
-#: A certificate serial number (encoded as hex text).
-Serial = NewType("Serial", int)
+#: A certificate serial number: an int that travels as hex text (serials exceed JSON's safe integers).
+Serial = Annotated[int, "hex"]
 
 MAX_STRING = 4096
 MAX_BYTES = 64 * 1024
@@ -57,7 +61,7 @@ def parse_serial(text: object, path: str = "serial") -> int:
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    return typing.get_type_hints(cls, include_extras=True)
 
 
 def encode(value: Any, hint: Any = None) -> Any:
@@ -65,7 +69,7 @@ def encode(value: Any, hint: Any = None) -> Any:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
         hint = inner[0] if len(inner) == 1 else None
-    if hint is Serial and value is not None:
+    if hint == Serial and value is not None:
         return f"{value:x}"
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
         return value
@@ -112,7 +116,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         if len(inner) != 1:
             raise TypeError(f"unsupported union {hint}")
         return _decode(inner[0], data, path)
-    if hint is Serial:
+    if hint == Serial:
         return parse_serial(data, path)
     if hint is Any:
         return data
@@ -168,7 +172,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         if not isinstance(data, dict) or len(data) > MAX_ITEMS:
             raise _bad(path, "はオブジェクトです", "must be an object")
         return {_decode(args[0], k, f"{path}.{k}"): _decode(args[1], v, f"{path}.{k}") for k, v in data.items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         fields = {f.name: f for f in dataclasses.fields(hint)}
         required = {n for n, f in fields.items()
                     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
@@ -201,3 +205,61 @@ def _object(data: Any, path: str, allowed: set[str], required: set[str] | None =
         names = ", ".join(missing)
         raise _bad(path, f"に必須項目がありません: {names}", f"lacks required fields: {names}")
     return data
+
+
+def holder_to_json(holder: Holder) -> str:
+    """The holder record as J-LIS and the municipal register keep it."""
+    a = holder.attributes
+    return json.dumps({"holder_id": holder.holder_id, "name": a.name, "sex": int(a.sex),
+                       "birth_date": a.birth_date.isoformat(), "address": a.address,
+                       "name_substitute": a.name_substitute, "address_substitute": a.address_substitute,
+                       "prefecture": holder.prefecture, "municipality": holder.municipality,
+                       "card_expiry": holder.card_expiry.isoformat()}, ensure_ascii=False)
+
+
+def holder_from_json(text: str) -> Holder:
+    d = json.loads(text)
+    attrs = BasicAttributes(d["name"], Sex(d["sex"]), date.fromisoformat(d["birth_date"]), d["address"],
+                            d["name_substitute"], d["address_substitute"])
+    return Holder(d["holder_id"], attrs, d["prefecture"], d["municipality"], date.fromisoformat(d["card_expiry"]))
+
+
+def status_to_json(status: CertificateStatus) -> dict[str, Any]:
+    return {"serial": f"{status.serial:x}", "state": status.state.value, "profile": status.profile,
+            "holder_id": status.holder_id, "not_after": encode(status.not_after),
+            "reason": None if status.reason is None else int(status.reason),
+            "revoked_at": encode(status.revoked_at), "text": encode(status.text)}
+
+
+def status_from_json(data: Any) -> CertificateStatus:
+    if not isinstance(data, dict):
+        raise MalformedRequestError(field="status")
+    return CertificateStatus(decode(Serial, data.get("serial"), "serial"),
+                             decode(CertState, data.get("state"), "state"),
+                             decode(str | None, data.get("profile"), "profile"),
+                             decode(str | None, data.get("holder_id"), "holder_id"),
+                             decode(datetime | None, data.get("not_after"), "not_after"),
+                             decode(Reason | None, data.get("reason"), "reason"),
+                             decode(datetime | None, data.get("revoked_at"), "revoked_at"))
+
+
+def error_body(exc: LabkitError) -> tuple[int, dict[str, Any]]:
+    """The JSON error for ``exc`` and its HTTP status."""
+    reason = refusal_of(exc)
+    return reason.http_status, {"error": {"reason": reason.value, "ja": exc.text.ja, "en": exc.text.en,
+                                          "details": public_details(exc)}}
+
+
+def error_from_json(status: int, body: Any) -> ServiceError:
+    """Rebuild the server's refusal as the exception the in-process service would raise."""
+    err = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(err, dict) or not isinstance(err.get("ja"), str) or not isinstance(err.get("en"), str):
+        return refuse(Refusal.INTERNAL if status >= 500 else Refusal.MALFORMED,
+                      Text(f"HTTP {status}", f"HTTP {status}"))
+    text = Text(err["ja"], err["en"])
+    given = err.get("details")
+    details = {k: v for k, v in given.items() if k != "reason"} if isinstance(given, dict) else {}
+    reason = str(err.get("reason", Refusal.INTERNAL.value))
+    if reason == Refusal.MALFORMED.value:
+        return MalformedRequestError(text, **details)
+    return ServiceError(text, reason=reason, **details)

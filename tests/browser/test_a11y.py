@@ -1,0 +1,62 @@
+"""Accessibility of every app (WCAG 2.2 AA, the level JIS X 8341-3 asks of public services).
+
+For each app, in Japanese and English (tests/browser/axe.py, ``audit``):
+
+- axe-core's WCAG 2.0/2.1/2.2 A and AA rules find nothing serious or critical, at 1280 px and
+  at 390 px (a phone held upright);
+- at 390 px the page does not scroll sideways (wide tables and the APDU trace scroll inside
+  their own named, focusable region);
+- every piece of Japanese text is inside an element whose ``lang`` is ``ja`` (so a screen
+  reader reading an English page pronounces it as Japanese), and the page's language is the
+  run's language.
+
+Here: the lecturer view of every app. The student view of every app, in both languages, is
+audited by test_voila_apps.py's render test, which loads each one anyway (one page load per
+view keeps the suite's time down). axe-core comes from npm at test time. The keyboard-only
+labs are in test_keyboard.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytest.importorskip("playwright.sync_api",
+                    reason="playwright is not installed: pip install -e '.[dev]'")
+pytest.importorskip("pytest_playwright",
+                    reason="pytest-playwright is not installed: pip install -e '.[dev]'")
+
+import test_voila_apps as base
+from axe import audit
+from playwright.sync_api import Page
+from test_voila_apps import assert_clean, open_app
+
+from labkit import course
+
+voila = base.voila
+app = base.app
+axe = base.axe
+browser_type_launch_args = base.browser_type_launch_args
+browser_context_args = base.browser_context_args
+
+pytestmark = pytest.mark.browser
+
+APPS = [course.INDEX, *course.built_sections()]
+
+
+def _id(section: course.Section) -> str:
+    return section.notebook.removesuffix(".ipynb")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("section", APPS, ids=_id)
+def test_lecturer_view_meets_wcag_aa_on_desktop_and_phone(app: tuple[Page, Any], voila: Any, axe: Any,
+                                                          section: course.Section, lang: str) -> None:
+    page, visit = app
+    page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
+    open_app(page, voila.app(section.notebook, f"?lang={lang}&audience=lecturer"))
+    assert page.evaluate("() => document.documentElement.lang") == lang
+    problems = audit(page, axe)
+    assert_clean(page, visit)
+    assert not problems, "\n".join(problems)
