@@ -120,7 +120,7 @@ def test_services_lab_portal_bank_and_kiosk() -> None:
     wrong = lab.bank_pad.model.submit("WRONG123")
     assert wrong.outcome is PinOutcome.WRONG and wrong.tries_left == 4
     lab.bank_pad.model.submit(person.phone_password)
-    assert lab.account is not None and lab.account.name == person.name
+    assert lab.model.account is not None and lab.model.account.name == person.name
     html = lab.bank_result.value
     assert 'data-outcome="ok"' in html
     for value in ("見本\u3000花子", "1990年2月17日", "女性", "東京都清瀬市中里"):
@@ -129,7 +129,7 @@ def test_services_lab_portal_bank_and_kiosk() -> None:
     bad = lab.kiosk_pad.model.submit("0000")
     assert bad.outcome is PinOutcome.WRONG and bad.tries_left == 2
     lab.kiosk_pad.model.submit(person.phone_pin)
-    assert "住民票の写し" in lab.kiosk_result.value and lab.juminhyo is not None
+    assert "住民票の写し" in lab.kiosk_result.value and lab.model.juminhyo is not None
     kinds = {e.service for e in world.jlis.usage_history(holder_id=person.holder_id)}
     assert {"mynaportal", "lab-bank", "konbini-kofu"} <= kinds
     world.close()
@@ -173,7 +173,7 @@ def test_benefits_lab_pin_then_biometrics_and_someone_elses_finger() -> None:
     assert screen.state == "login" and "生体認証が一致しません" in screen.error.ja
     lab.set_finger("owner")
     assert view.press("生体認証でログイン").state == "portal"
-    methods = [e.detail.ja for e in lab.logins()]
+    methods = [e.detail.ja for e in lab.model.logins()]
     assert sum("生体認証" in m for m in methods) == 2 and sum("暗証番号" in m for m in methods) == 1
     world.close()
 
@@ -265,13 +265,13 @@ def test_gpse_lab_other_app_pin_lock_and_erasure() -> None:
     assert [a.outcome for a in attempts] == [PinOutcome.WRONG, PinOutcome.WRONG, PinOutcome.LOCKED]
     assert lab.pad.model.locked
     assert "ロック中" in lab.se_view.jpki.value
-    assert [p for p, _ in lab.guesses] == ["0000", "0001", "0002"]
+    assert [p for p, _ in lab.model.guesses] == ["0000", "0001", "0002"]
     assert 'data-count="3"' in lab.guess_log.value and "ロック" in lab.guess_log.value
     assert not lab.owner_login() and "ロック" in lab.owner_result.value
     # an extraction attempt: probes until the SE erases the keys and locks itself
     steps = lab.run_probe_attack()
     assert all(s.sw != 0x9000 for s in steps if s.command[1] == 0xB0)  # no key byte ever leaves
-    assert lab.erased() and phone.se.registry.card_state == CardLifeCycle.CARD_LOCKED
+    assert lab.model.erased() and phone.se.registry.card_state == CardLifeCycle.CARD_LOCKED
     kinds = [e.kind for e in phone.se.events()]
     assert {TamperKind.KEY_FILE_PROBE, TamperKind.PROBE_LIMIT, TamperKind.JPKI_ERASED} <= set(kinds)
     assert "labkit-lab-erased" in lab.attack_result.value
@@ -287,7 +287,7 @@ def test_physical_attack_erases_at_once() -> None:
     lab = ch1.gpse_lab(world, person, phone)
     assert "no attack yet" in lab.attack_result.value
     lab.run_fault_attack()
-    assert lab.erased() and "erased the smartphone certificates" in lab.attack_result.value
+    assert lab.model.erased() and "erased the smartphone certificates" in lab.attack_result.value
     assert TamperKind.PHYSICAL_FAULT in [e.kind for e in phone.se.events()]
     world.close()
 

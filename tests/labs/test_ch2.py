@@ -377,7 +377,7 @@ def test_factory_reset_keeps_the_certificate_then_revoke() -> None:
     assert ch2.se_certificates(lab.phone) == {CaKind.SIGN: False, CaKind.AUTH: False}
     lab.check_button.click()
     assert lab.checks.value.count("失効 (利用の停止)") == 6 and "有効" not in lab.checks.value
-    rows = ch2.revocation_rows(lab.world, lab.ders)
+    rows = ch2.revocation_rows(lab.world, lab.model.ders)
     assert [r[0].en for r in rows] == ["smartphone signing certificate", "smartphone user authentication certificate"]
     lab.close()
 

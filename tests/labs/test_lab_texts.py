@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from test_ch2 import _fast_keys, ctx, key_pool  # noqa: F401  (fixtures: pooled RSA keys)
 
-from labkit import course
 from labkit.card import KeyRole
 from labkit.labs import ch1, ch2
 from labkit.reader import InProcessTransport, JpkiClient, PinBlockedError, WrongPinError
@@ -49,7 +48,6 @@ def _registered(lang: str) -> tuple[World, Any, Any]:
     person = world.resident("sample")
     phone = world.new_phone(person)
     world.apply(person, phone)
-    course._current = None
     return world, person, phone
 
 
@@ -91,7 +89,7 @@ def test_hotline_receipt_for_a_lost_phone_sends_the_found_phone_to_the_counter(l
     lab = ch2.phone_loss(ctx(lang))
     lab.hotline.press4.click()
     lab.hotline.report.click()
-    receipt = lab.hotline.receipt.message
+    receipt = lab.hotline.model.receipt.message
     assert "お住まいの市区町村窓口で解除" in receipt.ja and "アプリ" not in receipt.ja
     assert "counter of the municipality where you live" in receipt.en and "in the app" not in receipt.en
     assert "Mynaportal" not in receipt.en
@@ -108,7 +106,7 @@ def test_hotline_receipt_for_a_lost_phone_sends_the_found_phone_to_the_counter(l
 def test_hotline_receipt_for_a_lost_card_sends_the_found_card_to_the_app(lang: str) -> None:
     lab = ch2.card_loss(ctx(lang))
     lab.hotline.report.click()
-    receipt = lab.hotline.receipt.message
+    receipt = lab.hotline.model.receipt.message
     assert "住民票のある市区町村窓口" in receipt.ja and "マイナポータルアプリで一時利用停止の解除" in receipt.ja
     assert "Mynaportal app" in receipt.en and "registered" in receipt.en
     assert receipt.get(lang) in _shown(lab.hotline.reply.value)

@@ -10,11 +10,15 @@ from cryptography import x509
 from ...card import KeyRole
 from ...clock import to_jst
 from ...i18n import Text
+from ...phone import Phone
 from ...reader import InProcessTransport, JpkiClient
-from ._common import _ROLE_CERT, _SEX, HtmlBlock, _box, _day, _esc, _hint, _Lab, _phone_view, _table
+from ...widgets._base import esc
+from ...world import Person, World
+from ..kit import HtmlBlock, Lab, date_text, hint, kv_table, lab_phone, panel
+from .texts import ROLE_CERT, SEX
 
 
-def read_card_certificates(person: Any) -> dict[KeyRole, x509.Certificate]:
+def read_card_certificates(person: Person) -> dict[KeyRole, x509.Certificate]:
     """Read the certificates from the person's My Number Card with APDUs (as the phone's NFC
     does): the user-authentication certificate freely, the signing certificate after the
     card's signing password (which the lab knows)."""
@@ -27,59 +31,59 @@ def read_card_certificates(person: Any) -> dict[KeyRole, x509.Certificate]:
     return found
 
 
-def _person_rows(person: Any, lang: str) -> list[tuple[str, str]]:
+def _person_rows(person: Person, lang: str) -> list[tuple[str, str]]:
     a = person.resident.holder.attributes
     T = Text
     return [
-        (T("氏名", "Name").get(lang), _esc(a.name)),
-        (T("生年月日", "Date of birth").get(lang), _esc(_day(a.birth_date, lang))),
-        (T("性別", "Sex").get(lang), _esc(_SEX.get(a.sex, T("—", "—")).get(lang))),
-        (T("住所", "Address").get(lang), _esc(a.address)),
+        (T("氏名", "Name").get(lang), esc(a.name)),
+        (T("生年月日", "Date of birth").get(lang), esc(date_text(a.birth_date).get(lang))),
+        (T("性別", "Sex").get(lang), esc(SEX.get(a.sex, T("—", "—")).get(lang))),
+        (T("住所", "Address").get(lang), esc(a.address)),
     ]
 
 
-def world_summary(world: Any, person: Any, phone: Any) -> HtmlBlock:
+def world_summary(world: World, person: Person, phone: Phone) -> HtmlBlock:
     """1-1: who the learner is in the lab, what their card holds, what their phone holds."""
     lang = world.lang
     certs = read_card_certificates(person)
     card = []
     for role in (KeyRole.SIGN, KeyRole.AUTH):
         cert = certs.get(role)
-        label = _ROLE_CERT[role].get(lang)
+        label = ROLE_CERT[role].get(lang)
         if cert is None:
             card.append(f"{label}: " + Text("なし", "none").get(lang))
         else:
-            until = _day(to_jst(cert.not_valid_after_utc).date(), lang)
+            until = date_text(to_jst(cert.not_valid_after_utc).date()).get(lang)
             card.append(Text(f"{label} (有効期限 {until})", f"{label} (valid until {until})").get(lang))
     present = phone.mynaportal.present() if phone.installed() else {}
     smart = [r for r in (KeyRole.SIGN, KeyRole.AUTH) if present.get(r)]
     app = (Text("マイナポータルアプリ: インストール済み", "Mynaportal app: installed") if phone.installed()
            else Text("マイナポータルアプリ: まだありません", "Mynaportal app: not installed"))
-    se = (Text("スマホ用電子証明書: " + "、".join(_ROLE_CERT[r].ja for r in smart),
-               "smartphone certificates: " + ", ".join(_ROLE_CERT[r].en for r in smart)) if smart
+    se = (Text("スマホ用電子証明書: " + "、".join(ROLE_CERT[r].ja for r in smart),
+               "smartphone certificates: " + ", ".join(ROLE_CERT[r].en for r in smart)) if smart
           else Text("スマホ用電子証明書: まだありません (GP-SE は空です。第2章で申請・登録します)",
                     "smartphone certificates: none yet (the GP-SE is empty; Chapter 2 applies and registers)"))
     rows = [
         (Text("住民", "Resident").get(lang),
-         _table("labkit-lab-person", lang, _person_rows(person, lang))
-         + _hint(_esc(Text("清瀬市 (ラボ) に住民登録されています", "registered as a resident of Kiyose City (lab)")
+         kv_table("labkit-lab-person", lang, _person_rows(person, lang))
+         + hint(esc(Text("清瀬市 (ラボ) に住民登録されています", "registered as a resident of Kiyose City (lab)")
                       .get(lang)))),
         (Text("マイナンバーカード", "My Number Card").get(lang),
-         _esc(Text("ICチップの電子証明書: ", "certificates in the IC chip: ").get(lang))
-         + "<br>".join(_esc(c) for c in card)),
+         esc(Text("ICチップの電子証明書: ", "certificates in the IC chip: ").get(lang))
+         + "<br>".join(esc(c) for c in card)),
         (Text("スマートフォン", "Smartphone").get(lang),
-         "<br>".join(_esc(x) for x in (f"{phone.model} (Android)", app.get(lang), se.get(lang)))),
+         "<br>".join(esc(x) for x in (f"{phone.model} (Android)", app.get(lang), se.get(lang)))),
     ]
     plain = "\n".join([f"{person.name} / {phone.model} (Android)", *card, app.get(lang), se.get(lang)])
     return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}">'
-                     + _table("labkit-lab-world", lang, rows) + "</div>", plain)
+                     + kv_table("labkit-lab-world", lang, rows) + "</div>", plain)
 
 
-class LearnerWorld(_Lab):
+class LearnerWorld(Lab):
     """1-1: the card's two certificates in the certificate viewer (read with APDUs; the
     exchange is in ``trace``) and the phone, with the Mynaportal app and an empty GP-SE."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         import ipywidgets as w
 
         from ...widgets import ApduTraceViewer, CertificateViewer
@@ -92,8 +96,8 @@ class LearnerWorld(_Lab):
         self.trace.detach_all()
         self.viewers = {
             role: CertificateViewer(cert, status=world.jlis, clock=world.clock, lang=lang,
-                                    title=Text(f"マイナンバーカードの{_ROLE_CERT[role].ja}",
-                                               f"The My Number Card's {_ROLE_CERT[role].en}"))
+                                    title=Text(f"マイナンバーカードの{ROLE_CERT[role].ja}",
+                                               f"The My Number Card's {ROLE_CERT[role].en}"))
             for role, cert in self.certificates.items()}
         roles = [r for r in (KeyRole.SIGN, KeyRole.AUTH) if r in self.viewers]
         short = {KeyRole.SIGN: Text("署名用", "Signing"), KeyRole.AUTH: Text("利用者証明用", "User auth")}
@@ -102,10 +106,10 @@ class LearnerWorld(_Lab):
         apdu_title = Text("カードとのやりとり (APDU) を見る", "Show the exchange with the card (APDUs)")
         apdus = w.Accordion(children=[self.trace.widget], titles=[self.t(apdu_title)])
         apdus.selected_index = None
-        self.card = _box([tabs, apdus], "labkit-lab-card",
+        self.card = panel([tabs, apdus], "labkit-lab-card",
             self.t(Text("マイナンバーカードの電子証明書", "The My Number Card's certificates")))
-        self.phone_view = _phone_view(phone, lang)
-        self.device = _box([self.phone_view.widget], "labkit-lab-phone",
+        self.phone_view = lab_phone(phone, lang=lang)
+        self.device = panel([self.phone_view.widget], "labkit-lab-phone",
                            self.t(Text("あなたのスマートフォン", "Your smartphone")))
 
     @property
@@ -115,7 +119,7 @@ class LearnerWorld(_Lab):
         return w.VBox([self.card, self.device])
 
 
-def learner_world(world: Any, person: Any, phone: Any) -> LearnerWorld:
+def learner_world(world: World, person: Person, phone: Phone) -> LearnerWorld:
     """1-1 lab: ``lab.card`` (the card's certificates) and ``lab.device`` (the phone)."""
     return LearnerWorld(world, person, phone)
 

@@ -9,23 +9,25 @@ from typing import Any
 from ...clock import SystemClock, to_jst
 from ...errors import InputError, LabkitError, ServiceError
 from ...i18n import Text
+from ...phone import Phone
 from ...services import MynaportalService, SiteKind
 from ...services.webpki import LOOKALIKE_HOST, PORTAL_HOST
-from ._common import (
-    _TD,
-    _TH,
+from ...widgets._base import esc
+from ...world import Person, World
+from ..kit import (
+    TD,
+    TH,
     HtmlBlock,
-    _beside,
-    _box,
-    _button,
-    _esc,
-    _hint,
-    _html,
-    _Lab,
-    _phone_view,
-    _require_registered,
-    _row,
-    _verdict,
+    Lab,
+    beside,
+    button,
+    button_row,
+    hint,
+    html_view,
+    lab_phone,
+    panel,
+    require_registered,
+    verdict,
 )
 
 
@@ -80,7 +82,7 @@ class TlsCheck:
         return Text(f"接続を拒否しました: {failure.ja}", f"connection refused: {failure.en}")
 
 
-def tls_check(phone: Any, network: Network | str) -> TlsCheck:
+def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
     """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
     the chain and the name against the lab web root); the phone's DNS is restored after."""
     net = _network(network) if isinstance(network, str) else network
@@ -94,7 +96,7 @@ def tls_check(phone: Any, network: Network | str) -> TlsCheck:
     return TlsCheck(net, result)
 
 
-def tls_comparison(world: Any, phone: Any) -> HtmlBlock:
+def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
     """1-4: the same phone on every lab network: only the genuine portal is accepted."""
     lang = world.lang
     rows = []
@@ -108,60 +110,61 @@ def tls_comparison(world: Any, phone: Any) -> HtmlBlock:
         plain.append(f"{net.key}: {'ok' if check.ok else check.result.failure.value}")
     heads = [Text("接続先", "Network"), Text("サーバ証明書の発行者", "Issuer of the server certificate"),
              Text("アプリの判定", "The app's verdict"), Text("理由", "Why")]
-    head = "".join(_TH + _esc(h.get(lang)) + "</th>" for h in heads)
+    head = "".join(TH + esc(h.get(lang)) + "</th>" for h in heads)
     body = "".join(f'<tr class="labkit-lab-tls-{"ok" if r[2].startswith(("○", "✓")) else "ng"}">'
-                   + "".join(f"{_TD}{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+                   + "".join(f"{TD}{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
     table = (f'<table class="labkit-lab-tls-table" lang="{lang}" cellpadding="4" border="1" '
              f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db"><thead><tr>{head}</tr></thead>'
              f"<tbody>{body}</tbody></table>")
     return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}">{table}</div>', "\n".join(plain))
 
 
-class PortalSafetyLab(_Lab):
+class PortalSafetyLab(Lab):
     """1-4: ``tls`` (choose a network, connect, inspect the server certificate, try to log in)
     and ``history`` (the app's 利用履歴, with services that add entries)."""
 
-    def __init__(self, world: Any, person: Any, phone: Any) -> None:
+    def __init__(self, world: World, person: Person, phone: Phone) -> None:
         import ipywidgets as w
 
-        _require_registered(phone)
+        require_registered(phone)
         self.world, self.person, self.phone = world, person, phone
         self.lang = lang = world.lang
         self.last: TlsCheck | None = None
         self.choice = w.RadioButtons(options=[(n.label.get(lang), n.key) for n in NETWORKS], value="genuine",
                                      layout=w.Layout(width="auto"))
         self.choice.add_class("labkit-lab-network")
-        self.result = _html(_verdict(None, _esc(self.t(Text("まだ接続していません", "not connected yet")))),
+        self.result = html_view(verdict(None, esc(self.t(Text("まだ接続していません", "not connected yet")))),
                             "labkit-lab-tls-result")
         self.certificate = w.VBox()
         self.certificate.add_class("labkit-lab-server-cert")
-        self.login_result = _html("", "labkit-lab-login-result")
-        self.tls = _box([
-            _html(_hint(_esc(self.t(Text("スマホをつなぐネットワーク:", "The network the phone is on:")))),
+        self.login_result = html_view("", "labkit-lab-login-result")
+        self.tls = panel([
+            html_view(hint(esc(self.t(Text("スマホをつなぐネットワーク:", "The network the phone is on:")))),
                   "labkit-lab-note"),
             self.choice,
-            _row(*[_button(self.t(Text("接続する", "Connect")), "labkit-lab-connect", self.connect, style="primary"),
-                    _button(self.t(Text(f"ログインしてみる (暗証番号 {person.phone_pin})",
+            button_row(*[button(self.t(Text("接続する", "Connect")), "labkit-lab-connect", self.connect,
+                                button_style="primary"),
+                    button(self.t(Text(f"ログインしてみる (暗証番号 {person.phone_pin})",
                                         f"Try to log in (PIN {person.phone_pin})")),
                             "labkit-lab-try-login", self.try_login)]),
             self.result, self.login_result, self.certificate], "labkit-lab-tls",
             self.t(Text("通信の暗号化とサーバ証明書", "Encrypted communication and the server certificate")))
         # 利用履歴 in the app, and services that leave entries in it
-        self.phone_view = _phone_view(phone, lang)
-        self.service_result = _html("", "labkit-lab-service-result")
-        howto = _html(_hint(self.t(Text(
+        self.phone_view = lab_phone(phone, lang=lang)
+        self.service_result = html_view("", "labkit-lab-service-result")
+        howto = html_view(hint(self.t(Text(
                 "アプリで「ログイン」→ 暗証番号 →「ログイン」→「利用履歴」と進みます。スマホの横のボタンで電子申請や"
                 "コンビニ交付を行うと、その記録も増えます (「戻る」→「利用履歴」で再表示)。",
                 "In the app: “Log in” → PIN → “Log in” → “Usage history”. The buttons by the phone make an "
                 "electronic application or use a convenience store; they appear in the history too (“Back” → "
                 "“Usage history” to reload)."))), "labkit-lab-note")
         side = w.VBox([
-            _row(_button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")),
+            button_row(button(self.t(Text("確定申告を電子署名して提出", "Sign and submit a tax return")),
                          "labkit-lab-tax", self.submit_tax_return)),
-            _row(_button(self.t(Text("コンビニで住民票の写しを取得", "Residence record at a store")),
+            button_row(button(self.t(Text("コンビニで住民票の写しを取得", "Residence record at a store")),
                          "labkit-lab-konbini", self.use_kiosk)),
             self.service_result], layout=w.Layout(margin="0 0 0 1em"))
-        self.history = _box([howto, _beside(self.phone_view, side)], "labkit-lab-history",
+        self.history = panel([howto, beside(self.phone_view, side)], "labkit-lab-history",
                             self.t(Text("利用履歴の確認", "Checking the usage history")))
 
     def connect(self, network: str | None = None) -> TlsCheck:
@@ -179,8 +182,8 @@ class PortalSafetyLab(_Lab):
                                   f"protocol {result.version}, cipher suite {result.cipher}"))
         else:
             details = result.detail
-        self.result.value = _verdict(check.ok, _esc(check.verdict().get(self.lang))
-                                     + f'<div style="font-size:12px">{_esc(details)}</div>')
+        self.result.value = verdict(check.ok, esc(check.verdict().get(self.lang))
+                                     + f'<div style="font-size:12px">{esc(details)}</div>')
         self.login_result.value = ""
         if result.presented is not None:
             pki = self.phone.network.web.pki
@@ -216,12 +219,12 @@ class PortalSafetyLab(_Lab):
         except ServiceError as exc:
             extra = self.t(Text("暗証番号は使われず、何も署名されていません。利用履歴にも残りません。",
                                 "The PIN was not used and nothing was signed; nothing enters the usage history."))
-            self.login_result.value = _verdict(False, _esc(self.t(Text("アプリがログインを中止しました: ",
+            self.login_result.value = verdict(False, esc(self.t(Text("アプリがログインを中止しました: ",
                                                                        "The app stopped the login: ")))
-                                               + _esc(exc.text.get(self.lang)) + f"<br>{_esc(extra)}")
+                                               + esc(exc.text.get(self.lang)) + f"<br>{esc(extra)}")
             return False
         when = f"{to_jst(session.logged_in_at):%H:%M}"
-        self.login_result.value = _verdict(True, _esc(self.t(Text(
+        self.login_result.value = verdict(True, esc(self.t(Text(
             f"ログインしました ({when})。利用履歴に記録されました。",
             f"logged in ({when}); recorded in the usage history."))))
         return True
@@ -235,18 +238,18 @@ class PortalSafetyLab(_Lab):
             receipt = session.submit(Procedure.TAX_RETURN, {"year": to_jst(self.world.now()).year - 1},
                                      app=self.phone.mynaportal, password=self.person.phone_password)
         except LabkitError as exc:
-            self.service_result.value = _verdict(False, _esc(exc.text.get(self.lang)))
+            self.service_result.value = verdict(False, esc(exc.text.get(self.lang)))
             return None
-        self.service_result.value = _verdict(True, _esc(receipt.statement.get(self.lang)))
+        self.service_result.value = verdict(True, esc(receipt.statement.get(self.lang)))
         return receipt
 
     def use_kiosk(self) -> Any:
         try:
             copy = self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=self.person.phone_pin)
         except LabkitError as exc:
-            self.service_result.value = _verdict(False, _esc(exc.text.get(self.lang)))
+            self.service_result.value = verdict(False, esc(exc.text.get(self.lang)))
             return None
-        self.service_result.value = _verdict(True, _esc(self.t(Text(
+        self.service_result.value = verdict(True, esc(self.t(Text(
             f"{copy.store.ja} で住民票の写しを印刷しました", f"printed a residence record at {copy.store.en}"))))
         return copy
 
@@ -261,7 +264,7 @@ class PortalSafetyLab(_Lab):
         return w.VBox([self.tls, self.history])
 
 
-def portal_safety_lab(world: Any, person: Any, phone: Any) -> PortalSafetyLab:
+def portal_safety_lab(world: World, person: Person, phone: Phone) -> PortalSafetyLab:
     """1-4 lab: ``lab.tls`` (genuine vs fake portal) and ``lab.history`` (利用履歴)."""
     return PortalSafetyLab(world, person, phone)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ...clock import SimulatedClock, parse_time, to_jst
@@ -12,7 +13,8 @@ from ...i18n import Text, check_lang
 from ...jlis.holidays import holidays, is_weekend_or_holiday
 from ...jlis.hotline import HOTLINE_NAME, Hotline
 from ...jlis.rules import HOTLINE_GUIDANCE_NUMBER, HOTLINE_HOURS
-from ._common import HtmlBlock, _box, _button, _esc, _hint, _hm, _html, _Lab, _row, _table, _when
+from ...widgets._base import esc
+from ..kit import HtmlBlock, Lab, button, button_row, date_time_text, hint, hm, html_view, kv_table, panel
 
 _HOLIDAY_EN = {"元日": "New Year's Day", "成人の日": "Coming of Age Day", "建国記念の日": "National Foundation Day",
                "天皇誕生日": "The Emperor's Birthday", "春分の日": "Vernal Equinox Day", "昭和の日": "Showa Day",
@@ -49,7 +51,7 @@ class HotlineStatus:
             return Text("ラボの想定: 年末年始 12/29〜1/3 は休み", "lab assumption: closed 12/29-1/3")
         h = HOTLINE_HOURS
         start, end = (h.holiday_open, h.holiday_close) if self.short_day else (h.weekday_open, h.weekday_close)
-        return Text(f"{_hm(start)}〜{_hm(end)}", f"{_hm(start)} to {_hm(end)}")
+        return Text(f"{hm(start)}〜{hm(end)}", f"{hm(start)} to {hm(end)}")
 
     def enquiry_text(self) -> Text:
         hours = self.hours_text()
@@ -72,19 +74,19 @@ def hotline_status(at: datetime | str) -> HotlineStatus:
 def _status_html(status: HotlineStatus, lang: str) -> tuple[str, str]:
     suspension = Text("受付中 (24時間365日)", "open (24 hours a day, 365 days a year)")
     rows = [
-        (Text("日時", "Date and time").get(lang), _esc(_when(status.at, lang) + " JST")),
-        (Text("曜日の区分", "Kind of day").get(lang), _esc(status.day_text().get(lang))),
+        (Text("日時", "Date and time").get(lang), esc(date_time_text(status.at).get(lang) + " JST")),
+        (Text("曜日の区分", "Kind of day").get(lang), esc(status.day_text().get(lang))),
         (Text("お問い合わせ (音声ガイダンス4番)", "Enquiries (voice guidance 4)").get(lang),
          f'<span class="labkit-lab-enquiry" data-open="{str(status.open).lower()}" '
          f'style="font-weight:bold;color:{"#14532d" if status.open else "#7f1d1d"}">'
-         f"{_esc(status.enquiry_text().get(lang))}</span>"),
+         f"{esc(status.enquiry_text().get(lang))}</span>"),
         (Text("紛失・盗難による一時利用停止", "Temporary suspension (loss or theft)").get(lang),
          f'<span class="labkit-lab-suspension" style="font-weight:bold;color:#14532d">'
-         f"{_esc(suspension.get(lang))}</span>"),
+         f"{esc(suspension.get(lang))}</span>"),
     ]
-    plain = " / ".join([_when(status.at, lang), status.day_text().get(lang), status.enquiry_text().get(lang),
-                        suspension.get(lang)])
-    return _table("labkit-lab-hotline-status", lang, rows), plain
+    plain = " / ".join([date_time_text(status.at).get(lang), status.day_text().get(lang),
+                        status.enquiry_text().get(lang), suspension.get(lang)])
+    return kv_table("labkit-lab-hotline-status", lang, rows), plain
 
 
 def hotline_now(clock: Any, lang: str = "ja") -> HtmlBlock:
@@ -93,7 +95,7 @@ def hotline_now(clock: Any, lang: str = "ja") -> HtmlBlock:
     status = hotline_status(clock.now())
     table, plain = _status_html(status, lang)
     title = Text(f"{HOTLINE_NAME.ja}: いま電話するとどうなる?", f"{HOTLINE_NAME.en}: what if I call now?").get(lang)
-    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}"><b>{_esc(title)}</b>{table}</div>', plain)
+    return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}"><b>{esc(title)}</b>{table}</div>', plain)
 
 
 #: Moments worth checking (the edges of the hours, a weekend, a holiday, the middle of the night).
@@ -116,10 +118,10 @@ class _ClockOnly:
         self.clock = clock
 
     def now(self) -> datetime:
-        return self.clock.now()  # type: ignore[no-any-return]
+        return self.clock.now()
 
 
-class ContactsLab(_Lab):
+class ContactsLab(Lab):
     """1-6: the simulated clock (presets and steps), whether the hotline answers now, and the
     voice guidance (press 4)."""
 
@@ -137,27 +139,27 @@ class ContactsLab(_Lab):
         steps = [(Text("+30分", "+30 min"), timedelta(minutes=30), "30m"),
                  (Text("+1時間", "+1 hour"), timedelta(hours=1), "1h"),
                  (Text("+1日", "+1 day"), timedelta(days=1), "1d")]
-        buttons = [_button(label.get(lang), f"labkit-lab-advance-{key}", lambda d=delta: self.advance(d))
+        buttons = [button(label.get(lang), f"labkit-lab-advance-{key}", partial(self.advance, delta))
                    for label, delta, key in steps]
-        self.status = _html("", "labkit-lab-hotline")
+        self.status = html_view("", "labkit-lab-hotline")
         keys = []
         for row in ((1, 2, 3), (4, 5, 6), (7, 8, 9), (0,)):
             line = []
             for n in row:
-                key = _button(str(n), f"labkit-lab-key-{n}", lambda n=n: self.press(n))
+                key = button(str(n), f"labkit-lab-key-{n}", partial(self.press, n))
                 key.layout.width = "3.2em"
                 line.append(key)
             keys.append(w.HBox(line))
-        self.heard = _html(_hint(_esc(self.hotline.guidance().get(lang))), "labkit-lab-guidance")
-        self.widget_box = _box([
-            _html(_hint(_esc(self.t(Text(
+        self.heard = html_view(hint(esc(self.hotline.guidance().get(lang))), "labkit-lab-guidance")
+        self.widget_box = panel([
+            html_view(hint(esc(self.t(Text(
                 "ラボの時計を動かして、フリーダイヤルの受付時間を確かめましょう。祝日の判定は国民の祝日に関する法律に"
                 "従って計算しています。年末年始 (12/29〜1/3) のお問い合わせ休止は、講義にはないラボの想定です。",
                 "Move the lab clock and check the toll-free line's hours. Public holidays are computed from the "
                 "Act on National Holidays. The New Year break of enquiries (12/29-1/3) is a lab assumption, "
                 "not in the lecture.")))), "labkit-lab-note"),
-            _row(self.preset, *buttons), self.status,
-            _html(f"<b>{_esc(self.t(Text('電話をかけてみる (音声ガイダンス)', 'Call and listen (voice guidance)')))}"
+            button_row(self.preset, *buttons), self.status,
+            html_view(f"<b>{esc(self.t(Text('電話をかけてみる (音声ガイダンス)', 'Call and listen (voice guidance)')))}"
                   "</b>", "labkit-lab-call-title"),
             w.HBox([w.VBox(keys, layout=w.Layout(flex="0 0 auto")), self.heard])], "labkit-lab-contacts",
             self.t(Text("いま電話すると?", "What if I call now?")))
@@ -186,7 +188,7 @@ class ContactsLab(_Lab):
                                "365 days a year)."))
             answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
         self.heard.value = (f'<div class="labkit-lab-heard" data-key="{number}">'
-                            + _hint(_esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
+                            + hint(esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
         return answer
 
     def redraw(self) -> None:

@@ -31,7 +31,14 @@ shows. Labs return objects that display as their ``widget``; their attributes (`
 
 from __future__ import annotations
 
-from ._common import (
+from ..kit import lab_params, lab_phone, on_day, when_text
+from .s2_2 import install
+from .s2_3 import apply, register
+from .s2_5 import device_change, device_change_outcomes
+from .s2_6 import Counter, Hotline, Loss, LossLab, card_loss, phone_loss
+from .s2_7 import StopUsing, StopUsingLab, stop_using
+from .s2_8 import one_device, quiz, validity_calculator, validity_examples
+from .shared import (
     APPLY_STEPS,
     INSTALL_STEPS,
     CertRow,
@@ -41,27 +48,24 @@ from ._common import (
     apply_progress,
     certificate_rows,
     install_stage,
-    lab_phone,
-    on_day,
     push_schedule,
     revocation_rows,
     se_certificates,
-    when_text,
 )
-from .s2_2 import install
-from .s2_3 import apply, register
-from .s2_5 import device_change, device_change_outcomes
-from .s2_6 import card_loss, phone_loss
-from .s2_7 import stop_using
-from .s2_8 import one_device, quiz, validity_calculator, validity_examples
 
 __all__ = [
     "APPLY_STEPS",
     "INSTALL_STEPS",
     "CertRow",
-        "Report",
+    "Counter",
+    "Hotline",
+    "Loss",
+    "LossLab",
+    "Report",
     "Step",
     "StepList",
+    "StopUsing",
+    "StopUsingLab",
     "apply",
     "apply_progress",
     "card_loss",
@@ -70,6 +74,7 @@ __all__ = [
     "device_change_outcomes",
     "install",
     "install_stage",
+    "lab_params",
     "lab_phone",
     "on_day",
     "one_device",

@@ -6,56 +6,27 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ... import course
 from ...i18n import Text
-from ...phone.mynaportal import AppState
 from ...pki import CaKind
-from ...world import World
-from ._common import (
-    _KIND,
-    APPLY_STEPS,
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    S,
-    StepList,
-    _box,
-    _button,
-    _caption,
-    _html,
-    _Lab,
-    _params,
-    _world,
-    apply_progress,
+    box,
+    button,
+    caption,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
     on_day,
-    person_info,
-    se_certificates,
 )
+from .shared import APPLY_STEPS, KIND_TEXT, S, StepList, apply_progress, person_info, se_certificates
 
 # =========================================================================== 2-3 / 2-4
 
-class _AppWatcher:
-    """Remembers the states the Mynaportal app showed and when it registered."""
-
-    def __init__(self, world: World, phone: Any) -> None:
-        self.world = world
-        self.phone = phone
-        self.visited: set[AppState] = set()
-        self.registered_at: datetime | None = None
-        self._last: Any = None
-
-    def changed(self) -> bool:
-        """Record the app's state; True if something visible changed since last time."""
-        app = self.phone.mynaportal if self.phone.installed() else None
-        state = app.state if app is not None else None
-        if state is not None:
-            self.visited.add(state)
-            if state is S.REGISTERED and self.registered_at is None:
-                self.registered_at = self.world.now()
-        key = (state, self.world.now(), len(self.phone.inbox), self.phone.online,
-               None if app is None else (app.data.ready, app.data.receipt is not None))
-        if key == self._last:
-            return False
-        self._last = key
-        return True
+SE_CAPTION = Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)")
 
 
 def _preview_timeline(now: datetime) -> Any:
@@ -66,7 +37,7 @@ def _preview_timeline(now: datetime) -> Any:
                                      "If you applied now (not applied yet)"))
 
 
-class ApplyLab(_Lab):
+class ApplyLab(Lab):
     """2-3: the application on the phone at ``at`` (21:00 by default) with the card and SE
     APDUs traced, and the clock moved on to the push."""
 
@@ -74,11 +45,11 @@ class ApplyLab(_Lab):
         from ...widgets import ApduTraceViewer, Timeline, application_timeline
 
         self.lang = p.lang
-        self.world = _world(p, on_day(p.now, at))
+        self.world = lab_world(p, on_day(p.now, at))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.app = self.phone.mynaportal
-        self.watch = _AppWatcher(self.world, self.phone)
+        self.watch = AppWatcher(self.world, self.phone)
         self.trace = ApduTraceViewer(lang=p.lang, max_rows=120)
         self.trace.attach(self.person.card, Text("マイナンバーカード (NFC)", "My Number Card (NFC)"))
         self.trace.attach(self.phone.se, Text("スマホの GP-SE", "the phone's GP-SE"))
@@ -92,16 +63,16 @@ class ApplyLab(_Lab):
         self.timeline = Timeline(timeline, lang=p.lang)
         self.steps = StepList(Text("手順 (講義 2-3 ①〜⑨、2-4)", "Steps (lecture 2-3 ①-⑨, 2-4)"), APPLY_STEPS,
                               lang=p.lang)
-        self.to_push = _button(Text("プッシュ通知が届く時刻まで時計を進める",
-                                    "Move the clock to the push notification"), p.lang, "labkit-lab-to-push",
+        self.to_push = button(Text("プッシュ通知が届く時刻まで時計を進める",
+                                    "Move the clock to the push notification").get(p.lang), "labkit-lab-to-push",
                                self.advance_to_push, button_style="warning")
         self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                on_change=self.update)
         self.update()
-        info = _html(person_info(self.person, p.lang), "labkit-lab-info-box")
-        steps = _box([self.steps.widget, self.to_push], "labkit-lab-side", flex="1 1 22em")
-        side = _box([steps, _box([info], "labkit-lab-side", flex="1 1 22em")], "labkit-lab-row", row=True)
-        self.widget = _box([self.mockup, side, self.timeline, self.trace],
+        info = html_view(person_info(self.person, p.lang), "labkit-lab-info-box")
+        steps = box([self.steps.widget, self.to_push], "labkit-lab-side", flex="1 1 22em")
+        side = box([steps, box([info], "labkit-lab-side", flex="1 1 22em")], "labkit-lab-row", row=True)
+        self.widget = box([self.mockup, side, self.timeline, self.trace],
                            "labkit-lab labkit-lab-apply")
 
     def advance_to_push(self) -> None:
@@ -122,20 +93,20 @@ class ApplyLab(_Lab):
         self.timeline.refresh()
 
 
-def apply(ctx: Any = None, *, at: str = "21:00") -> ApplyLab:
+def apply(ctx: course.Context | None = None, *, at: str = "21:00") -> ApplyLab:
     """2-3: apply on the simulated phone at ``at`` on the notebook's day (21:00: the push
     comes the next morning at 8:00), with the APDU trace and the timeline."""
-    return ApplyLab(_params(ctx), at)
+    return ApplyLab(lab_params(ctx), at)
 
 
-class RegisterLab(_Lab):
+class RegisterLab(Lab):
     """2-4: applied the evening before at 21:00; now 8:00, the push has arrived."""
 
     def __init__(self, p: LabParams) -> None:
         from ...widgets import ApduTraceViewer, SeInspector
 
         self.lang = p.lang
-        self.world = _world(p, on_day(p.now, "21:00", days=-1))
+        self.world = lab_world(p, on_day(p.now, "21:00", days=-1))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.app = self.phone.mynaportal
@@ -144,16 +115,15 @@ class RegisterLab(_Lab):
         assert receipt is not None
         self.world.advance_to(receipt.push_at)
         self.app.open()
-        self.watch = _AppWatcher(self.world, self.phone)
+        self.watch = AppWatcher(self.world, self.phone)
         self.inspector = SeInspector(self.phone.se, lang=p.lang)
         self.trace = ApduTraceViewer(self.phone.se, lang=p.lang, max_rows=60)
-        self.certs = _box([], "labkit-lab-certs")
+        self.certs = box([], "labkit-lab-certs")
         self.shown: dict[CaKind, bool] = {}
         self.mockup = lab_phone(self.phone, advance=self.world.advance, lang=p.lang, on_change=self.update)
         self.update()
-        intro = _html(_caption(Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)"), p.lang),
-                      "labkit-lab-caption")
-        self.widget = _box([self.mockup, intro, self.inspector, self.certs, self.trace],
+        intro = html_view(caption(SE_CAPTION.get(p.lang)), "labkit-lab-caption")
+        self.widget = box([self.mockup, intro, self.inspector, self.certs, self.trace],
                            "labkit-lab labkit-lab-register")
 
     def update(self) -> None:
@@ -172,17 +142,17 @@ class RegisterLab(_Lab):
         viewers = []
         anchors = list(self.world.jlis.ca_certificates().values())
         for kind, role in ((CaKind.SIGN, KeyRole.SIGN), (CaKind.AUTH, KeyRole.AUTH)):
-            if present[kind] and self.phone.se.jpki is not None:
-                der = self.phone.se.jpki.certificate(role)
-                title = Text(f"SE 内のスマホ用{_KIND[kind].ja}電子証明書",
-                             f"The smartphone {_KIND[kind].en} certificate in the SE")
+            der = self.phone.se.jpki.certificate(role) if self.phone.se.jpki is not None else None
+            if present[kind] and der is not None:
+                title = Text(f"SE 内のスマホ用{KIND_TEXT[kind].ja}電子証明書",
+                             f"The smartphone {KIND_TEXT[kind].en} certificate in the SE")
                 viewers.append(CertificateViewer(der, status=self.world.jlis, anchors=anchors, clock=self.world.clock,
                                                  lang=self.lang, title=title))
         self.certs.children = [v.widget for v in viewers]
 
 
-def register(ctx: Any = None) -> RegisterLab:
+def register(ctx: course.Context | None = None) -> RegisterLab:
     """2-4: the push has come; press 「登録する」 and watch the certificates arrive in the SE."""
-    return RegisterLab(_params(ctx))
+    return RegisterLab(lab_params(ctx))
 
 

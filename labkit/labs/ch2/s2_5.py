@@ -4,32 +4,34 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from ... import course
 from ...i18n import Text
 from ...widgets._base import esc, html_table
-from ._common import (
-    _STATE_TEXT,
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    Report,
-    _box,
-    _caption,
-    _html,
-    _Lab,
-    _params,
-    _try,
-    _world,
+    attempt,
+    box,
+    caption,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
+    listing,
     on_day,
-    person_info,
-    se_certificates,
     when_text,
 )
-from .s2_3 import _AppWatcher
+from .shared import STATE_TEXT, Report, person_info, se_certificates
 
 # =========================================================================== 2-5
 
-class DeviceChangeLab(_Lab):
+OLD_PHONE = Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)")
+
+class DeviceChangeLab(Lab):
     """2-5: the old phone (registered) and a new phone with the app installed. ``old_online``
     False: the old phone is switched off (airplane mode) when the change starts."""
 
@@ -37,7 +39,7 @@ class DeviceChangeLab(_Lab):
         from ...widgets import Timeline, device_change_timeline
 
         self.lang = p.lang
-        self.world = _world(p, on_day(p.now, "09:00", days=-1))
+        self.world = lab_world(p, on_day(p.now, "09:00", days=-1))
         self.person = self.world.resident("sample")
         self.old = self.world.new_phone(self.person, name="old", model="Pixel 7")
         self.world.apply(self.person, self.old)
@@ -45,8 +47,8 @@ class DeviceChangeLab(_Lab):
         self.new = self.world.new_phone(self.person, name="new", model="Pixel 9")
         self.old.set_online(old_online)
         self.old_online_at: datetime | None = None
-        self._watch_old = _AppWatcher(self.world, self.old)
-        self._watch_new = _AppWatcher(self.world, self.new)
+        self._watch_old = AppWatcher(self.world, self.old)
+        self._watch_new = AppWatcher(self.world, self.new)
 
         def timeline() -> Any:
             receipt = self.new.mynaportal.data.receipt
@@ -54,22 +56,22 @@ class DeviceChangeLab(_Lab):
                 return _preview_device_change(self.world.now())
             return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=self.world.now())
         self.timeline = Timeline(timeline, lang=p.lang)
-        self.status = _html("", "labkit-lab-status-box")
+        self.status = html_view("", "labkit-lab-status-box")
         self.old_mockup = lab_phone(self.old, lang=p.lang, on_change=self.update)
         self.new_mockup = lab_phone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
                                    on_change=self.update)
         self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.old_mockup.redraw()
         self.update(force=True)
-        old_box = _box([_html(_caption(Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)"), p.lang),
+        old_box = box([html_view(caption(OLD_PHONE.get(p.lang)),
                               "labkit-lab-caption"), self.old_mockup], "labkit-lab-old-phone")
-        new_box = _box([_html(_caption(Text("新しいスマホ (マイナポータルアプリをインストール済み)",
-                                            "New phone (Mynaportal app installed)"), p.lang), "labkit-lab-caption"),
+        new_box = box([html_view(caption(Text("新しいスマホ (マイナポータルアプリをインストール済み)",
+                                            "New phone (Mynaportal app installed)").get(p.lang)), "labkit-lab-caption"),
                         self.new_mockup], "labkit-lab-new-phone")
-        info = _html(person_info(self.person, p.lang), "labkit-lab-info-box")
+        info = html_view(person_info(self.person, p.lang), "labkit-lab-info-box")
         scenario = "online" if old_online else "offline"
-        self.widget = _box([_box([new_box, old_box], "labkit-lab-phones", row=True),
-                            _box([self.status, info], "labkit-lab-row", row=True), self.timeline],
+        self.widget = box([box([new_box, old_box], "labkit-lab-phones", row=True),
+                            box([self.status, info], "labkit-lab-row", row=True), self.timeline],
                            f"labkit-lab labkit-lab-device-change labkit-lab-old-{scenario}")
 
     def update(self, force: bool = False) -> None:
@@ -97,9 +99,9 @@ class DeviceChangeLab(_Lab):
             in_se = se_certificates(phone)
             count = sum(in_se.values())
             infos = self.world.jlis.device_status(phone.device_id).certificates
-            states = sorted({_STATE_TEXT[i.state].get(lang) for i in infos}) or ["—"]
-            rows.append([name.get(lang), Text(f"{count} 枚", f"{count}").get(lang), "、".join(states)
-                         if lang == "ja" else ", ".join(states)])
+            states = sorted({STATE_TEXT[i.state].get(lang) for i in infos}) or ["—"]
+            rows.append([name.get(lang), Text(f"{count} 枚", f"{count}").get(lang),
+                         listing(lang, states)])
         head = [Text("スマホ", "Phone").get(lang), Text("SE 内の証明書", "certificates in the SE").get(lang),
                 Text("J-LIS での状態", "state at J-LIS").get(lang)]
         when = when_text(self.world.now()).get(lang)
@@ -116,17 +118,17 @@ def _preview_device_change(now: datetime) -> Any:
                                      "If you applied on the new phone now (not applied yet)"))
 
 
-def device_change(ctx: Any = None, *, old_online: bool = True) -> DeviceChangeLab:
+def device_change(ctx: course.Context | None = None, *, old_online: bool = True) -> DeviceChangeLab:
     """2-5: change to a new phone; the old phone online (deletes by itself) or switched off
     (``old_online=False``: bring it back after 48 hours and see what stays)."""
-    return DeviceChangeLab(_params(ctx), old_online=old_online)
+    return DeviceChangeLab(lab_params(ctx), old_online=old_online)
 
 
-def device_change_outcomes(ctx: Any = None) -> Report:
+def device_change_outcomes(ctx: course.Context | None = None) -> Report:
     """2-5, both cases to the end with the real objects: the old phone online during the
     change, and the old phone offline until 49 hours later."""
-    p = _params(ctx)
-    world = _world(p, on_day(p.now, "09:00", days=-1))
+    p = lab_params(ctx)
+    world = lab_world(p, on_day(p.now, "09:00", days=-1))
     try:
         rows = []
         cases = ((Text("旧スマホの電源を入れ、ネットワークに接続したまま", "old phone on and online"), "sample", True),
@@ -148,11 +150,11 @@ def device_change_outcomes(ctx: Any = None) -> Report:
             old.set_online(True)
             count = sum(se_certificates(old).values())
             states = {i.state for i in world.jlis.device_status(old.device_id).certificates}
-            state = Text("、".join(sorted(_STATE_TEXT[s].ja for s in states)),
-                         ", ".join(sorted(_STATE_TEXT[s].en for s in states)))
+            state = Text("、".join(sorted(STATE_TEXT[s].ja for s in states)),
+                         ", ".join(sorted(STATE_TEXT[s].en for s in states)))
             se = Text("削除された (0 枚)", "deleted (0)") if count == 0 else \
                 Text(f"残っている ({count} 枚)", f"still there ({count})")
-            login = _try(lambda old=old, person=person: world.login(old, pin=person.phone_pin))
+            login = attempt(partial(world.login, old, pin=person.phone_pin))
             rows.append((label, se, state, login))
         return Report(Text("機種変更のあと、旧スマホはどうなるか", "After the device change: the old phone"),
                       (Text("旧スマホ", "Old phone"), Text("旧スマホの SE の証明書", "Certificates in its SE"),

@@ -5,56 +5,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ... import course
 from ...errors import LabkitError
 from ...i18n import Text
-from ...jlis import LossItem
+from ...jlis import LossItem, LossReceipt
 from ...jlis.hotline import HOTLINE_NAME
 from ...jlis.rules import HOTLINE_HOURS
 from ...widgets._base import ViewMixin, esc
 from ...world import Person, World
-from ._common import (
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    _box,
-    _button,
-    _caption,
-    _html,
-    _Lab,
-    _params,
-    _status_html,
-    _world,
+    box,
+    button,
+    caption,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
     on_day,
-    person_info,
     when_text,
 )
-from .s2_3 import _AppWatcher
+from .shared import person_info, status_html
 
 # =========================================================================== 2-6
 
-class HotlinePanel(ViewMixin):
-    """マイナンバー総合フリーダイヤル: call, press 4, report the loss (any hour)."""
+COUNTER_NAME = Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)")
 
-    def __init__(self, world: World, person: Person, item: LossItem, lang: str,
-                 on_change: Callable[[], None]) -> None:
+class Hotline:
+    """マイナンバー総合フリーダイヤル as the learner uses it: call, press 4, ask, report the
+    loss (any hour); what it said (``log``) and the opening hours now. No widgets."""
+
+    def __init__(self, world: World, person: Person, item: LossItem, lang: str) -> None:
         self.world, self.person, self.item, self.lang = world, person, item, lang
-        self.on_change = on_change
         self.log: list[Text] = []
-        self.receipt: Any = None
-        what = (Text("スマホの紛失を届け出る (一時利用停止)", "Report the lost phone (suspend)")
-                if item is LossItem.PHONE else
-                Text("カードの紛失を届け出る (一時利用停止)", "Report the lost card (suspend)"))
-        self.hours = _html("", "labkit-lab-hotline-hours")
-        self.reply = _html("", "labkit-lab-hotline-log")
-        self.call = _button(Text("電話する", "Call"), lang, "labkit-lab-hotline-call", self.dial)
-        self.press4 = _button(Text("4番を押す", "Press 4"), lang, "labkit-lab-hotline-press4", self.press_four)
-        self.report = _button(what, lang, "labkit-lab-hotline-report", self.report_loss, button_style="danger")
-        self.enquire = _button(Text("手続きについて質問する", "Ask about the procedure"), lang,
-                               "labkit-lab-hotline-enquire", self.ask)
-        self.widget = _box([_html(_caption(HOTLINE_NAME, lang), "labkit-lab-caption"), self.hours,
-                            _box([self.call, self.press4, self.enquire, self.report], "labkit-lab-buttons", row=True),
-                            self.reply], "labkit-lab-hotline", border="1px solid #d1d5db", padding=".4em",
-                           margin=".3em 0")
-        self.redraw()
+        self.receipt: LossReceipt | None = None
 
     def dial(self) -> None:
         self._say(self.world.hotline.guidance())
@@ -78,10 +64,8 @@ class HotlinePanel(ViewMixin):
     def _say(self, text: Text) -> None:
         stamp = when_text(self.world.now())
         self.log.append(Text(f"[{stamp.ja}] {text.ja}", f"[{stamp.en}] {text.en}"))
-        self.redraw()
-        self.on_change()
 
-    def redraw(self) -> None:
+    def hours_html(self) -> str:
         lang = self.lang
         now = self.world.now()
         open_now = HOTLINE_HOURS.is_open(now)
@@ -94,46 +78,63 @@ class HotlinePanel(ViewMixin):
                      "Enquiries about the smartphone e-certificate (voice guidance 4): weekdays 9:30-20:00, "
                      f"weekends/holidays 9:30-17:30 — now ({when_text(now).en}): "
                      f"{state.en}. Suspension after loss or theft: 24 hours a day, 365 days a year.")
-        self.hours.value = (f'<div data-open="{str(open_now).lower()}" style="font-size:13px">'
-                            f"{esc(hours.get(lang))}</div>")
-        self.reply.value = "".join(f'<div class="labkit-lab-hotline-line" style="font-size:13px">'
-                                   f"{esc(t.get(lang))}</div>" for t in self.log[-5:])
+        return (f'<div data-open="{str(open_now).lower()}" style="font-size:13px">'
+                f"{esc(hours.get(lang))}</div>")
+
+    def log_html(self) -> str:
+        return "".join(f'<div class="labkit-lab-hotline-line" style="font-size:13px">'
+                       f"{esc(t.get(self.lang))}</div>" for t in self.log[-5:])
 
 
-class CounterPanel(ViewMixin):
-    """市区町村窓口: the found phone / the lost and found card."""
+class HotlinePanel(ViewMixin):
+    """The hotline's view: its buttons act on :class:`Hotline` (``model``), then redraw."""
 
-    def __init__(self, world: World, person: Person, item: LossItem, lang: str,
-                 on_change: Callable[[], None], *, new_password: str = "FOUND2026") -> None:
-        self.world, self.person, self.item, self.lang = world, person, item, lang
+    def __init__(self, model: Hotline, on_change: Callable[[], None]) -> None:
+        self.model = model
         self.on_change = on_change
+        lang = model.lang
+        what = (Text("スマホの紛失を届け出る (一時利用停止)", "Report the lost phone (suspend)")
+                if model.item is LossItem.PHONE else
+                Text("カードの紛失を届け出る (一時利用停止)", "Report the lost card (suspend)"))
+        self.hours = html_view("", "labkit-lab-hotline-hours")
+        self.reply = html_view("", "labkit-lab-hotline-log")
+        self.call = button(Text("電話する", "Call").get(lang), "labkit-lab-hotline-call", self._do(model.dial))
+        self.press4 = button(Text("4番を押す", "Press 4").get(lang), "labkit-lab-hotline-press4",
+                             self._do(model.press_four))
+        self.report = button(what.get(lang), "labkit-lab-hotline-report", self._do(model.report_loss),
+                             button_style="danger")
+        self.enquire = button(Text("手続きについて質問する", "Ask about the procedure").get(lang),
+                              "labkit-lab-hotline-enquire", self._do(model.ask))
+        self.widget = box([html_view(caption(HOTLINE_NAME.get(lang)), "labkit-lab-caption"), self.hours,
+                           box([self.call, self.press4, self.enquire, self.report], "labkit-lab-buttons", row=True),
+                           self.reply], "labkit-lab-hotline", border="1px solid #d1d5db", padding=".4em",
+                          margin=".3em 0")
+        self.redraw()
+
+    def _do(self, action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            action()
+            self.redraw()
+            self.on_change()
+        return run
+
+    def redraw(self) -> None:
+        self.hours.value = self.model.hours_html()
+        self.reply.value = self.model.log_html()
+
+
+class Counter:
+    """市区町村窓口: the found phone / the lost and found card; what it said (``log``)."""
+
+    def __init__(self, world: World, person: Person, item: LossItem, lang: str, *,
+                 new_password: str = "FOUND2026") -> None:
+        self.world, self.person, self.item, self.lang = world, person, item, lang
         self.new_password = new_password
         self.log: list[Text] = []
-        #: The counter's buttons by what they do: "phone_found" (2-6, phone), "card_lost" and
-        #: "card_found" (2-6, card).
-        self.buttons: dict[str, Any] = {}
-        if item is LossItem.PHONE:
-            self.buttons["phone_found"] = _button(
-                Text("スマホが見つかった: 一時保留の解除を申し出る", "Phone found: ask to lift the hold"), lang,
-                "labkit-lab-counter-phone-found", self.phone_found, button_style="success")
-        else:
-            self.buttons["card_lost"] = _button(Text("カードの紛失届を出す", "Report the lost card"), lang,
-                                                "labkit-lab-counter-card-lost", self.card_lost)
-            self.buttons["card_found"] = _button(Text("カードが見つかった: 届け出る", "Card found: report it"), lang,
-                                                 "labkit-lab-counter-card-found", self.card_found,
-                                                 button_style="success")
-        buttons = list(self.buttons.values())
-        self.reply = _html("", "labkit-lab-counter-log")
-        self.widget = _box([_html(_caption(Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)"), lang),
-                                  "labkit-lab-caption"), _box(buttons, "labkit-lab-buttons", row=True), self.reply],
-                           "labkit-lab-counter", border="1px solid #d1d5db", padding=".4em", margin=".3em 0")
-
-    def _municipality(self) -> Any:
-        return self.world.municipality
 
     def phone_found(self) -> None:
         try:
-            released, revoked = self._municipality().phone_found(self.person.resident)
+            released, revoked = self.world.municipality.phone_found(self.person.resident)
         except LabkitError as exc:
             self._say(exc.text)
             return
@@ -148,7 +149,7 @@ class CounterPanel(ViewMixin):
 
     def card_lost(self) -> None:
         try:
-            held = self._municipality().report_card_loss(self.person.resident)
+            held = self.world.municipality.report_card_loss(self.person.resident)
         except LabkitError as exc:
             self._say(exc.text)
             return
@@ -158,8 +159,8 @@ class CounterPanel(ViewMixin):
 
     def card_found(self) -> None:
         try:
-            self._municipality().card_found(self.person.resident, self.person.card,
-                                            new_sign_password=self.new_password)
+            self.world.municipality.card_found(self.person.resident, self.person.card,
+                                               new_sign_password=self.new_password)
         except LabkitError as exc:
             self._say(exc.text)
             return
@@ -177,38 +178,87 @@ class CounterPanel(ViewMixin):
     def _say(self, text: Text) -> None:
         stamp = when_text(self.world.now())
         self.log.append(Text(f"[{stamp.ja}] {text.ja}", f"[{stamp.en}] {text.en}"))
-        self.reply.value = "".join(f'<div class="labkit-lab-counter-line" style="font-size:13px">'
-                                   f"{esc(t.get(self.lang))}</div>" for t in self.log[-4:])
-        self.on_change()
+
+    def log_html(self) -> str:
+        return "".join(f'<div class="labkit-lab-counter-line" style="font-size:13px">'
+                       f"{esc(t.get(self.lang))}</div>" for t in self.log[-4:])
 
 
-class LossLab(_Lab):
-    """2-6: a registered phone, then the phone (or the card) is lost late in the evening."""
+class CounterPanel(ViewMixin):
+    """The counter's view over :class:`Counter` (``model``)."""
+
+    def __init__(self, model: Counter, on_change: Callable[[], None]) -> None:
+        self.model = model
+        self.on_change = on_change
+        lang = model.lang
+        #: The counter's buttons by what they do: "phone_found" (2-6, phone), "card_lost" and
+        #: "card_found" (2-6, card).
+        self.buttons: dict[str, Any] = {}
+        if model.item is LossItem.PHONE:
+            self.buttons["phone_found"] = button(
+                Text("スマホが見つかった: 一時保留の解除を申し出る", "Phone found: ask to lift the hold").get(lang),
+                "labkit-lab-counter-phone-found", self._do(model.phone_found), button_style="success")
+        else:
+            self.buttons["card_lost"] = button(Text("カードの紛失届を出す", "Report the lost card").get(lang),
+                                               "labkit-lab-counter-card-lost", self._do(model.card_lost))
+            self.buttons["card_found"] = button(Text("カードが見つかった: 届け出る", "Card found: report it").get(lang),
+                                                "labkit-lab-counter-card-found", self._do(model.card_found),
+                                                button_style="success")
+        self.reply = html_view("", "labkit-lab-counter-log")
+        self.widget = box([html_view(caption(COUNTER_NAME.get(lang)), "labkit-lab-caption"),
+                           box(list(self.buttons.values()), "labkit-lab-buttons", row=True), self.reply],
+                          "labkit-lab-counter", border="1px solid #d1d5db", padding=".4em", margin=".3em 0")
+
+    def _do(self, action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            action()
+            self.reply.value = self.model.log_html()
+            self.on_change()
+        return run
+
+
+class Loss:
+    """2-6's model: a registered phone, then the phone (or the card) is lost late in the
+    evening; the hotline and the counter act on the same world. No widgets."""
 
     def __init__(self, p: LabParams, item: LossItem) -> None:
         self.lang = p.lang
         self.item = item
-        self.world = _world(p, on_day(p.now, "10:00", days=-1))
+        self.world = lab_world(p, on_day(p.now, "10:00", days=-1))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.world.apply(self.person, self.phone)
         self.world.advance_to(on_day(p.now, "22:30"))
         self.phone.mynaportal.open()
-        self._watch = _AppWatcher(self.world, self.phone)
-        self.status = _html("", "labkit-lab-status-box")
-        self.hotline = HotlinePanel(self.world, self.person, item, p.lang, self.refresh)
-        self.counter = CounterPanel(self.world, self.person, item, p.lang, self.refresh)
-        self.info = _html("", "labkit-lab-info-box")
-        self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=p.lang,
-                               on_change=self.update)
+        self.watch = AppWatcher(self.world, self.phone)
+        self.hotline = Hotline(self.world, self.person, item, p.lang)
+        self.counter = Counter(self.world, self.person, item, p.lang)
+
+    def status_html(self) -> str:
+        return status_html(self.world, self.person, self.phone, self.lang)
+
+
+class LossLab(Lab):
+    """2-6's view over :class:`Loss` (``model``): the phone mock-up, the certificate states,
+    the hotline and the counter."""
+
+    def __init__(self, model: Loss) -> None:
+        self.model = m = model
+        self.lang, self.item, self.world, self.person, self.phone = m.lang, m.item, m.world, m.person, m.phone
+        self.status = html_view("", "labkit-lab-status-box")
+        self.hotline = HotlinePanel(m.hotline, self.refresh)
+        self.counter = CounterPanel(m.counter, self.refresh)
+        self.info = html_view("", "labkit-lab-info-box")
+        self.mockup = lab_phone(self.phone, card=self.person.card, advance=self.world.advance, lang=m.lang,
+                                on_change=self.update)
         self.mockup.model.mark_read()  # yesterday's registration push was read long ago
         self.refresh()
-        side = _box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
-        kind = "phone" if item is LossItem.PHONE else "card"
-        self.widget = _box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
+        side = box([self.status, self.hotline, self.counter, self.info], "labkit-lab-side")
+        kind = "phone" if m.item is LossItem.PHONE else "card"
+        self.widget = box([self.mockup, side], f"labkit-lab labkit-lab-loss labkit-lab-loss-{kind}")
 
     def update(self) -> None:
-        if hasattr(self, "status") and self._watch.changed():
+        if hasattr(self, "status") and self.model.watch.changed():
             self._redraw_panels()
 
     def refresh(self) -> None:
@@ -220,18 +270,18 @@ class LossLab(_Lab):
         self._redraw_panels()
 
     def _redraw_panels(self) -> None:
-        self.status.value = _status_html(self.world, self.person, self.phone, self.lang)
+        self.status.value = self.model.status_html()
         self.hotline.redraw()
         self.info.value = person_info(self.person, self.lang)
 
 
-def phone_loss(ctx: Any = None) -> LossLab:
+def phone_loss(ctx: course.Context | None = None) -> LossLab:
     """2-6: lose the phone at 22:30, try to log in, call the hotline, find it again."""
-    return LossLab(_params(ctx), LossItem.PHONE)
+    return LossLab(Loss(lab_params(ctx), LossItem.PHONE))
 
 
-def card_loss(ctx: Any = None) -> LossLab:
+def card_loss(ctx: course.Context | None = None) -> LossLab:
     """2-6: lose the My Number Card; found again: the counter, then the app."""
-    return LossLab(_params(ctx), LossItem.CARD)
+    return LossLab(Loss(lab_params(ctx), LossItem.CARD))
 
 

@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ... import course
 from ...i18n import Text
 from ...widgets._base import esc, html_table
-from ._common import (
+from ..kit import (
+    AppWatcher,
+    Lab,
     LabParams,
-    _box,
-    _button,
-    _html,
-    _Lab,
-    _params,
-    _status_html,
-    _world,
+    box,
+    button,
+    html_view,
+    lab_params,
     lab_phone,
+    lab_world,
     on_day,
-    person_info,
-    revocation_rows,
     when_text,
 )
-from .s2_3 import _AppWatcher
+from .shared import person_info, revocation_rows, status_html
 
 # =========================================================================== 2-7
 
-class StopUsingLab(_Lab):
-    """2-7: a registered phone; factory reset it (the SE keeps the certificates), then revoke
-    properly from the phone and check the CRL and OCSP."""
+FACTORY_RESET = Text("端末を初期化する (工場出荷時の状態に戻す)", "Factory reset the phone")
+CHECK_REVOCATION = Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)")
+
+
+
+class StopUsing:
+    """2-7's model: a registered phone that can be factory reset (the SE keeps the
+    certificates) and revoked from the app; its certificates' states at J-LIS and over CRL and
+    OCSP. No widgets."""
 
     def __init__(self, p: LabParams) -> None:
-        from ...widgets import SeInspector
-
         self.lang = p.lang
-        self.world = _world(p, on_day(p.now, "09:00"))
+        self.world = lab_world(p, on_day(p.now, "09:00"))
         self.person = self.world.resident("sample")
         self.phone = self.world.new_phone(self.person)
         self.world.apply(self.person, self.phone)
@@ -42,51 +43,70 @@ class StopUsingLab(_Lab):
         ordered = sorted(infos, key=lambda i: i.kind.value, reverse=True)  # signing first
         self.ders = [self.world.jlis.certificate(i.serial) for i in ordered]
         self.phone.mynaportal.open()
-        self._watch = _AppWatcher(self.world, self.phone)
-        self.inspector = SeInspector(self.phone.se, lang=p.lang)
-        self.status = _html("", "labkit-lab-status-box")
-        self.checks = _html("", "labkit-lab-revocation")
-        self.reset_button = _button(Text("端末を初期化する (工場出荷時の状態に戻す)", "Factory reset the phone"),
-                                    p.lang, "labkit-lab-factory-reset", self.factory_reset, button_style="danger")
-        self.check_button = _button(Text("失効情報を確認する (CRL と OCSP)", "Check revocation (CRL and OCSP)"), p.lang,
-                                    "labkit-lab-revocation-check", self.check_revocation)
-        self.mockup = lab_phone(self.phone, lang=p.lang, on_change=self.update)
-        self.mockup.model.mark_read()  # the registration push was read long ago
-        self.mockup.redraw()
-        self.update(force=True)
-        side = _box([_box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
-                     self.checks, _html(person_info(self.person, p.lang, card_password=False), "labkit-lab-info-box")],
-                    "labkit-lab-side")
-        self.widget = _box([self.mockup, side, self.inspector],
-                           "labkit-lab labkit-lab-stop-using")
+        self.watch = AppWatcher(self.world, self.phone)
 
     def factory_reset(self) -> None:
-        """端末初期化: apps and their data go; the mock-up falls back to the home screen."""
+        """端末初期化: apps and their data go; the SE stays."""
         self.phone.factory_reset()
-        self.mockup.model.home()
-        self.mockup.redraw()
-        self.update(force=True)
 
-    def check_revocation(self) -> None:
+    def status_html(self) -> str:
+        return status_html(self.world, self.person, self.phone, self.lang, card=False)
+
+    def revocation_html(self) -> str:
         lang = self.lang
         rows = [[c.get(lang) for c in row] for row in revocation_rows(self.world, self.ders)]
         head = [Text("電子証明書", "Certificate").get(lang), "J-LIS", "CRL", "OCSP"]
         when = when_text(self.world.now()).get(lang)
         title = Text(f"失効情報 ({when})", f"Revocation status ({when})").get(lang)
-        self.checks.value = (f'<div lang="{lang}"><b>{esc(title)}</b>'
-                             f"{html_table(head, rows, css='labkit-lab-revocation-table')}</div>")
+        return (f'<div lang="{lang}"><b>{esc(title)}</b>'
+                f"{html_table(head, rows, css='labkit-lab-revocation-table')}</div>")
+
+
+class StopUsingLab(Lab):
+    """2-7's view: the phone mock-up, the factory-reset and revocation-check buttons, the
+    certificate states and the SE inspector over :class:`StopUsing` (``model``)."""
+
+    def __init__(self, model: StopUsing) -> None:
+        from ...widgets import SeInspector
+
+        self.model = m = model
+        self.lang, self.world, self.person, self.phone = m.lang, m.world, m.person, m.phone
+        self.inspector = SeInspector(self.phone.se, lang=m.lang)
+        self.status = html_view("", "labkit-lab-status-box")
+        self.checks = html_view("", "labkit-lab-revocation")
+        self.reset_button = button(FACTORY_RESET.get(m.lang), "labkit-lab-factory-reset", self.factory_reset,
+                                   button_style="danger")
+        self.check_button = button(CHECK_REVOCATION.get(m.lang), "labkit-lab-revocation-check", self.check_revocation)
+        self.mockup = lab_phone(self.phone, lang=m.lang, on_change=self.update)
+        self.mockup.model.mark_read()  # the registration push was read long ago
+        self.mockup.redraw()
+        self.update(force=True)
+        info = html_view(person_info(self.person, m.lang, card_password=False), "labkit-lab-info-box")
+        side = box([box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
+                    self.checks, info], "labkit-lab-side")
+        self.widget = box([self.mockup, side, self.inspector],
+                          "labkit-lab labkit-lab-stop-using")
+
+    def factory_reset(self) -> None:
+        """The button: the mock-up falls back to the home screen."""
+        self.model.factory_reset()
+        self.mockup.model.home()
+        self.mockup.redraw()
+        self.update(force=True)
+
+    def check_revocation(self) -> None:
+        self.checks.value = self.model.revocation_html()
 
     def update(self, force: bool = False) -> None:
         if not hasattr(self, "status"):
             return
-        if not (self._watch.changed() or force):
+        if not (self.model.watch.changed() or force):
             return
-        self.status.value = _status_html(self.world, self.person, self.phone, self.lang, card=False)
+        self.status.value = self.model.status_html()
         self.inspector.refresh(get_status=False)
 
 
-def stop_using(ctx: Any = None) -> StopUsingLab:
-    """2-7: factory reset vs 「失効」, with the SE inspector and a CRL/OCSP check."""
-    return StopUsingLab(_params(ctx))
-
-
+def stop_using(ctx: course.Context | None = None) -> StopUsingLab:
+    """2-7: factory reset vs 「失効」, with the SE inspector and a CRL/OCSP check; ``lab.model``
+    (:class:`StopUsing`) drives it without widgets."""
+    return StopUsingLab(StopUsing(lab_params(ctx)))

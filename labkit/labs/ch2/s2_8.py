@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from ... import course
 from ...clock import to_jst
 from ...i18n import Text
-from ._common import Report, _params, _try, _world, on_day
+from ..kit import attempt, lab_params, lab_world, on_day
+from .shared import Report
 
 # =========================================================================== 2-8
 
@@ -20,11 +22,11 @@ VALIDITY_CASES: tuple[tuple[str, str], ...] = (
 )
 
 
-def validity_examples(ctx: Any = None, cases: Sequence[tuple[str, str]] = VALIDITY_CASES) -> Report:
+def validity_examples(ctx: course.Context | None = None, cases: Sequence[tuple[str, str]] = VALIDITY_CASES) -> Report:
     """FAQ Q1: the end of validity for some (birthday, issuance day) pairs, by the PKI's rule."""
     from ...widgets import ValidityModel
 
-    p = _params(ctx)
+    p = lab_params(ctx)
     model = ValidityModel(lang=p.lang)
     rows = []
     for birth, issued in cases:
@@ -50,26 +52,26 @@ def validity_examples(ctx: Any = None, cases: Sequence[tuple[str, str]] = VALIDI
                   lang=p.lang, css="labkit-lab-validity-examples")
 
 
-def validity_calculator(ctx: Any = None) -> Any:
+def validity_calculator(ctx: course.Context | None = None) -> Any:
     """FAQ Q1: the calculator, preset to a 2月29日 birthday and the notebook's day."""
     from ...widgets import ValidityCalculator
 
-    p = _params(ctx)
+    p = lab_params(ctx)
     return ValidityCalculator(issued=to_jst(p.now).date(), birth=date(2000, 2, 29), lang=p.lang)
 
 
-def one_device(ctx: Any = None) -> Report:
+def one_device(ctx: course.Context | None = None) -> Report:
     """FAQ Q3: a person registered on one phone applies (not as a device change) on a second
     phone: J-LIS refuses; the first phone keeps working."""
-    p = _params(ctx)
-    world = _world(p, on_day(p.now, "10:00"))
+    p = lab_params(ctx)
+    world = lab_world(p, on_day(p.now, "10:00"))
     try:
         person = world.resident("sample")
         first = world.new_phone(person, name="first")
         world.apply(person, first)
         second = world.new_phone(person, name="second")
-        refusal = _try(lambda: world.apply(person, second, register=False))
-        login_first = _try(lambda: world.login(first, pin=person.phone_pin))
+        refusal = attempt(lambda: world.apply(person, second, register=False))
+        login_first = attempt(lambda: world.login(first, pin=person.phone_pin))
         rows = [(Text("1台目のスマホで申請・登録", "Apply and register on phone 1"), Text("成功", "success")),
                 (Text("2台目のスマホで新たに申請", "Apply anew on phone 2"), refusal),
                 (Text("1台目のスマホでマイナポータルにログイン", "Log in to Mynaportal on phone 1"), login_first)]
@@ -82,9 +84,10 @@ def one_device(ctx: Any = None) -> Report:
         world.close()
 
 
-def quiz(ctx: Any = None, sections: Sequence[str] = ("2-1", "2-3", "2-5", "2-6", "2-7", "2-8")) -> Any:
+def quiz(ctx: course.Context | None = None,
+         sections: Sequence[str] = ("2-1", "2-3", "2-5", "2-6", "2-7", "2-8")) -> Any:
     """The Chapter 2 quiz (FAQ Q1–Q4 and review questions), in an order fixed by the seed."""
     from ...widgets import Quiz
 
-    p = _params(ctx)
+    p = lab_params(ctx)
     return Quiz(sections=tuple(sections), seed=p.seed, lang=p.lang)

@@ -1,61 +1,24 @@
-"""Shared pieces of the Chapter 2 labs: parameters, small views, pure helpers, the lab base."""
+"""Shared pieces of the Chapter 2 labs: the lecture's step lists, reports, certificate states."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from ...clock import JST, to_jst
-from ...errors import LabkitError
 from ...i18n import Text, check_lang
 from ...jlis.rules import DEFAULT_PUSH_POLICY, PUSH_ASSUMPTION, PushPolicy
-from ...phone.mynaportal import AppState
+from ...phone import Phone, PlayStore
+from ...phone.mynaportal import AppState, MynaportalApp
 from ...phone.playstore import StoreState
 from ...pki import CaKind, CertState
 from ...widgets._base import ViewMixin, esc, html_table
 from ...world import Person, World
+from ..kit import on_day, when_text
 
 S = AppState
-
-
-# =========================================================================== parameters
-
-@dataclass(frozen=True, slots=True)
-class LabParams:
-    lang: str
-    now: datetime
-    seed: int
-
-
-def _params(ctx: Any = None) -> LabParams:
-    """Language, simulated time and seed of the notebook run (``course.current()`` if no
-    context is given)."""
-    if ctx is None:
-        from ... import course
-
-        ctx = course.current()
-    return LabParams(check_lang(ctx.lang), ctx.now, int(ctx.seed))
-
-
-def on_day(now: datetime, clock_time: str, days: int = 0) -> datetime:
-    """``now``'s day in Japan (plus ``days``) at ``"HH:MM"`` JST."""
-    hour, minute = (int(x) for x in clock_time.split(":"))
-    return datetime.combine(to_jst(now).date() + timedelta(days=days), time(hour, minute), JST)
-
-
-_WEEKDAYS_JA = "月火水木金土日"
-
-
-def when_text(at: datetime) -> Text:
-    """``4月1日(水) 21:00`` / ``Wed 1 Apr 21:00`` (Japan time)."""
-    t = to_jst(at)
-    return Text(f"{t.month}月{t.day}日({_WEEKDAYS_JA[t.weekday()]}) {t:%H:%M}", f"{t:%a} {t.day} {t:%b %H:%M}")
-
-
-def _world(p: LabParams, at: datetime) -> World:
-    return World.create(now=at, seed=p.seed, lang=p.lang)
 
 
 # =========================================================================== small views
@@ -135,71 +98,6 @@ class StepList(ViewMixin):
         self.widget.value = self.html()
 
 
-_LAB_PHONE: Any = None
-
-
-def _lab_phone_class() -> Any:
-    """:class:`labkit.widgets.PhoneMockup` plus a listener called after each redraw."""
-    global _LAB_PHONE
-    if _LAB_PHONE is None:
-        from ...widgets import PhoneMockup
-
-        class LabPhoneMockup(PhoneMockup):  # type: ignore[misc]
-            lab_on_change: Callable[[], None] | None = None
-
-            def redraw(self) -> None:
-                super().redraw()
-                if self.lab_on_change is not None:
-                    self.lab_on_change()
-
-        _LAB_PHONE = LabPhoneMockup
-    return _LAB_PHONE
-
-
-def lab_phone(phone: Any, app: Any = None, *, on_change: Callable[[], None] | None = None, **options: Any) -> Any:
-    """The course's phone mock-up (:class:`labkit.widgets.PhoneMockup`) calling ``on_change``
-    after each of its redraws (every action and refresh), so that a lab can update its
-    checklist, timeline and inspectors when the learner does something on the phone."""
-    mockup = _lab_phone_class()(phone, app, **options)
-    mockup.lab_on_change = on_change
-    return mockup
-
-
-def _box(children: Sequence[Any], css: str, *, row: bool = False, **layout: Any) -> Any:
-    import ipywidgets as w
-
-    cls = w.HBox if row else w.VBox
-    if row:
-        layout.setdefault("flex_flow", "row wrap")
-        layout.setdefault("align_items", "flex-start")
-    box = cls([c.widget if isinstance(c, ViewMixin) else c for c in children], layout=w.Layout(**layout))
-    for c in css.split():
-        box.add_class(c)
-    return box
-
-
-def _html(value: str, css: str) -> Any:
-    import ipywidgets as w
-
-    widget = w.HTML(value)
-    widget.add_class(css)
-    return widget
-
-
-def _button(label: Text, lang: str, css: str, action: Callable[[], None], **options: Any) -> Any:
-    import ipywidgets as w
-
-    button = w.Button(description=label.get(lang), layout=w.Layout(width="auto"), **options)
-    button.add_class("labkit-lab-button")
-    button.add_class(css)
-    button.on_click(lambda _b: action())
-    return button
-
-
-def _caption(text: Text, lang: str) -> str:
-    return f'<div style="font-weight:bold;margin:.2em 0">{esc(text.get(lang))}</div>'
-
-
 def person_info(person: Person, lang: str, *, card_password: bool = True) -> str:
     """The lab's made-up person and the passwords the learner types (lab values, not real)."""
     rows = [(Text("氏名", "Name"), Text(person.name, person.name)),
@@ -266,7 +164,7 @@ INSTALL_STEPS: tuple[Step, ...] = (
 )
 
 
-def install_stage(store: Any, phone: Any) -> int:
+def install_stage(store: PlayStore, phone: Phone) -> int:
     """How far along 2-2 the learner is now: 0 (home) … 5 (the app was opened)."""
     from ...phone import MYNAPORTAL_PACKAGE
 
@@ -301,7 +199,7 @@ APPLY_STEPS: tuple[Step, ...] = (
 )
 
 
-def apply_progress(app: Any, visited: Iterable[AppState]) -> set[str]:
+def apply_progress(app: MynaportalApp, visited: Iterable[AppState]) -> set[str]:
     """Which :data:`APPLY_STEPS` are done, from the states the app has shown and its data."""
     seen = set(visited)
     done = set()
@@ -326,8 +224,8 @@ def apply_progress(app: Any, visited: Iterable[AppState]) -> set[str]:
     return done
 
 
-_KIND = {CaKind.SIGN: Text("署名用", "signing"), CaKind.AUTH: Text("利用者証明用", "user authentication")}
-_STATE_TEXT = {
+KIND_TEXT = {CaKind.SIGN: Text("署名用", "signing"), CaKind.AUTH: Text("利用者証明用", "user authentication")}
+STATE_TEXT = {
     CertState.GOOD: Text("有効", "valid"),
     CertState.HELD: Text("一時保留 (一時利用停止)", "on hold (temporarily suspended)"),
     CertState.REVOKED: Text("失効", "revoked"),
@@ -337,7 +235,7 @@ _STATE_TEXT = {
 
 
 def _phone_cert(kind: CaKind) -> Text:
-    return Text(f"スマホ用{_KIND[kind].ja}電子証明書", f"smartphone {_KIND[kind].en} certificate")
+    return Text(f"スマホ用{KIND_TEXT[kind].ja}電子証明書", f"smartphone {KIND_TEXT[kind].en} certificate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +255,7 @@ def _pick(statuses: list[Any]) -> Any:
     return (live or statuses)[-1]
 
 
-def certificate_rows(world: World, person: Person, phone: Any = None) -> list[CertRow]:
+def certificate_rows(world: World, person: Person, phone: Phone | None = None) -> list[CertRow]:
     """The person's card certificates and (with ``phone``) the phone's registered ones, each
     with its state at J-LIS now (有効 / 一時保留 / 失効)."""
     rows: list[CertRow] = []
@@ -367,21 +265,21 @@ def certificate_rows(world: World, person: Person, phone: Any = None) -> list[Ce
             mine = [i for i in infos if i.kind is kind]
             if mine:
                 info = _pick(mine)
-                rows.append(CertRow("phone", kind, info.state, _phone_cert(kind), _STATE_TEXT[info.state]))
+                rows.append(CertRow("phone", kind, info.state, _phone_cert(kind), STATE_TEXT[info.state]))
     statuses = world.counter.card_certificates(person.resident.my_number)
     if statuses:
         for kind, profile in ((CaKind.SIGN, "sign"), (CaKind.AUTH, "auth")):
-            mine = [s for s in statuses if s.profile and s.profile.endswith(profile)]
-            if mine:
-                status = _pick(mine)
+            card = [s for s in statuses if s.profile and s.profile.endswith(profile)]
+            if card:
+                status = _pick(card)
                 rows.append(CertRow("card", kind, status.state,
-                                    Text(f"マイナンバーカードの{_KIND[kind].ja}電子証明書",
-                                         f"My Number Card {_KIND[kind].en} certificate"),
-                                    _STATE_TEXT[status.state]))
+                                    Text(f"マイナンバーカードの{KIND_TEXT[kind].ja}電子証明書",
+                                         f"My Number Card {KIND_TEXT[kind].en} certificate"),
+                                    STATE_TEXT[status.state]))
     return rows
 
 
-def se_certificates(phone: Any) -> dict[CaKind, bool]:
+def se_certificates(phone: Phone) -> dict[CaKind, bool]:
     """Which smartphone certificates are in the phone's SE now (read from the SE itself,
     not through the app: a factory reset removes the app, not the SE's contents)."""
     from ...card import KeyRole
@@ -393,7 +291,7 @@ def se_certificates(phone: Any) -> dict[CaKind, bool]:
             CaKind.AUTH: jpki.certificate(KeyRole.AUTH) is not None}
 
 
-def _status_html(world: World, person: Person, phone: Any, lang: str, *, card: bool = True) -> str:
+def status_html(world: World, person: Person, phone: Phone, lang: str, *, card: bool = True) -> str:
     rows = [r for r in certificate_rows(world, person, phone) if card or r.where == "phone"]
     in_se = se_certificates(phone) if phone is not None else {}
     headers = [Text("電子証明書", "Certificate"), Text("J-LIS での状態", "State at J-LIS")]
@@ -433,36 +331,10 @@ def revocation_rows(world: World, ders: Sequence[bytes]) -> list[tuple[Text, Tex
         crl = CrlChecker([world.jlis.crl(kind)], world.clock)
 
         def said(status: Any) -> Text:
-            text = _STATE_TEXT[status.state]
+            text = STATE_TEXT[status.state]
             if status.reason is not None:
                 return Text(f"{text.ja} ({status.reason.label.ja})", f"{text.en} ({status.reason.label.en})")
             return text
         out.append((_phone_cert(kind), said(world.jlis.status(cert.serial_number)), said(crl.check(cert, issuer)),
                     said(ocsp.check(cert, issuer))))
     return out
-
-
-def _try(action: Callable[[], Any]) -> Text:
-    """Run a learner-visible action: its refusal (bilingual) or 「成功」."""
-    try:
-        action()
-    except LabkitError as exc:
-        return exc.text
-    return Text("成功", "success")
-
-
-# =========================================================================== lab base
-
-class _Lab(ViewMixin):
-    """A lab: its world (closed with :meth:`close`) and its widget."""
-
-    world: World
-    lang: str
-
-    def t(self, text: Text) -> str:
-        return text.get(self.lang)
-
-    def close(self) -> None:
-        self.world.close()
-
-
