@@ -71,6 +71,7 @@ def goals_html(ctx: Any) -> str:
     glossary = html.escape(ctx.href(GLOSSARY_NOTEBOOK))
     return (f'<section class="labkit-lesson-goals" lang="{lang}" data-labkit-page="{sid}" '
             f'data-labkit-page-index="{n}" data-labkit-page-total="{total}" '
+            f'data-labkit-checks="{len(lesson(sid).checks)}" '
             'style="max-width:52em;border:1px solid #93c5fd;background:#eff6ff;border-radius:6px;'
             'padding:.4em 1em;margin:.5em 0">'
             f'<div class="labkit-page-counter" style="font-size:13px;color:#1e3a8a">'
