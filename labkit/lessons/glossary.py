@@ -108,10 +108,12 @@ GLOSSARY: tuple[Term, ...] = (
         T(
             "カードやスマホをなくしたときに、電子証明書を一時的に使えなくすること。講義では「一時保留」と"
             "「一時利用停止」の両方の言い方が出てきますが、同じことです。スマホの紛失・盗難による一時利用停止は、"
-            "マイナンバー総合フリーダイヤルで24時間365日受け付けています。失効と違い、解除できます (解除のしかたは 2-6)。",
+            "マイナンバー総合フリーダイヤルで24時間365日受け付けています。"
+            "失効と違い、解除できます (解除のしかたは 2-6)。",
             "Making the certificates unusable for a while after the card or the phone is lost. The lecture "
-            "uses both 一時保留 and 一時利用停止 for the same thing. For a lost or stolen phone, the My Number toll-free "
-            "line accepts it 24 hours a day, 365 days a year. Unlike revocation it can be lifted (see 2-6).",
+            "uses both 一時保留 and 一時利用停止 for the same thing. For a lost or stolen phone, "
+            "the My Number toll-free line accepts it 24 hours a day, 365 days a year. "
+            "Unlike revocation it can be lifted (see 2-6).",
         ),
         sections=("1-6", "2-6"),
         aliases_ja=("一時保留", "一時利用停止"),

@@ -176,12 +176,28 @@ def test_technical_blocks_are_closed_for_students_and_open_for_engineers() -> No
     assert '" open style=' in opened and "More detail (for engineers)" in opened
 
 
-def test_depth_parameter_is_checked() -> None:
-    ctx = course.setup("1-5")
-    assert depth_of(ctx) == "basic"
-    ctx.params["depth"] = "expert"
-    with pytest.raises(Exception, match="depth"):
-        depth_of(ctx)
+def test_depth_parameter_from_papermill_and_the_url() -> None:
+    """``depth`` works like ``lang``: the parameters cell (papermill), then the URL; links keep it."""
+    base = {"lang": "ja", "audience": "student", "now": "2026-04-01T10:00:00+09:00", "seed": 0}
+    assert course.resolve_params(base, env={}).depth == "basic"
+    assert course.resolve_params({**base, "depth": "engineer"}, env={}).depth == "engineer"
+    assert course.resolve_params(base, query_string="depth=engineer", env={}).depth == "engineer"
+    typo = course.resolve_params(base, query_string="depth=expert", env={})
+    assert typo.depth == "basic" and "depth" in typo.warnings[0].ja and "engineer" in typo.warnings[0].en
+    with pytest.raises(ValueError, match="depth"):
+        course.resolve_params({**base, "depth": "expert"}, env={})
+    ctx = course.setup("1-5", depth="engineer")
+    assert depth_of(ctx) == "engineer"
+    assert ctx.href(course.section("1-6")) == "1-6_contacts.ipynb?lang=ja&depth=engineer"
+    assert depth_of(course.setup("1-5")) == "basic"
+
+
+def test_glossary_links_keep_the_parameters_before_the_anchor() -> None:
+    ctx = course.setup("2-6", lang="en", depth="engineer")
+    out = course.render_markdown(f"[hold]({GLOSSARY_NOTEBOOK}#hold)", ctx)
+    assert f'href="{GLOSSARY_NOTEBOOK}?lang=en&amp;depth=engineer#hold"' in out or \
+        f'href="{GLOSSARY_NOTEBOOK}?lang=en&depth=engineer#hold"' in out
+    assert course.section("glossary").notebook == GLOSSARY_NOTEBOOK
 
 
 def test_check_is_the_sections_quiz_with_its_progress_class() -> None:
