@@ -2,15 +2,16 @@
 
 Every section notebook has the same frame (``python -m labkit.course new 1-1`` writes it)::
 
-    # [parameters]  (papermill tag; Voilà: ?lang=en&audience=lecturer&now=...&seed=...)
+    # [parameters]  (papermill tag; Voilà: ?lang=en&audience=lecturer&now=...&seed=...&depth=...)
     lang: str = "ja"
     audience: str = "student"
     now: str = "2026-04-01T10:00:00+09:00"
     seed: int = 0
+    depth: str = "basic"
 
     # [setup]
     from labkit import course
-    ctx = course.setup("2-1", lang=lang, audience=audience, now=now, seed=seed)
+    ctx = course.setup("2-1", lang=lang, audience=audience, now=now, seed=seed, depth=depth)
 
     # [prose]            one cell per paragraph group, Japanese first, English always present
     course.say(ja=\"\"\"...\"\"\", en=\"\"\"...\"\"\")
