@@ -187,7 +187,8 @@ def glossary_html(ctx: Any) -> str:
     rows = []
     for term in GLOSSARY:
         used = " ".join(
-            f'<a href="{html.escape(ctx.href(course.section(s)))}" target="_self">{s}</a>'
+            f'<a href="{html.escape(ctx.href(course.section(s)))}" target="_self">'
+            f'{html.escape(course.section(s).title.get(lang) if s == "0" else s)}</a>'
             for s in term.sections)
         rows.append(f'<dt id="{term.key}" style="font-weight:bold;margin-top:.6em">'
                     f"{html.escape(term.term.get(lang))}</dt>"
