@@ -18,6 +18,9 @@ GLOSSARY_NOTEBOOK = "00_glossary.ipynb"
 
 _SKIP = re.compile(r"^#.*$|\[[^\]]*\]\([^)]*\)|`[^`]*`|「[^」]*」", re.M)
 _LINK = re.compile(r"\[([^\]]*)\]\(" + re.escape(GLOSSARY_NOTEBOOK) + r"#([a-z0-9-]+)\)")
+#: ``**[word](link)**`` followed by a Japanese character is not bold in CommonMark (the closing
+#: ``**`` follows a ")"): put the emphasis inside the link text instead.
+_BOLD_LINK = re.compile(r"\*\*\[([^\]*][^\]]*)\]\((" + re.escape(GLOSSARY_NOTEBOOK) + r"#[a-z0-9-]+)\)\*\*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ def link_first_uses(texts: Sequence[str], lang: str,
             word = text[use.start:use.end]
             out[use.text] = (f"{text[:use.start]}[{word}]({GLOSSARY_NOTEBOOK}#{term.key})"
                              f"{text[use.end:]}")
-    return out, used
+    return [_BOLD_LINK.sub(r"[**\1**](\2)", text) for text in out], used
 
 
 def unlinked_first_uses(texts: Sequence[str], lang: str,

@@ -37,7 +37,7 @@ STEP = 20_000  # a click → kernel → redraw, on a busy machine
 def answer_every_question(page: Page, total: int) -> None:
     """Answer the section's check as a student: the first choice, then 'next question'."""
     check = page.locator(".labkit-check")
-    expect(check).to_be_visible(timeout=STEP)
+    expect(check).to_be_visible(timeout=base.READY_TIMEOUT)  # widgets mount after the page
     for i in range(total):
         expect(check.locator(".labkit-quiz-question")).to_contain_text(f"Q{i + 1} / {total}")
         expect(check.locator(".labkit-quiz-fb[data-correct='none']")).to_have_count(1)
@@ -49,6 +49,8 @@ def answer_every_question(page: Page, total: int) -> None:
 
 
 def wait_ready(page: Page) -> None:
+    """After a reload: Voilà streams the page while the kernel runs the cells."""
+    page.wait_for_selector("#rendered_cells", state="attached", timeout=base.READY_TIMEOUT)
     page.wait_for_selector("#loading", state="detached", timeout=base.READY_TIMEOUT)
     expect(page.locator(".labkit-prose").first).to_be_visible()
 
@@ -70,7 +72,7 @@ def test_answered_check_survives_a_reload_and_shows_in_the_contents(app: tuple[P
     expect(state).to_have_attribute("data-state", "done", timeout=STEP)
     expect(state).to_have_text(f"完了 (確認 {score}/2)")
 
-    page.reload(wait_until="domcontentloaded")  # a fresh kernel: only the browser remembers
+    page.reload(wait_until="commit")  # a fresh kernel: only the browser remembers
     wait_ready(page)
     state = page.locator(".labkit-lesson-goals .labkit-page-state")
     expect(state).to_have_attribute("data-state", "done", timeout=STEP)
