@@ -121,7 +121,7 @@ def test_more_detail_opens_with_the_keyboard_and_depth_opens_it(app: tuple[Page,
 
 def test_glossary_page_and_a_first_use_link(app: tuple[Page, Any], voila: Any) -> None:
     page, visit = app
-    open_app(page, voila.app("2-6_loss.ipynb", "?lang=en"))
+    open_app(page, voila.app("1-6_contacts.ipynb", "?lang=en"))
     link = page.locator(".labkit-prose a[href*='00_glossary.ipynb']").first
     href = link.get_attribute("href") or ""
     assert re.fullmatch(r"00_glossary\.ipynb\?lang=en#[a-z0-9-]+", href), href
