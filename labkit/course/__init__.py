@@ -2,15 +2,16 @@
 
 Every section notebook has the same frame (``python -m labkit.course new 1-1`` writes it)::
 
-    # [parameters]  (papermill tag; Voilà: ?lang=en&audience=lecturer&now=...&seed=...)
+    # [parameters]  (papermill tag; Voilà: ?lang=en&audience=lecturer&now=...&seed=...&depth=...)
     lang: str = "ja"
     audience: str = "student"
     now: str = "2026-04-01T10:00:00+09:00"
     seed: int = 0
+    depth: str = "basic"
 
     # [setup]
     from labkit import course
-    ctx = course.setup("2-1", lang=lang, audience=audience, now=now, seed=seed)
+    ctx = course.setup("2-1", lang=lang, audience=audience, now=now, seed=seed, depth=depth)
 
     # [prose]            one cell per paragraph group, Japanese first, English always present
     course.say(ja=\"\"\"...\"\"\", en=\"\"\"...\"\"\")
@@ -39,13 +40,22 @@ imported here, so kernels load neither nbformat nor nbclient).
 """
 
 from .context import Context
-from .outline import CHAPTERS, COURSE_TITLE, INDEX, SECTIONS, Section, built_sections, section
+from .outline import (
+    CHAPTERS,
+    COURSE_TITLE,
+    GLOSSARY_PAGE,
+    INDEX,
+    SECTIONS,
+    Section,
+    built_sections,
+    section,
+)
 from .params import AUDIENCES, DEFAULTS, PARAMS, Param, Params, in_voila, resolve_params
 from .render import NOTE_LABEL, chapter_map_html, render_markdown
 from .runtime import chapter_map, current, footer, note, say, setup, use
 
 __all__ = [
-    "AUDIENCES", "CHAPTERS", "COURSE_TITLE", "DEFAULTS", "INDEX", "NOTE_LABEL", "PARAMS",
+    "AUDIENCES", "CHAPTERS", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL", "PARAMS",
     "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
     "chapter_map_html", "current", "footer", "in_voila", "note", "render_markdown",
     "resolve_params", "say", "section", "setup", "use",

@@ -52,7 +52,7 @@ def setup_cell(section_id: str) -> Any:
     section(section_id)
     src = ("from labkit import course\n\n"
            f'ctx = course.setup("{section_id}", lang=lang, audience=audience, now=now, '
-           "seed=seed)")
+           "seed=seed, depth=depth)")
     return _cell("code", src, tags=["setup"], slide="skip")
 
 

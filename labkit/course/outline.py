@@ -23,16 +23,18 @@ class Section:
 
     @property
     def notebook(self) -> str:
-        prefix = "00" if self.id in ("0", "index") else self.id
+        prefix = "00" if self.id in ("0", "index", "glossary") else self.id
         return f"{prefix}_{self.slug}.ipynb"
 
     def label(self, lang: str) -> str:
         """``2-1 事前準備``; the introduction has no number."""
         title = self.title.get(lang)
-        return title if self.id in ("0", "index") else f"{self.id} {title}"
+        return title if self.id in ("0", "index", "glossary") else f"{self.id} {title}"
 
 
 INDEX = Section("index", "index", COURSE_TITLE, 0)
+#: The glossary (用語集, labkit.lessons): linked from the prose, not part of the chapter map.
+GLOSSARY_PAGE = Section("glossary", "glossary", Text("用語集", "Glossary"), 0)
 
 #: The chapter map of the outline, in teaching order. Add nothing here without the outline.
 SECTIONS: tuple[Section, ...] = (
@@ -70,6 +72,8 @@ def section(section_id: str) -> Section:
     """The section with this id (``"2-1"``), or the landing page (``"index"``)."""
     if section_id == INDEX.id:
         return INDEX
+    if section_id == GLOSSARY_PAGE.id:
+        return GLOSSARY_PAGE
     for s in SECTIONS:
         if s.id == section_id:
             return s

@@ -1,4 +1,4 @@
-"""The run's parameters (lang, audience, now, seed): defaults, the parameters cell that
+"""The run's parameters (lang, audience, now, seed, depth): defaults, the parameters cell that
 papermill fills, and the Voilà query string (``?lang=en&audience=lecturer&now=...&seed=...``).
 
 Precedence: query string > parameters cell > defaults. ``LABKIT_AUDIENCE=lecturer`` in the
@@ -89,6 +89,8 @@ PARAMS: tuple[Param, ...] = (
     Param("audience", "student", AUDIENCES, env="LABKIT_AUDIENCE"),
     Param("now", "2026-04-01T10:00:00+09:00"),
     Param("seed", 0),
+    # technical blocks (もっと詳しく) closed for students, open for engineers (labkit.lessons)
+    Param("depth", "basic", ("basic", "engineer")),
 )
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}
 
@@ -99,6 +101,7 @@ class Params:
     audience: str
     now: str
     seed: int
+    depth: str = "basic"
     warnings: tuple[Text, ...] = ()
 
     def values(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ Bundle = dict[str, str]
 NOTE_LABEL = Text("【講師】補足説明", "【Lecturer】 Supplementary note")
 UPCOMING = Text("準備中", "coming soon")
 
-_RELATIVE_NB_LINK = re.compile(r'href="([A-Za-z0-9_.\-]+\.ipynb)"')
+_RELATIVE_NB_LINK = re.compile(r'href="([A-Za-z0-9_.\-]+\.ipynb)(#[A-Za-z0-9_\-]+)?"')
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
 #: A line break between two Japanese characters: browsers would show it as a space.
 _CJK_BREAK = re.compile(f"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
@@ -38,7 +38,8 @@ def _md() -> Any:
 def render_markdown(text: str, ctx: Context) -> str:
     """Markdown → HTML. Links to sibling notebooks carry the run's parameters."""
     out = _md()(_CJK_BREAK.sub("", textwrap.dedent(text).strip()))
-    return _RELATIVE_NB_LINK.sub(lambda m: f'href="{ctx.href(m.group(1))}" target="_self"', out)
+    return _RELATIVE_NB_LINK.sub(
+        lambda m: f'href="{ctx.href(m.group(1))}{m.group(2) or ""}" target="_self"', out)
 
 
 def prose(ctx: Context, ja: str, en: str) -> Bundle:

@@ -155,7 +155,7 @@ class QuizModel:
         if self.finished:
             text = f"{L['done'].get(lang)}: {text}"
         return (f'<div class="labkit-quiz-score-text" data-score="{self.score}" data-answered="{answered}" '
-                f'data-finished="{str(self.finished).lower()}">{esc(text)}</div>')
+                f'data-total="{self.total}" data-finished="{str(self.finished).lower()}">{esc(text)}</div>')
 
 
 class Quiz(ViewMixin):

@@ -54,9 +54,10 @@ QUESTIONS: tuple[Question, ...] = (
         ("申請の翌週からしか使えない", "only from the following week"),
         ("市区町村の窓口で受け取ってから使える", "after collecting it at the municipal counter")],
        ("申請後、登録が可能になるとプッシュ通知が届きます。登録すると使えます。8:00〜19:30 に申請すれば"
-        "数分で、それ以外は翌朝 8:00 頃に通知が届きます。",
+        "数分後、それ以外の時間帯はおおむね翌 8:00 以降に通知が届きます。",
         "After applying, a push notification says registration is possible; once registered you can use it. "
-        "Applications 8:00-19:30 get the notification within minutes, others around 8:00 the next morning.")),
+        "Applications made roughly 8:00-19:30 get the notification within minutes, others around 8:00 the next "
+        "morning or later.")),
     _q("faq-q3", "2-8",
        ("スマホ用電子証明書を複数のスマホに搭載できますか。", "Can you put the certificates on several phones?"),
        [("できない。署名用・利用者証明用それぞれ1人1つで、1台だけ",
@@ -84,8 +85,10 @@ QUESTIONS: tuple[Question, ...] = (
         ("平日 9:30〜20:00 のみ", "weekdays 9:30-20:00 only"),
         ("土日祝日 9:30〜17:30 のみ", "weekends and holidays 9:30-17:30 only"),
         ("市区町村の窓口が開いている時間のみ", "only while the municipal counter is open")],
-       ("マイナンバー総合フリーダイヤル (音声ガイダンス4番) で、一時利用停止は24時間365日受け付けています。",
-        "The My Number toll-free line (voice guidance 4) takes suspensions 24 hours a day, 365 days a year.")),
+       ("スマホ用電子証明書を搭載したスマホの紛失・盗難による一時利用停止は、マイナンバー総合フリーダイヤルで"
+        "24時間365日受け付けています (問い合わせの受付時間とは別です)。",
+        "Suspension after the loss or theft of a phone carrying the certificate is handled by the My Number "
+        "toll-free line 24 hours a day, 365 days a year (unlike its enquiry hours).")),
     _q("hotline-number", "1-6",
        ("マイナンバー総合フリーダイヤルで、スマホ用電子証明書の音声ガイダンスは何番ですか。",
         "Which voice-guidance number of the toll-free line is for the smartphone certificate?"),
@@ -118,10 +121,12 @@ QUESTIONS: tuple[Question, ...] = (
         ("自動的に失効して削除される", "they are revoked and deleted automatically"),
         ("新しいスマホに自動で移る", "they move to the new phone automatically"),
         ("一時利用停止になる", "they are suspended")],
-       ("初期化しても電子証明書は削除されません。機種変更以外で使わなくなるとき (売却・廃棄・故障など) は、"
-        "利用をやめる (失効) 手続きが必要です。",
-        "A factory reset does not delete the certificate. When you stop using the phone (sale, disposal, "
-        "breakdown), you must revoke the certificates.")),
+       ("初期化しても電子証明書は削除されません。Android から iPhone への機種変更、下取・売却、廃棄、故障などで"
+        "利用をやめるときは、利用をやめる (失効) 手続きが必要です。新しいスマホで「機種変更」として申請する場合は、"
+        "この手続きは不要です。",
+        "A factory reset does not delete the certificate. When you stop using it (switching from Android to an "
+        "iPhone, trade-in, sale, disposal, breakdown), you must revoke the certificates. When you apply on a new "
+        "phone as a device change, this procedure is not needed.")),
     _q("device-change", "2-5",
        ("機種変更で新しいスマホから申請したとき、旧スマホの証明書はどうなりますか。",
         "After applying on a new phone, what happens to the old phone's certificates?"),
@@ -173,4 +178,161 @@ QUESTIONS: tuple[Question, ...] = (
         ("スマホのメーカーのアプリ", "the phone maker's apps")],
        ("GP-SE の中の電子証明書にはマイナポータルアプリだけがアクセスでき、ほかのアプリは拒否されます。",
         "Only the Mynaportal app may access the certificate in the GP-SE; other apps are refused.")),
+    # -- section checks (labkit.lessons): one to three questions per section ----------------
+    _q("what-it-is", "1-1",
+       ("スマホ用電子証明書とは何ですか。", "What is the smartphone e-certificate?"),
+       [("インターネット上の様々な申請で使う身分証明書で、マイナンバーカードと同等の本人確認機能をスマホに搭載するもの",
+         "an identity document for online applications: identity verification equivalent to the My Number "
+         "Card, carried in the phone"),
+        ("マイナンバーカードの写真をスマホに保存したもの", "a photo of the My Number Card saved on the phone"),
+        ("スマホの電話番号を証明するもの", "a proof of the phone's number"),
+        ("窓口で見せるための紙の証明書", "a paper certificate to show at a counter")],
+       ("スマホ用電子証明書は、インターネット上での様々な申請における身分証明書です。マイナンバーカードと同等の"
+        "本人確認機能を持った電子証明書をスマホに搭載するので、カードを持ち歩かずにスマホだけで使えます。",
+        "It is an identity document for online applications. A certificate with identity verification "
+        "equivalent to the My Number Card is put on the phone, so the phone alone works without the card.")),
+    _q("how-created", "1-1",
+       ("スマホ用電子証明書は、どのようにしてスマホに搭載しますか。", "How is the certificate put on the phone?"),
+       [("マイナンバーカードの ICチップを使って、スマホに新たに電子証明書を搭載する",
+         "using the My Number Card's IC chip, a new certificate is put on the phone"),
+        ("カードの中の電子証明書をそのままスマホにコピーする",
+         "the card's certificate is copied to the phone as it is"),
+        ("携帯電話会社の店舗で発行してもらう", "a mobile-phone shop issues it"),
+        ("カードがなくても、スマホだけで申し込める", "the phone alone is enough to apply, without the card")],
+       ("マイナンバーカードの ICチップを使って、スマホに新たに電子証明書を搭載します (カードの証明書のコピーでは"
+        "ありません)。申請のときにカードを読み取ります (2-3)。",
+        "The card's IC chip is used to put a new certificate on the phone (not a copy of the card's). The card "
+        "is read when you apply (2-3).")),
+    _q("health-insurance", "1-2",
+       ("スマホを健康保険証として使うことについて、講義ではどう説明していますか。",
+        "What does the lecture say about using the phone as a health insurance card?"),
+       [("今後対応予定。カードの健康保険証利用の登録と合わせて使えるようになる",
+         "planned: it will work together with the card's health-insurance registration"),
+        ("すでにどこでも使える", "it already works everywhere"),
+        ("カードの登録とは関係なく使える", "it works without the card's registration"),
+        ("対応の予定はない", "it is not planned")],
+       ("講義資料の時点では「今後対応予定」です。マイナンバーカードの健康保険証利用の登録と合わせて、スマホを"
+        "健康保険証として利用できるようになります。",
+        "At the time of the lecture material it is planned: together with the card's health-insurance "
+        "registration, the phone will be usable as a health insurance card.")),
+    _q("no-card-needed", "1-3",
+       ("スマホ用電子証明書のメリットとして、講義で紹介されているものはどれですか。",
+        "Which of these is a benefit named in the lecture?"),
+       [("マイナンバーカードやカードリーダーがなくても、スマホ1つで手続きができる",
+         "procedures work with the phone alone, without the card or a card reader"),
+        ("マイナンバーカードを申請しなくてよくなる", "you no longer need to apply for a My Number Card"),
+        ("電子証明書の有効期限がなくなる", "the certificate no longer expires"),
+        ("どのアプリからでも証明書を使えるようになる", "any app can use the certificate")],
+       ("これまでカードやカードリーダーが必要だった手続きを、スマホ1つで、いつでもどこでもできます。搭載には"
+        "カードが必要で (2-3)、証明書に届くのはマイナポータルアプリだけです。",
+        "Procedures that needed the card or a card reader work with one phone, anytime, anywhere. You still "
+        "need the card to set it up (2-3), and only the Mynaportal app reaches the certificate.")),
+    _q("biometrics", "1-3",
+       ("生体認証による本人確認で、何がよくなりますか。", "What does biometric authentication improve?"),
+       [("簡単に認証でき、パスワード忘れを防げる", "authentication is simpler and forgotten passwords are avoided"),
+        ("パスワードを家族と共有できる", "you can share the password with your family"),
+        ("電子証明書が不要になる", "the certificate is no longer needed"),
+        ("他人の指でもログインできる", "anyone's finger can log in")],
+       ("生体認証による本人確認で、簡単な認証とパスワード忘れの防止による利便性の向上を実現しています。",
+        "Biometric identity verification makes authentication simpler and prevents forgotten passwords.")),
+    _q("server-cert", "1-4",
+       ("接続先が本物のマイナポータルであることは、何で確認できますか。",
+        "How can you confirm that you are connected to the real Mynaportal?"),
+       [("サーバ証明書を調べる", "by checking the server certificate"),
+        ("画面のデザインを見る", "by looking at the page design"),
+        ("利用履歴を見る", "by looking at the usage history"),
+        ("通信速度を測る", "by measuring the connection speed")],
+       ("マイナポータルへの通信は暗号化されており、利用者はサーバ証明書を調べることで、接続先が本物の"
+        "マイナポータルであることを確認できます。",
+        "The connection to Mynaportal is encrypted, and you can check the server certificate to confirm that it "
+        "is the real Mynaportal.")),
+    _q("usage-history", "1-4",
+       ("マイナポータルの利用履歴は、何の役に立ちますか。", "What is Mynaportal's usage history for?"),
+       [("過去の利用を確認して、身に覚えのない操作に気づける", "to see past use and notice operations you did not do"),
+        ("パスワードを忘れたときに表示してくれる", "it shows your password when you forget it"),
+        ("通信を暗号化する", "it encrypts the connection"),
+        ("証明書の有効期限を延ばす", "it extends the certificate's validity")],
+       ("過去のマイナポータルの利用履歴を確認できるので、身に覚えのない操作について、確認のうえ気づくことができます。",
+        "You can look at past use of Mynaportal and so notice operations you do not recognise.")),
+    _q("prepare-phone", "2-1",
+       ("申請の前に準備するスマートフォンはどれですか (講義資料の時点)。",
+        "Which smartphone do you prepare before applying (as of the lecture material)?"),
+       [("スマホ用電子証明書に対応した Android スマートフォン", "an Android smartphone that supports the service"),
+        ("どのスマートフォンでもよい", "any smartphone"),
+        ("iPhone だけ", "an iPhone only"),
+        ("タブレットだけ", "a tablet only")],
+       ("準備するのは、スマホ用電子証明書に対応した Android スマートフォンです。対応しているスマホの一覧は"
+        "教材の QR コードから確認できます。ほかに、署名用電子証明書が登録されたカード、そのパスワード、最新版の"
+        "マイナポータルアプリを準備します。",
+        "You need an Android smartphone that supports the service; the list of supported phones is reached "
+        "through the QR code in the course material. Also prepare the card with its signing certificate, its "
+        "password and the latest Mynaportal app.")),
+    _q("install-open", "2-2",
+       ("マイナポータルアプリのインストールが完了すると、Playストアの表示はどうなりますか。",
+        "When the Mynaportal app is installed, what does the Play Store show?"),
+       [("「インストール」の表示が「開く」に変わる",
+         "the 「インストール」 (Install) button changes to 「開く」 (Open)"),
+        ("アプリが自動で申請を始める", "the app starts an application by itself"),
+        ("プッシュ通知が届く", "a push notification arrives"),
+        ("カードの読み取り画面になる", "the card-reading screen appears")],
+       ("インストールが完了すると「インストール」の表示が「開く」に変わります。これでインストールは完了です。",
+        "When installation is done, 「インストール」 changes to 「開く」 (Open); the app is installed.")),
+    _q("push-wait", "2-3",
+       ("夜21:00に申請しました。登録に進めるのはいつですか。",
+        "You applied at 21:00. When can you go on to register?"),
+       [("おおむね翌 8:00 以降にプッシュ通知が届いてから",
+         "after the push notification, around 8:00 the next morning or later"),
+        ("申請した直後", "right after applying"),
+        ("数分後に必ず", "always a few minutes later"),
+        ("市区町村窓口から郵便が届いてから", "after a letter from the municipal office arrives")],
+       ("申請がおおむね8:00〜19:30 (平日・土日祝日とも) なら数分後、それ以外の時間帯はおおむね翌 8:00 以降に"
+        "プッシュ通知が届きます。登録に進むには、この通知を待つ必要があります。",
+        "If you apply roughly 8:00-19:30 (any day), the push notification comes within minutes; otherwise "
+        "around 8:00 the next morning or later. You have to wait for it before registering.")),
+    _q("register-after-push", "2-4",
+       ("プッシュ通知が届いたあと、登録を完了するにはどうしますか。",
+        "After the push notification, how do you complete the registration?"),
+       [("「登録する」を押し、登録完了の処理を待つ", "press 「登録する」 (Register) and wait for it to finish"),
+        ("もう一度はじめから申請する", "apply again from the beginning"),
+        ("市区町村窓口に行く", "go to the municipal counter"),
+        ("フリーダイヤルに電話する", "call the toll-free line")],
+       ("プッシュ通知が届くと、登録の完了に進めます。「登録する」を押し、処理を待って完了の画面が表示されれば、"
+        "スマホ用電子証明書の登録は完了です。",
+        "Once the push notification has arrived you can complete the registration: press 「登録する」, wait, "
+        "and when the completion screen appears the certificates are registered.")),
+    _q("old-phone-online", "2-5",
+       ("機種変更のとき、旧スマホはどうしておきますか。", "During a device change, what do you do with the old phone?"),
+       [("電源を入れ、ネットワークに接続した状態にしておく", "keep it switched on and connected to a network"),
+        ("先に端末を初期化しておく", "factory-reset it first"),
+        ("先に「利用をやめる」手続きをしておく", "do the stop-using procedure on it first"),
+        ("電源を切っておく", "switch it off")],
+       ("旧スマホの電子証明書を確実に削除するため、旧スマホの電源を入れ、ネットワークに接続した状態で新しいスマホで"
+        "操作します。旧スマホの証明書は機種変更と同時に失効するので、別の失効手続きは不要です。",
+        "To make sure the old phone's certificates are deleted, keep it on and online while you work on the new "
+        "phone. They are revoked together with the device change, so no separate revocation is needed.")),
+    _q("card-found", "2-6",
+       ("なくしたマイナンバーカードが見つかりました。スマホ用電子証明書はどうしますか。",
+        "Your lost My Number Card was found. What about the smartphone certificates?"),
+       [("マイナポータルアプリで一時利用停止を解除する。署名用は再発行されるので利用登録し直す",
+         "lift the suspension in the Mynaportal app; the signing one is re-issued, so register it again"),
+        ("何もしなくても自動で使えるようになる", "nothing: they work again automatically"),
+        ("新しいスマホを買う", "buy a new phone"),
+        ("フリーダイヤルで解除してもらう", "the toll-free line lifts it")],
+       ("カードが見つかったら、マイナポータルアプリでスマホ用電子証明書の一時利用停止の解除の手続をします。"
+        "スマホ用利用者証明用電子証明書は解除され、スマホ用署名用電子証明書は再発行されるので、あらためて"
+        "利用登録を行います。",
+        "When the card is found, lift the smartphone certificates' suspension in the Mynaportal app. The "
+        "user-authentication certificate resumes; the signing certificate is re-issued, so register it again.")),
+    _q("must-revoke", "2-7",
+       ("Android から iPhone に機種変更するとき、スマホ用電子証明書はどうしますか。",
+        "You switch from Android to an iPhone. What about the smartphone certificates?"),
+       [("利用者自身で失効させる (利用をやめる手続き)。義務づけられている",
+         "revoke them yourself (stop-using procedure): you are obliged to"),
+        ("iPhone に自動で移る", "they move to the iPhone automatically"),
+        ("初期化すれば消えるので何もしなくてよい", "nothing: a factory reset removes them"),
+        ("一時利用停止にしておけばよい", "suspending them is enough")],
+       ("Android から iPhone への機種変更、下取・売却、廃棄、故障などで利用をやめるときは、利用者自身で電子証明書を"
+        "失効させることが義務づけられています。端末の初期化では削除されません。",
+        "When you stop using it (Android to iPhone, trade-in, sale, disposal, breakdown), you are obliged to "
+        "revoke the certificates yourself. A factory reset does not delete them.")),
 )

@@ -25,13 +25,13 @@ AUDIENCES = ("student", "lecturer")
 
 def notebooks() -> list[Path]:
     """The course notebooks, in teaching order (landing page first)."""
-    order = {s.notebook: i for i, s in enumerate((course.INDEX, *course.SECTIONS))}
+    order = {s.notebook: i for i, s in enumerate((course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE))}
     found = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda p: (order.get(p.name, 999), p.name))
     return found
 
 
 def section_of(path: Path) -> course.Section:
-    for s in (course.INDEX, *course.SECTIONS):
+    for s in (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE):
         if s.notebook == path.name:
             return s
     raise KeyError(path.name)

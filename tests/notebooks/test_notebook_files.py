@@ -22,13 +22,14 @@ from labkit import course
 NOTEBOOKS = notebooks()
 IDS = [p.name for p in NOTEBOOKS]
 PARAMS = {"lang": ("str", "ja"), "audience": ("str", "student"),
-          "now": ("str", "2026-04-01T10:00:00+09:00"), "seed": ("int", 0)}
+          "now": ("str", "2026-04-01T10:00:00+09:00"), "seed": ("int", 0),
+          "depth": ("str", "basic")}
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def test_every_notebook_is_a_registered_section() -> None:
-    registered = {s.notebook for s in (course.INDEX, *course.SECTIONS)}
+    registered = {s.notebook for s in (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE)}
     names = {p.name for p in NOTEBOOK_DIR.glob("*.ipynb")}
     assert names - registered == set(), "add the section to labkit.course.SECTIONS"
     assert course.INDEX.notebook in names and "00_introduction.ipynb" in names
@@ -62,7 +63,7 @@ def test_parameters_and_setup_cells(path: Path) -> None:
     assert found == PARAMS
     assert "setup" in setup.metadata.get("tags", [])
     assert f'course.setup("{section_of(path).id}", lang=lang, audience=audience, now=now, ' \
-           f'seed=seed)' in setup.source
+           f'seed=seed, depth=depth)' in setup.source
     assert nb.metadata.get("labkit", {}).get("section") == section_of(path).id
     assert "course.footer()" in code[-1].source
 
