@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 .PHONY: run lab test test-fast lint bench slides system-packages venv clean help
 
 help:
-	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
+	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/ (CLASS_SIZE=40 CLASS_SECTION=2-3)"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
 	@echo "make test       install system packages + test deps, run the whole suite"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
@@ -50,8 +50,19 @@ system-packages:
 # share/jupyter, hence JUPYTER_PATH. `/` opens the course index; ?lang=en for English.
 COURSE_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter
 
+# A class: CLASS_SIZE students on CLASS_SECTION get that many preheated kernels (labkit.serve);
+# other sections start kernels on demand (add e.g. POOLS+=default=1 to preheat them all).
+# At most MAX_KERNELS kernels; beyond that a waiting queue with a 満員です page.
+CLASS_SECTION ?= 2-3
+CLASS_SIZE ?= 40
+MAX_KERNELS ?= $(shell echo $$(( $(CLASS_SIZE) + 8 )))
+POOLS ?= $(CLASS_SECTION)=$(CLASS_SIZE)
+
 run: $(VENV)/.run-installed
-	$(COURSE_ENV) $(PY) -m voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+	@mkdir -p build
+	$(COURSE_ENV) $(PY) -m labkit.serve notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+		--Voila.port_retries=0 $(foreach p,$(POOLS),--pool $(p)) --max-kernels $(MAX_KERNELS) \
+		--key-pool build/keys.sqlite
 
 # Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed

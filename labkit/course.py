@@ -224,12 +224,16 @@ def in_voila(env: Mapping[str, str] | None = None) -> bool:
     return env.get("SERVER_SOFTWARE", "").startswith("voila")
 
 
-def _wait_for_voila_request() -> None:
-    """With ``--preheat_kernel`` the kernel runs before the request arrives: wait for it so
-    that QUERY_STRING is the student's, not empty. Outside preheating this is a no-op."""
+def _wait_for_voila_request(section_id: str) -> None:
+    """With ``--preheat_kernel`` the kernel runs before the request arrives: prepare what
+    does not depend on it (:mod:`labkit.preheat`), then wait for it so that QUERY_STRING is
+    the student's, not empty. Outside preheating this is a no-op."""
     if os.environ.get("VOILA_PREHEAT", "False") != "False":
         from voila.utils import wait_for_request
 
+        from .preheat import prepare
+
+        prepare(section_id)
         wait_for_request()
 
 
@@ -281,7 +285,7 @@ def setup(section_id: str, *, lang: str = DEFAULTS["lang"],
     display the navigation bar. Call once, right after the ``parameters`` cell."""
     global _current
     sec = section(section_id)
-    _wait_for_voila_request()  # a no-op unless Voilà preheats kernels
+    _wait_for_voila_request(sec.id)  # a no-op unless Voilà preheats kernels
     voila = in_voila()
     p = resolve_params(lang=lang, audience=audience, now=now, seed=seed,
                        query_string=os.environ.get("QUERY_STRING", "") if voila else "")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from labkit import course
@@ -27,6 +28,12 @@ def voila_command(port: int) -> list[str]:
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
             "--MappingKernelManager.cull_idle_timeout=30",
             "--MappingKernelManager.cull_interval=10"]
+
+
+def course_command(port: int, *options: str) -> list[str]:
+    """The `make run` launcher (labkit.serve: preheated pools, cap, queue) on another port."""
+    return [sys.executable, "-m", "labkit.serve", "notebooks/", "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *options]
 
 
 def voila_env() -> dict[str, str]:
@@ -59,12 +66,16 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 class VoilaServer:
-    def __init__(self, log: Path) -> None:
+    """A server on a free port; ``command(port)`` builds its command line (default: plain
+    Voilà as the browser tests use it), run in ``cwd``."""
+
+    def __init__(self, log: Path, command: Callable[[int], list[str]] = voila_command,
+                 cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
-        self.proc = subprocess.Popen(voila_command(self.port), cwd=ROOT, env=voila_env(),
+        self.proc = subprocess.Popen(command(self.port), cwd=cwd, env=voila_env(),
                                      stdout=self._log_file, stderr=subprocess.STDOUT)
         try:
             wait_ready(f"{self.url}/voila/static/voila.js", self.proc)

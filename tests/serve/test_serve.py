@@ -1,0 +1,124 @@
+"""The class server's own parts (labkit.serve): pools, the cap's queue, the waiting page."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from labkit import preheat, serve
+
+
+class FakeTask:
+    def __init__(self, done: bool = True) -> None:
+        self._done = done
+
+    def done(self) -> bool:
+        return self._done
+
+
+class FakeKernels:
+    """What Gate and PoolFiller read of Voilà's kernel manager."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._pools: dict[str, list[FakeTask]] = {}
+        self.kernel_pools_config: dict = {"default": {"pool_size": 0}}
+        self.fills: list[tuple[float, str, int]] = []
+        self.root_dir = "."
+
+    def list_kernel_ids(self) -> list[str]:
+        return list(self.ids)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:  # Voilà's, simplified
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        for _ in range(size - len(pool)):
+            pool.append(FakeTask(done=False))
+            self.fills.append((delay, notebook_name, size))
+
+
+def test_pools_are_named_by_section() -> None:
+    assert serve.parse_pools(["2-3=40", "default=1"]) == {"default": 1, "2-3_apply.ipynb": 40}
+    assert serve.parse_pools([]) == {"default": 0}
+    with pytest.raises(SystemExit, match="no such section"):
+        serve.parse_pools(["9-9=1"])
+    with pytest.raises(SystemExit, match="SECTION=N"):
+        serve.parse_pools(["2-3=many"])
+
+
+def test_the_full_page_is_bilingual_and_retries_by_itself() -> None:
+    page = serve.full_page(3)
+    assert "満員です。しばらくお待ちください。" in page
+    assert "The class is full, please wait." in page
+    assert "3番目" in page and "number 3 in the queue" in page
+    assert f'http-equiv="refresh" content="{serve.REFRESH_SECONDS}"' in page
+    assert page.index("満員です") < page.index("The class is full")  # Japanese first
+
+
+def test_the_gate_admits_below_the_cap_and_queues_above_it() -> None:
+    km = FakeKernels()
+    gate = serve.Gate(km, max_kernels=2, hold=0.3)
+
+    async def scenario() -> list[tuple[bool, int, int]]:
+        first = await gate.admit(None)
+        km.ids.append("k1")
+        gate.done()
+        second = await gate.admit(None)
+        km.ids.append("k2")
+        gate.done()
+        third = await gate.admit(None)  # two kernels serve pages: full
+        return [first, second, third]
+
+    first, second, third = asyncio.run(scenario())
+    assert first[0] and second[0]
+    assert third[0] is False and third[2] == 1
+    assert gate.turned_away == 1
+
+
+def test_pooled_kernels_do_not_count_as_serving() -> None:
+    km = FakeKernels()
+    km.ids = ["p1", "p2"]
+    km._pools = {"2-3_apply.ipynb": [FakeTask(), FakeTask()]}
+    gate = serve.Gate(km, max_kernels=2, hold=0)
+    assert gate.serving() == 0
+    assert asyncio.run(gate.admit(None))[0]
+
+
+def test_the_queue_is_first_come_first_served() -> None:
+    km = FakeKernels()
+    km.ids = ["a"]
+    gate = serve.Gate(km, max_kernels=1, hold=0)
+
+    async def scenario() -> list[bool]:
+        _, early, _ = await gate.admit(None)
+        _, late, pos = await gate.admit(None)
+        assert pos == 2
+        km.ids.clear()  # a kernel was culled: one place
+        late_try = (await gate.admit(late))[0]  # the later ticket must wait
+        early_try = (await gate.admit(early))[0]
+        return [late_try, early_try]
+
+    assert asyncio.run(scenario()) == [False, True]
+
+
+def test_the_filler_staggers_starts_and_stops_at_the_cap() -> None:
+    km = FakeKernels()
+    gate = serve.Gate(km, max_kernels=3, hold=0)
+    filler = serve.PoolFiller(km, {"default": 0, "2-3_apply.ipynb": 5}, 3, stagger=2.0, fill_delay=10, gate=gate)
+    filler.fill(delay=0, notebook_name="2-3_apply.ipynb")
+    assert len(km._pools["2-3_apply.ipynb"]) == 3  # the cap, not the pool's 5
+    delays = [d for d, _, _ in km.fills]
+    assert delays[0] == pytest.approx(0, abs=0.1)
+    assert [round(b - a) for a, b in itertools.pairwise(delays)] == [2, 2]
+    assert km.kernel_pools_config == {"default": {"pool_size": 0}}  # restored
+    filler.fill(notebook_name="1-1_definition.ipynb")  # default 0: nothing
+    assert "1-1_definition.ipynb" not in {n for _, n, _ in km.fills}
+
+
+def test_sections_prepare_their_chapter() -> None:
+    assert preheat.chapter_module("2-3") == "labkit.labs.ch2"
+    assert preheat.chapter_module("1-5") == "labkit.labs.ch1"
+    assert preheat.chapter_module("index") is None and preheat.chapter_module("0") is None
+    assert preheat.keys_for("0") == 0 and preheat.keys_for("2-3") == preheat.DEFAULT_KEYS
