@@ -50,9 +50,10 @@ def prepare(section_id: str) -> dict[str, int]:
     (for logs and tests)."""
     import ipywidgets  # noqa: F401  (the widgets' first import is the biggest)
 
-    from . import course, widgets  # noqa: F401
+    from . import widgets  # noqa: F401
+    from .course import render
 
-    course._md()  # mistune and its plugins
+    render._md()  # mistune and its plugins
     modules = 0
     name = chapter_module(section_id)
     if name is not None:

@@ -26,6 +26,7 @@ from nbclient import NotebookClient  # noqa: E402
 from voila_server import CHROMIUM, EXTERNAL, VoilaServer  # noqa: E402
 
 from labkit import course  # noqa: E402
+from labkit.course import authoring  # noqa: E402
 
 NOTEBOOK_DIR = ROOT / "notebooks"
 
@@ -41,7 +42,7 @@ def execute_time(path: Path) -> float:
                             resources={"metadata": {"path": str(path.parent)}},
                             record_timing=False)
     start = time.perf_counter()
-    client.execute(env=course.clean_env(), cwd=str(path.parent))
+    client.execute(env=authoring.clean_env(), cwd=str(path.parent))
     return time.perf_counter() - start
 
 

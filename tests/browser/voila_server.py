@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from labkit import course
+from labkit.course import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -37,7 +37,7 @@ def course_command(port: int, *options: str) -> list[str]:
 
 
 def voila_env() -> dict[str, str]:
-    env = course.clean_env()
+    env = authoring.clean_env()
     env["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
     return env

@@ -28,10 +28,8 @@ HEX_SERIAL = re.compile(r"\b[0-9A-F]{16,}\b")
 @pytest.fixture(autouse=True)
 def _course_context() -> Iterator[None]:
     """Widgets default to the course context: start each test from a fresh one."""
-    saved = course._current
-    course._current = None
-    yield
-    course._current = saved
+    with course.use():
+        yield
 
 
 def _world(lang: str = "ja") -> World:

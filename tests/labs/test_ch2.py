@@ -41,10 +41,8 @@ def _fast_keys(monkeypatch: pytest.MonkeyPatch, key_pool: list[rsa.RSAPrivateKey
     create = World.create.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(World, "create",
                         classmethod(lambda cls, **kw: create(cls, key_factory=lambda: next(keys), **kw)))
-    saved = course._current
-    course._current = None
-    yield
-    course._current = saved
+    with course.use():
+        yield
 
 
 def ctx(lang: str = "ja", now: str = NOW, seed: int = 0) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import nbformat
 
 from labkit import course
+from labkit.course import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -155,7 +156,7 @@ def executed(path: Path, lang: str, audience: str) -> Any:
         if _RUN_DIR is None:
             _RUN_DIR = tempfile.TemporaryDirectory(prefix="papermill-")
         out = Path(_RUN_DIR.name) / f"{path.stem}.{lang}.{audience}.ipynb"
-        saved = {k: os.environ.pop(k) for k in course.CLEAN_ENV_DROP if k in os.environ}
+        saved = {k: os.environ.pop(k) for k in authoring.CLEAN_ENV_DROP if k in os.environ}
         try:
             _RUNS[key] = execute_with_papermill(path, out, lang=lang, audience=audience)
         finally:
@@ -188,7 +189,7 @@ def run_nbval(paths: list[Path], junit: Path) -> tuple[Any, dict[str, list[tuple
     import xml.etree.ElementTree as ET
 
     top = Path(os.path.commonpath([p.parent for p in paths]))
-    env = course.clean_env()
+    env = authoring.clean_env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
            f"--nbval-sanitize-with={SANITIZE}", "--nbval-cell-timeout=120",

@@ -3,6 +3,7 @@ course widgets' models. No kernel, no browser: these run in ``make test-fast``."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from notebook_support import html_text, normalise
 
 from labkit import course
+from labkit.course import authoring, runtime
 from labkit.errors import InputError
 from labkit.widgets import PasswordChecker, PasswordCheckerModel, PasswordExamples
 
@@ -18,7 +20,7 @@ BASE = {"lang": "ja", "audience": "student", "now": "2026-04-01T10:00:00+09:00",
 
 
 def resolve(query: str = "", env: dict[str, str] | None = None, **params: Any) -> course.Params:
-    return course.resolve_params(**{**BASE, **params}, query_string=query, env=env or {})
+    return course.resolve_params({**BASE, **params}, query_string=query, env=env or {})
 
 
 # ---------------------------------------------------------------- parameters
@@ -64,10 +66,10 @@ def test_preheated_kernels_wait_for_the_request(monkeypatch: pytest.MonkeyPatch)
     calls: list[int] = []
     monkeypatch.setattr(voila.utils, "wait_for_request", lambda: calls.append(1))
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    course._wait_for_voila_request()
+    course.params.wait_for_voila_request()
     assert calls == []
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    course._wait_for_voila_request()
+    course.params.wait_for_voila_request()
     assert calls == [1]
 
 
@@ -79,14 +81,14 @@ def test_in_voila_is_decided_by_the_request_environment() -> None:
 # ---------------------------------------------------------------- context and links
 
 @pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, str], str, str]]:
+def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[dict[str, str], str, str]]]:
     shown: list[tuple[dict[str, str], str, str]] = []
-    monkeypatch.setattr(course, "_display",
+    monkeypatch.setattr(runtime, "show",
                         lambda bundle, *, kind, lang: shown.append((bundle, kind, lang)))
-    monkeypatch.setattr(course, "_current", None)
-    for key in course.CLEAN_ENV_DROP:
+    for key in authoring.CLEAN_ENV_DROP:
         monkeypatch.delenv(key, raising=False)
-    return shown
+    with course.use():
+        yield shown
 
 
 def test_setup_outside_voila_shows_nothing_and_seeds(captured: list) -> None:
@@ -96,7 +98,36 @@ def test_setup_outside_voila_shows_nothing_and_seeds(captured: list) -> None:
     assert ctx.clock.now().isoformat() == "2026-04-01T10:00:00+09:00"
     import random
     assert ctx.rng.random() == random.Random(5).random()
-    assert course.current() is ctx and course.t("ja", "en") == "en"
+    assert course.current() is ctx and ctx.t("ja", "en") == "en"
+
+
+def test_use_restores_the_previous_context_and_setup_leaves_global_random_alone(captured: list) -> None:
+    import random
+
+    outer = course.setup("1-1", lang="en")
+    state = random.getstate()
+    with course.use() as fresh:
+        assert course.current() is fresh and fresh.lang == "ja"
+        inner = course.setup("2-1", seed=9)
+        assert course.current() is inner
+    assert course.current() is outer
+    assert random.getstate() == state
+
+
+def test_setup_refuses_an_unknown_parameter(captured: list) -> None:
+    with pytest.raises(InputError, match="depht"):
+        course.setup("2-1", depht="basic")
+
+
+def test_kernels_load_neither_the_authoring_tools_nor_nbformat() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from labkit import course; course.setup('2-1'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('nbformat', 'nbclient', "
+            "'labkit.course.authoring'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_setup_in_voila_reads_the_query_and_shows_a_header(
@@ -115,13 +146,14 @@ def test_setup_in_voila_reads_the_query_and_shows_a_header(
 def test_links_carry_lang_and_non_default_parameters(captured: list) -> None:
     ctx = course.setup("0", lang="en", audience="lecturer", seed=2)
     assert ctx.href(course.section("2-1")) == "2-1_preparation.ipynb?lang=en&audience=lecturer&seed=2"
-    html = course.render_markdown("see [2-1](2-1_preparation.ipynb) and [web](https://x.test)")
+    html = course.render_markdown("see [2-1](2-1_preparation.ipynb) and [web](https://x.test)", ctx)
     assert 'href="2-1_preparation.ipynb?lang=en&audience=lecturer&seed=2" target="_self"' in html
     assert 'href="https://x.test"' in html
 
 
 def test_japanese_line_breaks_are_joined() -> None:
-    html = course.render_markdown("説明を読んで、\n  実習します。\n\n- ① 一つ目、\n  続き\n- ② 二つ目")
+    html = course.render_markdown("説明を読んで、\n  実習します。\n\n- ① 一つ目、\n  続き\n- ② 二つ目",
+                                  course.Context.create())
     assert "読んで、実習します" in html and "一つ目、続き" in html and "<li>② 二つ目</li>" in html
 
 
@@ -187,7 +219,7 @@ def test_sections_follow_the_outline() -> None:
 # ---------------------------------------------------------------- authoring
 
 def test_skeleton_follows_the_conventions() -> None:
-    nb = course.skeleton("1-1")
+    nb = authoring.skeleton("1-1")
     nbformat.validate(nb)
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert tags[0] == ["parameters"] and tags[1] == ["setup"] and tags[-1] == ["footer"]
@@ -199,7 +231,7 @@ def test_skeleton_follows_the_conventions() -> None:
 
 def test_prose_cell_source_round_trips() -> None:
     tricky = 'a "quoted" word and a backslash \\ and """'
-    cell = course.prose_cell(ja="本文", en=tricky)
+    cell = authoring.prose_cell(ja="本文", en=tricky)
     ns: dict[str, Any] = {}
 
     class Fake:
@@ -213,19 +245,19 @@ def test_prose_cell_source_round_trips() -> None:
 
 
 def test_lab_cells_with_widgets_are_not_compared() -> None:
-    assert "nbval-ignore-output" in course.lab_cell("Widget()").metadata.tags
-    assert "nbval-ignore-output" not in course.lab_cell("table()", widget=False).metadata.tags
+    assert "nbval-ignore-output" in authoring.lab_cell("Widget()").metadata.tags
+    assert "nbval-ignore-output" not in authoring.lab_cell("table()", widget=False).metadata.tags
 
 
 def test_normalise_makes_widget_ids_stable() -> None:
-    nb = course.new_notebook("0", [])
+    nb = authoring.new_notebook("0", [])
     cell = nb.cells[1]
     cell.outputs = [nbformat.from_dict({"output_type": "display_data", "metadata": {},
                                         "data": {"application/vnd.jupyter.widget-view+json":
                                                  {"model_id": "f" * 32}}})]
     cell.metadata["execution"] = {"iopub.status.busy": "2026"}
     nb.metadata["widgets"] = {"state": {}}
-    course.normalise(nb)
+    authoring.normalise(nb)
     view = cell.outputs[0].data["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == "0" * 31 + "1"
     assert "widgets" not in nb.metadata and "execution" not in cell.metadata

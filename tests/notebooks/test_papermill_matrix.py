@@ -56,12 +56,12 @@ def test_language_and_audience(path: Path, lang: str, audience: str) -> None:
     if audience == "lecturer":
         assert len(shown) == len(notes)
         for note in notes:
-            assert normalise(html_text(course.render_markdown(note[lang]))) in text
+            assert normalise(html_text(course.render_markdown(note[lang], course.current()))) in text
         if notes:
             assert normalise(course.NOTE_LABEL.get(lang)) in text
     else:
         assert shown == []
         for note in notes:
             for version in note.values():
-                assert normalise(html_text(course.render_markdown(version))) not in text
+                assert normalise(html_text(course.render_markdown(version, course.current()))) not in text
         assert "【講師】" not in text and "lecturer】" not in text

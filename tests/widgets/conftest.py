@@ -32,10 +32,8 @@ def key_pool() -> list[rsa.RSAPrivateKey]:
 @pytest.fixture(autouse=True)
 def _course_context() -> Iterator[None]:
     """Widgets default to the course context's language and clock: start from a fresh one."""
-    saved = course._current
-    course._current = None
-    yield
-    course._current = saved
+    with course.use():
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,7 @@
+"""``python -m labkit.course execute|new|list``."""
+
+import sys
+
+from .authoring import main
+
+sys.exit(main())

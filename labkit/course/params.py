@@ -1,0 +1,140 @@
+"""The run's parameters (lang, audience, now, seed): defaults, the parameters cell that
+papermill fills, and the Voilà query string (``?lang=en&audience=lecturer&now=...&seed=...``).
+
+Precedence: query string > parameters cell > defaults. ``LABKIT_AUDIENCE=lecturer`` in the
+environment (set by ``make lab``) turns the *default* audience into ``lecturer`` so that
+lecturers see the notes in JupyterLab. To add a parameter, add a :class:`Param` to
+:data:`PARAMS` and a field to :class:`Params`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from ..clock import parse_time
+from ..errors import InputError
+from ..i18n import LANGS, Text
+
+AUDIENCES = ("student", "lecturer")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter: a choice (``choices``), an integer (int default) or a date-time.
+
+    A bad value in the parameters cell raises :class:`InputError`; a bad value in a query
+    string (a learner's typo) is ignored with a warning, so the app still opens."""
+
+    name: str
+    default: str | int
+    choices: tuple[str, ...] = ()
+    env: str | None = None  # environment variable that may replace the default
+
+    def check(self, value: object) -> None:
+        """Raise a bilingual error unless ``value`` is allowed in the parameters cell."""
+        if self.choices:
+            if value not in self.choices:
+                raise InputError(
+                    f"{self.name} は {' または '.join(self.choices)} です (受け取った値: {value!r})",
+                    f"{self.name} must be {' or '.join(map(repr, self.choices))} (got {value!r})")
+        elif isinstance(self.default, int):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InputError(f"{self.name} は整数です (受け取った値: {value!r})",
+                                 f"{self.name} must be an integer (got {value!r})")
+        else:
+            parse_time(value)  # type: ignore[arg-type]  # raises a bilingual ValueError
+
+    def read(self, raw: str) -> str | int | Text:
+        """A query-string value, or the warning that says why it is ignored."""
+        name = self.name
+        if self.choices:
+            if raw in self.choices:
+                return raw
+            allowed = " / ".join(self.choices)
+            return Text(f"URL の {name}={raw!r} は使えません ({allowed})。",
+                        f"Ignored {name}={raw!r} in the URL (use {allowed}).")
+        if isinstance(self.default, int):
+            try:
+                return int(raw)
+            except ValueError:
+                return Text(f"URL の {name}={raw!r} は整数ではありません。",
+                            f"Ignored {name}={raw!r} in the URL (not an integer).")
+        # parse_qs turns an unencoded "+09:00" into " 09:00"; accept both spellings.
+        candidate = raw.replace(" ", "+")
+        try:
+            parse_time(candidate)
+        except ValueError:
+            return Text(f"URL の {name}={raw!r} は日時として読めません。",
+                        f"Ignored {name}={raw!r} in the URL (not a date-time).")
+        return candidate
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("lang", "ja", LANGS),
+    Param("audience", "student", AUDIENCES, env="LABKIT_AUDIENCE"),
+    Param("now", "2026-04-01T10:00:00+09:00"),
+    Param("seed", 0),
+)
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    lang: str
+    audience: str
+    now: str
+    seed: int
+    warnings: tuple[Text, ...] = ()
+
+    def values(self) -> dict[str, Any]:
+        """The parameters by name, without the warnings."""
+        return {p.name: getattr(self, p.name) for p in PARAMS}
+
+
+def resolve_params(cell: Mapping[str, object], *, query_string: str = "",
+                   env: Mapping[str, str] | None = None) -> Params:
+    """Combine the parameters cell's values (missing ones take their defaults) with a Voilà
+    query string; pure, for tests."""
+    env = os.environ if env is None else env
+    unknown = sorted(set(cell) - set(DEFAULTS))
+    if unknown:
+        raise InputError(f"そのようなパラメータはありません: {unknown} (使えるもの: {list(DEFAULTS)})",
+                         f"no such parameter: {unknown} (allowed: {list(DEFAULTS)})")
+    values: dict[str, Any] = {**DEFAULTS, **cell}
+    for p in PARAMS:
+        p.check(values[p.name])
+    warnings: list[Text] = []
+    query = {k: v[-1] for k, v in parse_qs(query_string).items()}
+    for p in PARAMS:
+        if p.env and values[p.name] == p.default and env.get(p.env) in p.choices:
+            values[p.name] = env[p.env]
+        if p.name in query:
+            read = p.read(query[p.name])
+            if isinstance(read, Text):
+                warnings.append(read)
+            else:
+                values[p.name] = read
+    return Params(**values, warnings=tuple(warnings))
+
+
+def in_voila(env: Mapping[str, str] | None = None) -> bool:
+    """True in a kernel that Voilà started for a page request."""
+    env = os.environ if env is None else env
+    return env.get("SERVER_SOFTWARE", "").startswith("voila")
+
+
+def wait_for_voila_request(section_id: str = "index") -> None:
+    """With ``--preheat_kernel`` the kernel runs before the request arrives: prepare what
+    does not depend on it (:mod:`labkit.preheat`), then wait for it so that QUERY_STRING is
+    the student's, not empty. Outside preheating this is a no-op."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import wait_for_request
+
+        from ..preheat import prepare
+
+        prepare(section_id)
+        wait_for_request()
