@@ -179,7 +179,12 @@ def _handler_classes() -> tuple[type, type]:
 # --------------------------------------------------------------------------- pools
 
 class PoolFiller:
-    """Fill each section's pool a few kernels at a time, never beyond the cap."""
+    """Fill each section's pool one kernel after another, never beyond the cap.
+
+    Voilà starts a whole pool at once; each start also costs the server's own event loop
+    (reading and preparing the notebook), so 40 at once on a busy machine stall the server
+    and time out. Here a place is filled only when the previous kernel has started, then
+    ``stagger`` seconds later the next, the biggest pool first."""
 
     def __init__(self, km: Any, pools: dict[str, int], max_kernels: int, stagger: float,
                  fill_delay: float, gate: Gate) -> None:
@@ -190,35 +195,77 @@ class PoolFiller:
         self.fill_delay = fill_delay
         self.gate = gate
         self._fill = km.fill_if_needed  # Voilà's own
-        self._scheduled = 0
+        self._wanted: set[str] = set()
+        self._kwargs: dict[str, dict[str, Any]] = {}
+        self._wake: asyncio.Event | None = None
+        self._worker: asyncio.Task[None] | None = None
 
     def size(self, notebook: str) -> int:
         return self.pools.get(notebook, self.pools["default"])
 
     def fill(self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
-        """Replaces Voilà's ``fill_if_needed``: the same kernels, one at a time and staggered."""
-        if notebook_name is None:
+        """Replaces Voilà's ``fill_if_needed``: ask for the pool to be topped up after ``delay``."""
+        if notebook_name is None or self.size(notebook_name) <= 0:
             return
-        want = self.size(notebook_name)
-        pool = self.km._pools.setdefault(notebook_name, [])
-        base = self.fill_delay if delay is None else delay
+        self._kwargs[notebook_name] = kwargs
+        loop = asyncio.get_event_loop()
+        wait = self.fill_delay if delay is None else delay
+        if wait > 0:
+            loop.call_later(wait, self._want, notebook_name)
+        else:
+            self._want(notebook_name)
+
+    def _want(self, notebook: str) -> None:
+        self._wanted.add(notebook)
+        if self._wake is None:
+            self._wake = asyncio.Event()
+        self._wake.set()
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_event_loop().create_task(self._run())
+
+    def missing(self, notebook: str) -> int:
+        return self.size(notebook) - len(self.km._pools.get(notebook, []))
+
+    def next_notebook(self) -> str | None:
+        """The biggest wanted pool still short of kernels, if the cap leaves room."""
+        if self.gate.total() >= self.max_kernels:
+            return None
+        short = [n for n in self._wanted if self.missing(n) > 0]
+        self._wanted = set(short)
+        return max(short, key=lambda n: (self.size(n), self.missing(n)), default=None)
+
+    def start_one(self, notebook: str) -> Any:
+        """One more kernel in ``notebook``'s pool, through Voilà (its task is returned)."""
         config = self.km.kernel_pools_config
+        pool = self.km._pools.setdefault(notebook, [])
         try:
-            for _ in range(want - len(pool)):
-                if self.gate.total() >= self.max_kernels:
-                    break
-                self.km.kernel_pools_config = {**config, notebook_name: {**config.get(notebook_name, {}),
-                                                                         "pool_size": len(pool) + 1}}
-                self._fill(delay=base + self._next_slot(), notebook_name=notebook_name, **kwargs)
+            self.km.kernel_pools_config = {**config, notebook: {**config.get(notebook, {}),
+                                                                "pool_size": len(pool) + 1}}
+            self._fill(delay=0, notebook_name=notebook, **self._kwargs.get(notebook, {}))
         finally:
             self.km.kernel_pools_config = config
+        return pool[-1] if pool else None
 
-    def _next_slot(self) -> float:
-        """Start times spread ``stagger`` seconds apart across all pools."""
-        now = time.monotonic()
-        slot = max(self._scheduled, now) + self.stagger
-        self._scheduled = slot
-        return slot - now - self.stagger
+    async def _run(self) -> None:
+        while True:
+            notebook = self.next_notebook()
+            if notebook is None:
+                assert self._wake is not None
+                self._wake.clear()
+                if not self._wanted:
+                    return
+                try:  # full: look again when a kernel goes or a fill is asked for
+                    await asyncio.wait_for(self._wake.wait(), 5)
+                except TimeoutError:
+                    pass
+                continue
+            task = self.start_one(notebook)
+            if task is not None:
+                try:
+                    await task
+                except Exception:
+                    await asyncio.sleep(self.stagger * 4)
+            await asyncio.sleep(self.stagger)
 
     def refill_all(self, delay: float = 0) -> None:
         for notebook in self.notebooks():
@@ -286,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="preheated kernels for a section (or default=N for every notebook)")
     parser.add_argument("--max-kernels", type=int, default=60, help="cap on all kernels (default 60)")
     parser.add_argument("--hold", type=float, default=10, help="seconds a request waits before the full page")
-    parser.add_argument("--stagger", type=float, default=1.0, help="seconds between pool kernel starts")
+    parser.add_argument("--stagger", type=float, default=0.5, help="pause between pool kernel starts (s)")
     parser.add_argument("--fill-delay", type=float, default=15, help="seconds before a used pool place refills")
     parser.add_argument("--key-pool", type=Path, default=None,
                         help="RSA key pool file kept stocked in the background (LABKIT_KEY_POOL)")

@@ -144,7 +144,8 @@ def main() -> int:
         keys = Path(tmp) / "keys.sqlite"
         options = ["--pool", f"2-3={pool}", "--max-kernels", str(cap), "--key-pool", str(keys),
                    "--keys", str(12 * pool), "--stagger", "0.5"]
-        server = VoilaServer(build / "bench-class-course.log", command=lambda port: course_command(port, *options))
+        server = VoilaServer(build / "bench-class-course.log", command=lambda port: course_command(port, *options),
+                         ready_timeout=300)
         try:
             results.append(run("course 2-3 (make run: preheat pool, cap)", server, APPLY_2_3, args, pool))
         finally:

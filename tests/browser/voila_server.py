@@ -70,7 +70,7 @@ class VoilaServer:
     Voilà as the browser tests use it), run in ``cwd``."""
 
     def __init__(self, log: Path, command: Callable[[int], list[str]] = voila_command,
-                 cwd: Path = ROOT) -> None:
+                 cwd: Path = ROOT, ready_timeout: float = 60) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -78,7 +78,7 @@ class VoilaServer:
         self.proc = subprocess.Popen(command(self.port), cwd=cwd, env=voila_env(),
                                      stdout=self._log_file, stderr=subprocess.STDOUT)
         try:
-            wait_ready(f"{self.url}/voila/static/voila.js", self.proc)
+            wait_ready(f"{self.url}/voila/static/voila.js", self.proc, ready_timeout)
         except Exception:
             self.stop()
             raise RuntimeError(self.log.read_text()[-3000:]) from None

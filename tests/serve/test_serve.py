@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 import pytest
 
@@ -103,18 +102,38 @@ def test_the_queue_is_first_come_first_served() -> None:
     assert asyncio.run(scenario()) == [False, True]
 
 
-def test_the_filler_staggers_starts_and_stops_at_the_cap() -> None:
+def test_the_filler_starts_one_kernel_at_a_time_biggest_pool_first_up_to_the_cap() -> None:
     km = FakeKernels()
-    gate = serve.Gate(km, max_kernels=3, hold=0)
-    filler = serve.PoolFiller(km, {"default": 0, "2-3_apply.ipynb": 5}, 3, stagger=2.0, fill_delay=10, gate=gate)
-    filler.fill(delay=0, notebook_name="2-3_apply.ipynb")
-    assert len(km._pools["2-3_apply.ipynb"]) == 3  # the cap, not the pool's 5
-    delays = [d for d, _, _ in km.fills]
-    assert delays[0] == pytest.approx(0, abs=0.1)
-    assert [round(b - a) for a, b in itertools.pairwise(delays)] == [2, 2]
-    assert km.kernel_pools_config == {"default": {"pool_size": 0}}  # restored
-    filler.fill(notebook_name="1-1_definition.ipynb")  # default 0: nothing
-    assert "1-1_definition.ipynb" not in {n for _, n, _ in km.fills}
+    started: list[str] = []
+
+    def voila_fill(delay=None, notebook_name=None, **kwargs) -> None:  # Voilà's: one started kernel
+        size = km.kernel_pools_config[notebook_name]["pool_size"]
+        pool = km._pools.setdefault(notebook_name, [])
+        assert size == len(pool) + 1  # asked for exactly one more
+        future = asyncio.get_event_loop().create_future()
+        future.set_result({"kernel_id": f"k{len(started)}"})
+        pool.append(future)
+        km.ids.append(f"k{len(started)}")
+        started.append(notebook_name)
+
+    km.fill_if_needed = voila_fill
+    gate = serve.Gate(km, max_kernels=4, hold=0)
+    pools = {"default": 1, "2-3_apply.ipynb": 3}
+    filler = serve.PoolFiller(km, pools, 4, stagger=0.01, fill_delay=0, gate=gate)
+
+    async def scenario() -> None:
+        filler.fill(delay=0, notebook_name="1-1_definition.ipynb")
+        filler.fill(delay=0, notebook_name="2-3_apply.ipynb")
+        filler.fill(delay=0, notebook_name="1-2_services.ipynb")
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if filler._worker is not None and filler._worker.done():
+                break
+
+    asyncio.run(scenario())
+    assert started[:3] == ["2-3_apply.ipynb"] * 3  # the class's section first
+    assert len(started) == 4  # the cap, though the pools ask for 5
+    assert km.kernel_pools_config == {"default": {"pool_size": 0}}  # Voilà's own config restored
 
 
 def test_sections_prepare_their_chapter() -> None:
