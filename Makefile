@@ -11,10 +11,11 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench slides system-packages venv clean help
+.PHONY: run hub lab test test-fast lint bench slides system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/ (CLASS_SIZE=40 CLASS_SECTION=2-3)"
+	@echo "make hub        JupyterHub for a class on http://127.0.0.1:$(HUB_PORT)/ (nickname + class code)"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
 	@echo "make test       install system packages + test deps, run the whole suite"
 	@echo "make test-fast  unit tests only (no pcscd, no browser, no notebooks)"
@@ -63,6 +64,19 @@ run: $(VENV)/.run-installed
 	$(COURSE_ENV) $(PY) -m labkit.serve notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
 		--Voila.port_retries=0 $(foreach p,$(POOLS),--pool $(p)) --max-kernels $(MAX_KERNELS) \
 		--key-pool build/keys.sqlite
+
+# JupyterHub on this machine (127.0.0.1:8000): nickname + class code, one Voilà per student,
+# idle culling, the class J-LIS (127.0.0.1:8470) and the key pool as hub services.
+HUB_PORT ?= 8000
+LABKIT_CLASS_CODE ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(3))')
+LABKIT_LECTURER_TOKEN ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(12))')
+LABKIT_HUB_PORT := $(HUB_PORT)
+export LABKIT_CLASS_CODE LABKIT_LECTURER_TOKEN LABKIT_HUB_PORT
+
+hub: $(VENV)/.dev-installed
+	@echo "class code (students): $$LABKIT_CLASS_CODE   lecturer token: $$LABKIT_LECTURER_TOKEN"
+	@echo "open http://127.0.0.1:$(HUB_PORT)/ and log in with a nickname and the class code"
+	$(COURSE_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
 # Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed

@@ -24,6 +24,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -145,12 +146,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     stock = sub.add_parser("fill", help="generate keys until the pool holds COUNT")
     stock.add_argument("path", type=Path)
     stock.add_argument("--count", type=int, default=400)
+    keep = sub.add_parser("keep", help="top the pool up to COUNT every EVERY seconds (a hub service)")
+    keep.add_argument("path", type=Path)
+    keep.add_argument("--count", type=int, default=400)
+    keep.add_argument("--every", type=float, default=30)
     show = sub.add_parser("size", help="print how many keys the pool holds")
     show.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     if args.command == "fill":
         added = fill(args.path, args.count)
         print(f"{args.path}: {size(args.path)} keys ({added} added)")
+    elif args.command == "keep":
+        os.nice(10)  # below the kernels that wait for students
+        while True:  # until the hub stops the service
+            fill(args.path, args.count)
+            time.sleep(args.every)
     else:
         print(size(args.path))
     return 0
