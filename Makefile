@@ -56,7 +56,7 @@ COURSE_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter
 # At most MAX_KERNELS kernels; beyond that a waiting queue with a 満員です page.
 CLASS_SECTION ?= 2-3
 CLASS_SIZE ?= 40
-MAX_KERNELS ?= $(shell echo $$(( $(CLASS_SIZE) + 8 )))
+MAX_KERNELS ?= $(shell echo $$(( $(CLASS_SIZE) + 2 )))
 POOLS ?= $(CLASS_SECTION)=$(CLASS_SIZE)
 
 run: $(VENV)/.run-installed

@@ -315,6 +315,29 @@ def course_voila_class() -> type:
     return CourseVoila
 
 
+# --------------------------------------------------------------------------- cell timeout
+
+#: VoilaExecutor.timeout of voila.json, for every cell but the one that waits for the student.
+_cell_timeout: int | None = 120
+
+
+def cell_timeout(cell: Any) -> int | None:
+    """``VoilaExecutor.timeout_func``: a preheated kernel's ``course.setup`` cell waits for
+    its student as long as it takes (with Voilà's one timeout for all cells, a pool kernel
+    that waited 120 s broke its page); every other cell keeps the configured timeout."""
+    return None if "course.setup(" in cell.get("source", "") else _cell_timeout
+
+
+def _configured_timeout(path: Path = Path("voila.json")) -> int | None:
+    import json
+
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("VoilaExecutor", {}).get("timeout", 120)
+    except (OSError, ValueError):
+        return 120
+    return int(value) if value else None
+
+
 # --------------------------------------------------------------------------- keys
 
 def stock_keys(path: Path, count: int, stop: threading.Event, every: float = 30) -> None:
@@ -352,7 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from traitlets.config import Config
 
     config = Config()
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # kernels inherit it: fewer idle malloc arenas
     if not opts.no_preheat:
+        global _cell_timeout
+        _cell_timeout = _configured_timeout()
+        config.VoilaExecutor.timeout_func = cell_timeout
         config.VoilaConfiguration.preheat_kernel = True
         # Voilà's own initial fill would start every pool at once: PoolFiller does it.
         config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}

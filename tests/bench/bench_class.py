@@ -129,13 +129,13 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--window", type=float, default=10.0, help="arrivals spread over this many seconds")
     parser.add_argument("--pool", type=int, default=None, help="preheated kernels for the section (default: students)")
-    parser.add_argument("--max-kernels", type=int, default=None, help="cap (default: students + 8, as make run)")
+    parser.add_argument("--max-kernels", type=int, default=None, help="cap (default: students + 2, as make run)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=180, help="per request/message, seconds")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     pool = args.students if args.pool is None else args.pool
-    cap = args.max_kernels or args.students + 8
+    cap = args.max_kernels or args.students + 2
     build = ROOT / "build"
     build.mkdir(exist_ok=True)
     load = os.getloadavg()

@@ -141,3 +141,14 @@ def test_sections_prepare_their_chapter() -> None:
     assert preheat.chapter_module("1-5") == "labkit.labs.ch1"
     assert preheat.chapter_module("index") is None and preheat.chapter_module("0") is None
     assert preheat.keys_for("0") == 0 and preheat.keys_for("2-3") == preheat.DEFAULT_KEYS
+
+
+def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:
+    setup = {"source": 'from labkit import course\nctx = course.setup("2-3", lang=lang)'}
+    lab = {"source": "ch2.apply(ctx)"}
+    assert serve.cell_timeout(setup) is None
+    assert serve.cell_timeout(lab) == serve._cell_timeout
+    config = tmp_path / "voila.json"
+    config.write_text('{"VoilaExecutor": {"timeout": 45}}')
+    assert serve._configured_timeout(config) == 45
+    assert serve._configured_timeout(tmp_path / "missing.json") == 120
