@@ -77,7 +77,7 @@ def proxy_bin(prefix: Path | None = None) -> Path:
     return exe
 
 
-def voila_app_cmd(notebooks: Path, max_kernels: int = 4) -> list[str]:
+def voila_app_cmd(notebooks: Path, max_kernels: int = 4, key_pool: Path | None = None) -> list[str]:
     """The student's server: jhsingle-native-proxy (JupyterHub's login) in front of the
     course's own Voilà (labkit.serve: template, culling, a kernel cap per student), whose
     ``/`` is the course index. Only Voilà's comm messages reach the kernels."""
@@ -85,7 +85,8 @@ def voila_app_cmd(notebooks: Path, max_kernels: int = 4) -> list[str]:
             "--ready-check-path", "/voila/static/voila.js", "--ready-timeout", "120",
             sys.executable, "-m", "labkit.serve", str(notebooks), "{--}no-browser", "{--}port={port}",
             "{--}Voila.ip=127.0.0.1", "{--}Voila.base_url={base_url}/", "{--}Voila.server_url=/",
-            "{--}no-preheat", "{--}max-kernels", str(max_kernels)]
+            "{--}no-preheat", "{--}max-kernels", str(max_kernels),
+            *(["{--}key-pool", str(key_pool), "{--}keys", "24"] if key_pool else [])]
 
 
 def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | None = None,
@@ -131,3 +132,24 @@ def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | 
          "command": [sys.executable, "-m", "labkit.keypool", "keep", str(state / "keys.sqlite"),
                      "--count", "400"]},
     ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m labkit.hub singleuser``: the student's server in the Kubernetes image
+    (deploy/Dockerfile), the same command ``make hub`` spawns, with a key pool of its own."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m labkit.hub")
+    parser.add_argument("command", choices=["singleuser"])
+    parser.add_argument("--notebooks", type=Path, default=Path(os.environ.get("LABKIT_NOTEBOOK_DIR",
+                                                                              ROOT / "notebooks")))
+    parser.add_argument("--max-kernels", type=int, default=4)
+    parser.add_argument("--key-pool", type=Path, default=Path("/tmp/labkit-keys.sqlite"))
+    args = parser.parse_args(argv)
+    cmd = voila_app_cmd(args.notebooks, args.max_kernels, args.key_pool)
+    os.execvp(cmd[0], cmd)
+    return 1  # pragma: no cover - exec does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())
