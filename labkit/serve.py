@@ -96,15 +96,16 @@ class Gate:
         self.km = km
         self.max_kernels = max_kernels
         self.hold = hold
-        self.in_flight = 0
+        self.reserved = 0  # admitted requests that will start a kernel of their own
         self._tickets = itertools.count(1)
         self._waiting: OrderedDict[int, float] = OrderedDict()
         self.admitted = 0
         self.turned_away = 0
 
-    def pooled(self) -> int:
-        """Pool kernels, started or starting (not yet serving anyone)."""
-        return sum(len(p) for p in getattr(self.km, "_pools", {}).values())
+    def pooled(self, notebook: str | None = None) -> int:
+        """Pool kernels, started or starting, not yet serving anyone (of ``notebook``)."""
+        pools = getattr(self.km, "_pools", {})
+        return len(pools.get(notebook, ())) if notebook else sum(len(p) for p in pools.values())
 
     def total(self) -> int:
         """All kernels, running or being started for a pool."""
@@ -112,16 +113,18 @@ class Gate:
         return len(self.km.list_kernel_ids()) + pending
 
     def serving(self) -> int:
-        """Kernels serving pages, plus requests admitted and still rendering."""
-        return max(0, self.total() - self.pooled()) + self.in_flight
+        """Kernels serving pages (not pooled)."""
+        return max(0, self.total() - self.pooled())
 
     def _expire(self, now: float) -> None:
         stale = [t for t, seen in self._waiting.items() if now - seen > 3 * REFRESH_SECONDS + self.hold]
         for t in stale:
             del self._waiting[t]
 
-    async def admit(self, ticket: int | None) -> tuple[bool, int, int]:
-        """Wait up to ``hold`` seconds for a place: (admitted, ticket, position)."""
+    async def admit(self, ticket: int | None, notebook: str | None = None) -> tuple[bool, int, int, bool]:
+        """Wait up to ``hold`` seconds for a place: (admitted, ticket, position, reserved).
+        A page that takes a pooled kernel adds none; one that starts its own reserves a place
+        until it is served (its kernel is then counted)."""
         if ticket is None or ticket not in self._waiting:
             ticket = next(self._tickets)
         deadline = time.monotonic() + self.hold
@@ -130,18 +133,24 @@ class Gate:
             self._waiting[ticket] = now
             self._expire(now)
             position = list(self._waiting).index(ticket) + 1
-            if position == 1 and self.serving() < self.max_kernels:
-                del self._waiting[ticket]
-                self.in_flight += 1
-                self.admitted += 1
-                return True, ticket, 0
+            if position == 1:
+                if self.pooled(notebook) > 0:  # Voilà pops it before anything else can run
+                    del self._waiting[ticket]
+                    self.admitted += 1
+                    return True, ticket, 0, False
+                if self.total() + self.reserved < self.max_kernels:
+                    del self._waiting[ticket]
+                    self.reserved += 1
+                    self.admitted += 1
+                    return True, ticket, 0, True
             if now >= deadline:
                 self.turned_away += 1
-                return False, ticket, position
+                return False, ticket, position, False
             await asyncio.sleep(0.2)
 
-    def done(self) -> None:
-        self.in_flight -= 1
+    def done(self, reserved: bool) -> None:
+        if reserved:
+            self.reserved -= 1
 
 
 def _handler_classes() -> tuple[type, type]:
@@ -153,7 +162,7 @@ def _handler_classes() -> tuple[type, type]:
             gate: Gate = self.settings["labkit_gate"]
             raw = self.get_cookie(QUEUE_COOKIE)
             ticket = int(raw) if raw and raw.isdigit() else None
-            ok, ticket, position = await gate.admit(ticket)
+            ok, ticket, position, reserved = await gate.admit(ticket, path)
             if not ok:
                 self.set_cookie(QUEUE_COOKIE, str(ticket), httponly=True, samesite="Lax")
                 self.set_status(503)
@@ -166,7 +175,7 @@ def _handler_classes() -> tuple[type, type]:
             try:
                 await super().get(path)
             finally:
-                gate.done()
+                gate.done(reserved)
 
     class BeaconShutdownHandler(VoilaShutdownKernelHandler):  # type: ignore[misc,valid-type]
         def check_xsrf_cookie(self) -> None:

@@ -49,16 +49,19 @@ def kernels(server: VoilaServer) -> list[psutil.Process]:
     return found
 
 
-def memory_mb(server: VoilaServer) -> tuple[int, float]:
-    """(kernels, RSS of the server and all its children in MB)."""
+def memory_mb(server: VoilaServer) -> tuple[int, float, float]:
+    """(kernels, RSS and PSS of the server and all its children in MB). RSS counts the shared
+    libraries once per process; PSS shares them out, so its sum is what the machine spends."""
     procs = [psutil.Process(server.proc.pid), *psutil.Process(server.proc.pid).children(recursive=True)]
-    total = 0
+    rss = pss = 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            info = p.memory_full_info()
         except psutil.Error:
-            pass
-    return len(kernels(server)), total / 2**20
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return len(kernels(server)), rss / 2**20, pss / 2**20
 
 
 def wait_quiet(server: VoilaServer, want: int, limit: float = 900) -> float:
@@ -101,10 +104,10 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
-def summary(name: str, outs: list[Outcome], kernels_rss: tuple[int, float]) -> dict[str, object]:
+def summary(name: str, outs: list[Outcome], memory: tuple[int, float, float]) -> dict[str, object]:
     ok = [o for o in outs if not o.error]
     steps = [t for o in ok for _, t in o.actions]
-    n_k, rss = kernels_rss
+    n_k, rss, pss = memory
     return {
         "run": name, "students": len(outs), "failures": len(outs) - len(ok),
         "html_p50": pct([o.html_s for o in ok], 50), "html_p95": pct([o.html_s for o in ok], 95),
@@ -112,6 +115,7 @@ def summary(name: str, outs: list[Outcome], kernels_rss: tuple[int, float]) -> d
         "action_p50": pct([o.action_s for o in ok], 50), "action_p95": pct([o.action_s for o in ok], 95),
         "msg_p50": pct(steps, 50), "msg_p95": pct(steps, 95), "queued": sum(1 for o in outs if o.queued),
         "kernels": n_k, "rss_mb": rss, "mb_per_student": rss / max(1, len(outs)),
+        "pss_mb": pss, "pss_per_student": pss / max(1, len(outs)),
         "errors": sorted({o.error for o in outs if o.error})[:5],
     }
 
@@ -173,7 +177,7 @@ def main() -> int:
     cols = [("failures", "{:>8}"), ("html_p50", "{:8.2f}"), ("html_p95", "{:8.2f}"), ("widgets_p50", "{:11.2f}"),
             ("widgets_p95", "{:11.2f}"), ("action_p50", "{:10.2f}"), ("action_p95", "{:10.2f}"),
             ("msg_p95", "{:7.2f}"), ("queued", "{:>6}"), ("kernels", "{:>7}"), ("rss_mb", "{:7.0f}"),
-            ("mb_per_student", "{:14.0f}")]
+            ("mb_per_student", "{:14.0f}"), ("pss_mb", "{:7.0f}"), ("pss_per_student", "{:15.0f}")]
     print(f"{'run':44}" + " ".join(f"{c:>{len(f.format(0))}}" for c, f in cols))
     for r in results:
         print(f"{r['run']:44}" + " ".join(f.format(r[c]) for c, f in cols))
@@ -183,7 +187,7 @@ def main() -> int:
     print(f"goal: failures 0 → {course['failures']}; course p95 to widgets {course['widgets_p95']:.2f} s "
           f"≤ trivial p95 {trivial['widgets_p95']:.2f} s → "
           f"{'met' if course['widgets_p95'] <= trivial['widgets_p95'] else 'NOT met'}; "
-          f"≤ 120 MB per student → {course['mb_per_student']:.0f} MB")
+          f"≤ 120 MB per student → {course['mb_per_student']:.0f} MB RSS, {course['pss_per_student']:.0f} MB PSS")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
     return 0

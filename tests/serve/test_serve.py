@@ -60,18 +60,18 @@ def test_the_gate_admits_below_the_cap_and_queues_above_it() -> None:
     km = FakeKernels()
     gate = serve.Gate(km, max_kernels=2, hold=0.3)
 
-    async def scenario() -> list[tuple[bool, int, int]]:
-        first = await gate.admit(None)
+    async def scenario() -> list[tuple[bool, int, int, bool]]:
+        first = await gate.admit(None, "1-1_definition.ipynb")
         km.ids.append("k1")
-        gate.done()
-        second = await gate.admit(None)
+        gate.done(first[3])
+        second = await gate.admit(None, "1-1_definition.ipynb")
         km.ids.append("k2")
-        gate.done()
-        third = await gate.admit(None)  # two kernels serve pages: full
+        gate.done(second[3])
+        third = await gate.admit(None, "1-1_definition.ipynb")  # two kernels serve pages: full
         return [first, second, third]
 
     first, second, third = asyncio.run(scenario())
-    assert first[0] and second[0]
+    assert first[0] and second[0] and first[3]  # each reserved a kernel of its own
     assert third[0] is False and third[2] == 1
     assert gate.turned_away == 1
 
@@ -82,7 +82,9 @@ def test_pooled_kernels_do_not_count_as_serving() -> None:
     km._pools = {"2-3_apply.ipynb": [FakeTask(), FakeTask()]}
     gate = serve.Gate(km, max_kernels=2, hold=0)
     assert gate.serving() == 0
-    assert asyncio.run(gate.admit(None))[0]
+    ok, _, _, reserved = asyncio.run(gate.admit(None, "2-3_apply.ipynb"))
+    assert ok and not reserved  # it takes a pooled kernel: none is added, even at the cap
+    assert not asyncio.run(gate.admit(None, "1-1_definition.ipynb"))[0]  # no pool there: full
 
 
 def test_the_queue_is_first_come_first_served() -> None:
@@ -91,8 +93,8 @@ def test_the_queue_is_first_come_first_served() -> None:
     gate = serve.Gate(km, max_kernels=1, hold=0)
 
     async def scenario() -> list[bool]:
-        _, early, _ = await gate.admit(None)
-        _, late, pos = await gate.admit(None)
+        _, early, _, _ = await gate.admit(None)
+        _, late, pos, _ = await gate.admit(None)
         assert pos == 2
         km.ids.clear()  # a kernel was culled: one place
         late_try = (await gate.admit(late))[0]  # the later ticket must wait
