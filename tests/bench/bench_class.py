@@ -5,7 +5,7 @@ within W seconds (uniformly at random, seeded), loopback only. Each opens the ap
 its widgets and does the section's main action (2-3: the whole application on the phone).
 Printed per run: p50/p95 time to HTML and to widgets, the action's latency (p50/p95 per
 student and per widget message), failures, students who saw the "class is full" page,
-kernels, and RSS of the server plus its kernels (total and per student).
+kernels, and RSS and PSS of the server plus its kernels (total and per student).
 
 Run 1 is the course as `make run` serves it (labkit.serve: preheated pool for the section,
 cap, queue, key pool). Run 2, the anchor, is the same arrivals on a trivial one-button
@@ -33,20 +33,13 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(HERE))
 
 import psutil  # noqa: E402
-from student import APPLY_2_3, TRIVIAL, TRIVIAL_SOURCE, Outcome, Scenario, run_student  # noqa: E402
+from student import APPLY_2_3, TRIVIAL, Outcome, Scenario, run_student, write_trivial  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
-from voila_server import VoilaServer, course_command, voila_command  # noqa: E402
+from voila_server import VoilaServer, course_command, kernel_processes, voila_command  # noqa: E402
 
 
 def kernels(server: VoilaServer) -> list[psutil.Process]:
-    found = []
-    for proc in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if "ipykernel" in " ".join(proc.cmdline()):
-                found.append(proc)
-        except psutil.Error:
-            pass
-    return found
+    return list(kernel_processes(server).values())
 
 
 def memory_mb(server: VoilaServer) -> tuple[int, float, float]:
@@ -154,20 +147,10 @@ def main() -> int:
             results.append(run("course 2-3 (make run: preheat pool, cap)", server, APPLY_2_3, args, pool))
         finally:
             server.stop()
-        trivial_dir = Path(tmp) / "trivial"
-        trivial_dir.mkdir()
-        import nbformat
+        trivial_dir = write_trivial(Path(tmp) / "trivial").parent
 
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRIVIAL_SOURCE)])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, trivial_dir / TRIVIAL.notebook)
-
-        def plain(port: int) -> list[str]:
-            cmd = voila_command(port)
-            cmd[cmd.index("notebooks/")] = str(trivial_dir)
-            return [c for c in cmd if not c.startswith("--MappingKernelManager.cull")]
-
-        server = VoilaServer(build / "bench-class-trivial.log", command=plain, cwd=trivial_dir)
+        server = VoilaServer(build / "bench-class-trivial.log", cwd=trivial_dir,
+                             command=lambda port: voila_command(port, str(trivial_dir)))
         try:
             results.append(run("trivial notebook (plain Voilà, no preheat)", server, TRIVIAL, args, 0))
         finally:

@@ -31,8 +31,15 @@ sys.path.insert(0, str(HERE))
 import nbformat  # noqa: E402
 import psutil  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
-from student import KERNEL_ID, TRIVIAL, TRIVIAL_SOURCE  # noqa: E402
-from voila_server import CHROMIUM, EXTERNAL, VoilaServer, course_command, voila_command  # noqa: E402
+from student import KERNEL_ID, TRIVIAL, write_trivial  # noqa: E402
+from voila_server import (  # noqa: E402
+    CHROMIUM,
+    EXTERNAL,
+    VoilaServer,
+    course_command,
+    kernel_processes,
+    voila_command,
+)
 
 from labkit import course  # noqa: E402
 from labkit.course import authoring  # noqa: E402
@@ -53,17 +60,6 @@ def execute_time(path: Path) -> float:
     start = time.perf_counter()
     client.execute(env=authoring.clean_env(), cwd=str(path.parent))
     return time.perf_counter() - start
-
-
-def kernel_processes(server: VoilaServer) -> dict[int, psutil.Process]:
-    found = {}
-    for proc in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if "ipykernel" in " ".join(proc.cmdline()):
-                found[proc.pid] = proc
-        except psutil.Error:  # exited meanwhile
-            pass
-    return found
 
 
 def kernel_rss(server: VoilaServer, kernel_id: str) -> float:
@@ -156,20 +152,10 @@ def course_figures(paths: list[Path], runs: int, tmp: Path) -> dict[str, tuple[f
 
 def trivial_figures(runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
     """The anchor: a one-button notebook under plain Voilà (no preheating), same browser."""
-    import nbformat
+    folder = write_trivial(tmp / "trivial").parent
 
-    folder = tmp / "trivial"
-    folder.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRIVIAL_SOURCE)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / TRIVIAL.notebook)
-
-    def plain(port: int) -> list[str]:
-        cmd = voila_command(port)
-        cmd[cmd.index("notebooks/")] = str(folder)
-        return cmd
-
-    server = VoilaServer(ROOT / "build" / "bench-voila-trivial.log", command=plain, cwd=folder)
+    server = VoilaServer(ROOT / "build" / "bench-voila-trivial.log", cwd=folder,
+                         command=lambda port: voila_command(port, str(folder)))
     server.notebook_dir = folder  # type: ignore[attr-defined]
     try:
         return voila_figures(server, [TRIVIAL.notebook], runs, prose=False, preheated=False)

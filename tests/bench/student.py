@@ -19,6 +19,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -220,6 +221,17 @@ APPLY_2_3 = Scenario(
 
 #: The anchor: one button that sets a label.
 TRIVIAL = Scenario("trivial.ipynb", "", (Step("trivial-button"),), r"^clicked$")
+
+def write_trivial(folder: Path) -> Path:
+    """The anchor notebook, written into ``folder``."""
+    import nbformat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRIVIAL_SOURCE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / TRIVIAL.notebook)
+    return folder / TRIVIAL.notebook
+
 
 TRIVIAL_SOURCE = """import ipywidgets as w
 label = w.Label("")

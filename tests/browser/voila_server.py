@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from labkit.course import authoring
 
@@ -22,9 +23,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 EXTERNAL = re.compile(r"^(?!https?://127\.0\.0\.1[:/])(?!data:|blob:|about:)")
 
 
-def voila_command(port: int) -> list[str]:
-    """The `make run` command on another port, with test-friendly settings."""
-    return [sys.executable, "-m", "voila", "notebooks/", "--no-browser", f"--port={port}",
+def voila_command(port: int, notebooks: str = "notebooks/") -> list[str]:
+    """Plain Voilà on ``notebooks`` (the course's folder by default) with test-friendly settings."""
+    return [sys.executable, "-m", "voila", notebooks, "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
             "--MappingKernelManager.cull_idle_timeout=30",
             "--MappingKernelManager.cull_interval=10"]
@@ -41,6 +42,20 @@ def voila_env() -> dict[str, str]:
     env["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
     return env
+
+
+def kernel_processes(server: VoilaServer) -> dict[int, Any]:
+    """The server's kernel processes by pid (psutil)."""
+    import psutil
+
+    found = {}
+    for proc in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(proc.cmdline()):
+                found[proc.pid] = proc
+        except psutil.Error:  # exited meanwhile
+            pass
+    return found
 
 
 def free_port() -> int:
