@@ -9,4 +9,6 @@ from labkit.hub import configure
 c = get_config()  # noqa: F821 (JupyterHub provides it)
 configure(c, port=int(os.environ.get("LABKIT_HUB_PORT", "8000")),
           jlis_port=int(os.environ.get("LABKIT_JLIS_PORT", "8470")),
+          hub_port=int(os.environ.get("LABKIT_HUB_API_PORT", "8081")),
+          proxy_api_port=int(os.environ.get("LABKIT_PROXY_API_PORT", "8001")),
           state=Path(os.environ["LABKIT_HUB_STATE"]) if os.environ.get("LABKIT_HUB_STATE") else None)

@@ -82,7 +82,7 @@ def voila_app_cmd(notebooks: Path, max_kernels: int = 4, key_pool: Path | None =
     course's own Voilà (labkit.serve: template, culling, a kernel cap per student), whose
     ``/`` is the course index. Only Voilà's comm messages reach the kernels."""
     return ["jhsingle-native-proxy", "--destport", "0", "--no-force-alive", "--last-activity-interval", "60",
-            "--ready-check-path", "/voila/static/voila.js", "--ready-timeout", "120",
+            "--ready-check-path", "/voila/static/voila.js", "--ready-timeout", "120", "--",
             sys.executable, "-m", "labkit.serve", str(notebooks), "{--}no-browser", "{--}port={port}",
             "{--}Voila.ip=127.0.0.1", "{--}Voila.base_url={base_url}/", "{--}Voila.server_url=/",
             "{--}no-preheat", "{--}max-kernels", str(max_kernels),
@@ -90,7 +90,8 @@ def voila_app_cmd(notebooks: Path, max_kernels: int = 4, key_pool: Path | None =
 
 
 def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | None = None,
-              mem_limit: str = "400M", cull_timeout: int = 900) -> None:
+              mem_limit: str = "400M", cull_timeout: int = 900, hub_port: int = 8081,
+              proxy_api_port: int = 8001) -> None:
     """Fill a ``jupyterhub_config.py``'s ``c`` for one machine (LocalProcess spawner)."""
     state = (state or ROOT / "build" / "hub").resolve()
     state.mkdir(parents=True, exist_ok=True)
@@ -98,6 +99,8 @@ def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | 
     c.JupyterHub.ip = "127.0.0.1"
     c.JupyterHub.port = port
     c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = hub_port
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")

@@ -78,6 +78,7 @@ def running_hub(tmp_path_factory):
     state = tmp_path_factory.mktemp("hub")
     port, jlis_port = _free_port(), _free_port()
     env = {**voila_env(), "LABKIT_HUB_PORT": str(port), "LABKIT_JLIS_PORT": str(jlis_port),
+           "LABKIT_HUB_API_PORT": str(_free_port()), "LABKIT_PROXY_API_PORT": str(_free_port()),
            "LABKIT_HUB_STATE": str(state), "LABKIT_CLASS_CODE": CODE, "LABKIT_LECTURER_TOKEN": TOKEN,
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     log = (state / "hub.log").open("w")
