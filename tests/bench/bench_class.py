@@ -90,7 +90,7 @@ async def arrivals(base: str, scenario: Scenario, n: int, window: float, seed: i
 
 
 def pct(values: list[float], p: float) -> float:
-    values = sorted(v for v in values if v == v)
+    values = sorted(v for v in values if v == v)  # NaN left out; inf (a failure) kept
     if not values:
         return float("nan")
     k = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
@@ -100,11 +100,13 @@ def pct(values: list[float], p: float) -> float:
 def summary(name: str, outs: list[Outcome], memory: tuple[int, float, float]) -> dict[str, object]:
     ok = [o for o in outs if not o.error]
     steps = [t for o in ok for _, t in o.actions]
+    never = float("inf")  # a student who failed never got the widgets: counts in the percentiles
+    widgets = [never if o.error else o.widgets_s for o in outs]
     n_k, rss, pss = memory
     return {
         "run": name, "students": len(outs), "failures": len(outs) - len(ok),
         "html_p50": pct([o.html_s for o in ok], 50), "html_p95": pct([o.html_s for o in ok], 95),
-        "widgets_p50": pct([o.widgets_s for o in ok], 50), "widgets_p95": pct([o.widgets_s for o in ok], 95),
+        "widgets_p50": pct(widgets, 50), "widgets_p95": pct(widgets, 95),
         "action_p50": pct([o.action_s for o in ok], 50), "action_p95": pct([o.action_s for o in ok], 95),
         "msg_p50": pct(steps, 50), "msg_p95": pct(steps, 95), "queued": sum(1 for o in outs if o.queued),
         "kernels": n_k, "rss_mb": rss, "mb_per_student": rss / max(1, len(outs)),
