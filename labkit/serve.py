@@ -337,13 +337,25 @@ def cell_timeout(cell: Any) -> int | None:
     return None if "course.setup(" in cell.get("source", "") else _cell_timeout
 
 
-def _configured_timeout(path: Path = Path("voila.json")) -> int | None:
+def course_config_file() -> Path:
+    """The course's voila.json (template, culling, timeouts): ``$LABKIT_VOILA_CONFIG``, else
+    the repository's, so that a server started elsewhere (a hub spawns it in the student's
+    home) serves the same course."""
+    return Path(os.environ.get("LABKIT_VOILA_CONFIG", Path(__file__).resolve().parents[1] / "voila.json"))
+
+
+def _load(path: Path) -> dict[str, Any]:
     import json
 
     try:
-        value = json.loads(path.read_text(encoding="utf-8")).get("VoilaExecutor", {}).get("timeout", 120)
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return 120
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _configured_timeout(path: Path | None = None) -> int | None:
+    value = _load(path or course_config_file()).get("VoilaExecutor", {}).get("timeout", 120)
     return int(value) if value else None
 
 
@@ -383,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          name="key-pool").start()
     from traitlets.config import Config
 
-    config = Config()
+    config = Config(_load(course_config_file()))  # a voila.json in the working directory still wins
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # kernels inherit it: fewer idle malloc arenas
     if not opts.no_preheat:
         global _cell_timeout

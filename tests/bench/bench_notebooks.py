@@ -100,7 +100,7 @@ def voila_figures(server: VoilaServer, names: list[str], runs: int, *, prose: bo
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         warm = browser.new_page()  # the browser's own first-load costs (caches, fonts)
         warm.route(EXTERNAL, lambda r: r.abort())
-        warm.goto(server.app(names[0]), wait_until="domcontentloaded")
+        warm.goto(server.app(names[0]), wait_until="domcontentloaded", timeout=300_000)
         warm.wait_for_selector("#loading", state="detached", timeout=300_000)
         warm.close()
         for name in names:
@@ -114,13 +114,13 @@ def voila_figures(server: VoilaServer, names: list[str], runs: int, *, prose: bo
                 page = context.new_page()
                 page.route(EXTERNAL, lambda r: r.abort())
                 start = time.perf_counter()
-                page.goto(server.app(name), wait_until="domcontentloaded")
+                page.goto(server.app(name), wait_until="domcontentloaded", timeout=300_000)
                 page.wait_for_selector("#loading", state="detached", timeout=300_000)
                 if prose:
-                    page.locator(".labkit-prose").first.wait_for(state="visible")
+                    page.locator(".labkit-prose").first.wait_for(state="visible", timeout=300_000)
                 if widget:
                     # any mounted widget view: labs differ (text box, phone, buttons)
-                    page.locator(".jupyter-widgets").first.wait_for(state="visible")
+                    page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=300_000)
                 times.append(time.perf_counter() - start)
                 found = KERNEL_ID.search(page.content())
                 if found:

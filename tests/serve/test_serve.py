@@ -154,3 +154,5 @@ def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> No
     config.write_text('{"VoilaExecutor": {"timeout": 45}}')
     assert serve._configured_timeout(config) == 45
     assert serve._configured_timeout(tmp_path / "missing.json") == 120
+    assert serve.course_config_file().name == "voila.json" and serve.course_config_file().exists()
+    assert serve._load(serve.course_config_file())["VoilaConfiguration"]["template"] == "course"
