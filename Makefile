@@ -13,10 +13,11 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
+.PHONY: run hub lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
 
 help:
-	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/"
+	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/ (CLASS_SIZE=40 CLASS_SECTION=2-3)"
+	@echo "make hub        JupyterHub for a class on http://127.0.0.1:$(HUB_PORT)/ (nickname + class code)"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
 	@echo "make test       install system packages + test deps, lint, run the whole suite"
 	@echo "make lint       ruff, the import contracts (lint-imports) and mypy"
@@ -57,8 +58,32 @@ system-packages:
 # share/jupyter, hence JUPYTER_PATH. `/` opens the course index; ?lang=en for English.
 COURSE_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter
 
+# A class: CLASS_SIZE students on CLASS_SECTION get that many preheated kernels (labkit.serve);
+# other sections start kernels on demand (add e.g. POOLS+=default=1 to preheat them all).
+# At most MAX_KERNELS kernels; beyond that a waiting queue with a 満員です page.
+CLASS_SECTION ?= 2-3
+CLASS_SIZE ?= 40
+MAX_KERNELS ?= $(shell echo $$(( $(CLASS_SIZE) + 2 )))
+POOLS ?= $(CLASS_SECTION)=$(CLASS_SIZE)
+
 run: $(VENV)/.run-installed
-	$(COURSE_ENV) $(PY) -m voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+	@mkdir -p build
+	$(COURSE_ENV) $(PY) -m labkit.serve notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+		--Voila.port_retries=0 $(foreach p,$(POOLS),--pool $(p)) --max-kernels $(MAX_KERNELS) \
+		--key-pool build/keys.sqlite
+
+# JupyterHub on this machine (127.0.0.1:8000): nickname + class code, one Voilà per student,
+# idle culling, the class J-LIS (127.0.0.1:8470) and the key pool as hub services.
+HUB_PORT ?= 8000
+LABKIT_CLASS_CODE ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(3))')
+LABKIT_LECTURER_TOKEN ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(12))')
+LABKIT_HUB_PORT := $(HUB_PORT)
+export LABKIT_CLASS_CODE LABKIT_LECTURER_TOKEN LABKIT_HUB_PORT
+
+hub: $(VENV)/.dev-installed
+	@echo "class code (students): $$LABKIT_CLASS_CODE   lecturer token: $$LABKIT_LECTURER_TOKEN"
+	@echo "open http://127.0.0.1:$(HUB_PORT)/ and log in with a nickname and the class code"
+	$(COURSE_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
 # Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
 lab: $(VENV)/.dev-installed

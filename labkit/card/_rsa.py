@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
+from .. import keypool
 from ..apdu import SW, StatusWordError
 from .constants import MAX_SIGN_INPUT
 
@@ -17,8 +18,9 @@ KEY_BYTES = KEY_BITS // 8
 
 
 def generate_key() -> rsa.RSAPrivateKey:
-    """A fresh RSA-2048 key pair, e = 65537 (generated inside the chip)."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    """A new RSA-2048 key pair, e = 65537, for this chip only (made ahead by
+    :mod:`labkit.keypool` when the server keeps a pool: the lab's assumption)."""
+    return keypool.rsa_2048()
 
 
 def pad_type1(data: bytes, k: int = KEY_BYTES) -> bytes:

@@ -141,10 +141,14 @@ def in_voila(env: Mapping[str, str] | None = None) -> bool:
     return env.get("SERVER_SOFTWARE", "").startswith("voila")
 
 
-def wait_for_voila_request() -> None:
-    """With ``--preheat_kernel`` the kernel runs before the request arrives: wait for it so
-    that QUERY_STRING is the student's, not empty. Outside preheating this is a no-op."""
+def wait_for_voila_request(section_id: str = "index") -> None:
+    """With ``--preheat_kernel`` the kernel runs before the request arrives: prepare what
+    does not depend on it (:mod:`labkit.preheat`), then wait for it so that QUERY_STRING is
+    the student's, not empty. Outside preheating this is a no-op."""
     if os.environ.get("VOILA_PREHEAT", "False") != "False":
         from voila.utils import wait_for_request
 
+        from ..preheat import prepare
+
+        prepare(section_id)
         wait_for_request()

@@ -55,7 +55,7 @@ def setup(section_id: str, **cell: str | int) -> Context:
     ``parameters`` cell."""
     global _active
     sec = section(section_id)
-    wait_for_voila_request()  # a no-op unless Voilà preheats kernels
+    wait_for_voila_request(sec.id)  # a no-op unless Voilà preheats kernels
     voila = in_voila()
     p = resolve_params(cell, query_string=os.environ.get("QUERY_STRING", "") if voila else "")
     _active = ctx = Context.create(sec, p, voila=voila)

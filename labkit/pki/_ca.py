@@ -13,13 +13,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .. import keypool
 from ..clock import to_jst
 from .constants import CaKind, Reason
 from .profiles import ca_pointers, key_ids
 from .urls import LabUrls
 from .validity import birthday_in, end_of_day
 
-KEY_SIZE = 2048
+KEY_SIZE = keypool.KEY_BITS
 #: Roots live ten years like J-LIS's (2015-10-20 → 2025-10-19, 23:59:59 JST).
 ROOT_YEARS = 10
 #: Responder certificates are short-lived (id-pkix-ocsp-nocheck) and renewed on demand.
@@ -34,7 +35,8 @@ _NO_USAGE = dict(key_encipherment=False, data_encipherment=False, key_agreement=
 
 
 def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+    """A root or responder key (from :mod:`labkit.keypool`: made ahead when a pool exists)."""
+    return keypool.rsa_2048()
 
 
 def key_to_pem(key: rsa.RSAPrivateKey) -> bytes:

@@ -106,6 +106,7 @@ class Jpki:
         cas = {}
         for kind in CaKind:
             record = store.get_ca(kind)
+            made: rsa.RSAPrivateKey | None = None
             if record is None:
                 now = _now(clock)
                 key = key_factory()
@@ -116,11 +117,14 @@ class Jpki:
                     return NewCertificate(_record(cert, kind, ROOT_PROFILE, None), _ca.key_to_pem(key))
                 try:
                     record = store.create_ca(kind, build)
+                    made = key
                 except StoreError:
                     record = store.get_ca(kind)  # another process created it first
                     if record is None:
                         raise
-            cas[kind] = CertificateAuthority(kind, record.root.certificate, _ca.key_from_pem(record.key_pem))
+            # the key just made is the one stored: no need to parse (and check, ~0.2 s) its PEM
+            key = made if made is not None else _ca.key_from_pem(record.key_pem)
+            cas[kind] = CertificateAuthority(kind, record.root.certificate, key)
         jpki = cls(store, clock, urls, cas, key_factory)
         for kind in CaKind:
             jpki.responder(kind)

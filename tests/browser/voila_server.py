@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from labkit.course import authoring
 
@@ -21,12 +23,18 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 EXTERNAL = re.compile(r"^(?!https?://127\.0\.0\.1[:/])(?!data:|blob:|about:)")
 
 
-def voila_command(port: int) -> list[str]:
-    """The `make run` command on another port, with test-friendly settings."""
-    return [sys.executable, "-m", "voila", "notebooks/", "--no-browser", f"--port={port}",
+def voila_command(port: int, notebooks: str = "notebooks/") -> list[str]:
+    """Plain Voilà on ``notebooks`` (the course's folder by default) with test-friendly settings."""
+    return [sys.executable, "-m", "voila", notebooks, "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
             "--MappingKernelManager.cull_idle_timeout=30",
             "--MappingKernelManager.cull_interval=10"]
+
+
+def course_command(port: int, *options: str) -> list[str]:
+    """The `make run` launcher (labkit.serve: preheated pools, cap, queue) on another port."""
+    return [sys.executable, "-m", "labkit.serve", "notebooks/", "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *options]
 
 
 def voila_env() -> dict[str, str]:
@@ -34,6 +42,20 @@ def voila_env() -> dict[str, str]:
     env["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
     return env
+
+
+def kernel_processes(server: VoilaServer) -> dict[int, Any]:
+    """The server's kernel processes by pid (psutil)."""
+    import psutil
+
+    found = {}
+    for proc in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(proc.cmdline()):
+                found[proc.pid] = proc
+        except psutil.Error:  # exited meanwhile
+            pass
+    return found
 
 
 def free_port() -> int:
@@ -59,15 +81,19 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 class VoilaServer:
-    def __init__(self, log: Path) -> None:
+    """A server on a free port; ``command(port)`` builds its command line (default: plain
+    Voilà as the browser tests use it), run in ``cwd``."""
+
+    def __init__(self, log: Path, command: Callable[[int], list[str]] = voila_command,
+                 cwd: Path = ROOT, ready_timeout: float = 60) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
-        self.proc = subprocess.Popen(voila_command(self.port), cwd=ROOT, env=voila_env(),
+        self.proc = subprocess.Popen(command(self.port), cwd=cwd, env=voila_env(),
                                      stdout=self._log_file, stderr=subprocess.STDOUT)
         try:
-            wait_ready(f"{self.url}/voila/static/voila.js", self.proc)
+            wait_ready(f"{self.url}/voila/static/voila.js", self.proc, ready_timeout)
         except Exception:
             self.stop()
             raise RuntimeError(self.log.read_text()[-3000:]) from None

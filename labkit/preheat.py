@@ -1,0 +1,62 @@
+"""What a preheated kernel does before its student arrives.
+
+With ``--preheat_kernel`` Voilà starts each section's kernels ahead and runs the notebook
+until :func:`labkit.course.setup` waits for the page request (the query string carries the
+student's language and parameters, so nothing that depends on them can run earlier). The
+wait is idle time: :func:`prepare` spends it on everything that does not depend on the
+request, so that after the request only the section's own work is left:
+
+- imports: ipywidgets, the course widgets, the chapter's labs and their whole labkit stack
+  (about 1 s of a 2-core machine's time per kernel);
+- RSA keys: the keys a lab world and its first application need (:mod:`labkit.keypool`),
+  claimed from the server's pool or generated now;
+- the Markdown renderer of the prose.
+
+Outside a preheated kernel (papermill, nbval, JupyterLab, a plain Voilà kernel) nothing
+calls this: the same work simply happens on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from . import keypool
+
+#: Keys per section: 2 lab CA roots, 2 OCSP responders, the card's 2 keys, 2 phone SE keys
+#: (one application), with a little room for a second card or phone.
+DEFAULT_KEYS = 10
+ENV_KEYS = "LABKIT_PREHEAT_KEYS"
+
+
+def chapter_module(section_id: str) -> str | None:
+    """The labs module a section uses: ``"2-3"`` → ``labkit.labs.ch2``; None for the index
+    and the introduction, which have no lab world."""
+    chapter = section_id.split("-", 1)[0]
+    return f"labkit.labs.ch{chapter}" if "-" in section_id and chapter.isdigit() else None
+
+
+def keys_for(section_id: str) -> int:
+    if chapter_module(section_id) is None:
+        return 0
+    try:
+        return max(0, int(os.environ.get(ENV_KEYS, DEFAULT_KEYS)))
+    except ValueError:
+        return DEFAULT_KEYS
+
+
+def prepare(section_id: str) -> dict[str, int]:
+    """Import what the section's page needs and stock its RSA keys; returns what was done
+    (for logs and tests)."""
+    import ipywidgets  # noqa: F401  (the widgets' first import is the biggest)
+
+    from . import widgets  # noqa: F401
+    from .course import render
+
+    render._md()  # mistune and its plugins
+    modules = 0
+    name = chapter_module(section_id)
+    if name is not None:
+        importlib.import_module(name)
+        modules = 1
+    return {"lab_modules": modules, "keys": keypool.prefetch(keys_for(section_id))}

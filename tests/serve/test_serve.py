@@ -1,0 +1,158 @@
+"""The class server's own parts (labkit.serve): pools, the cap's queue, the waiting page."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from labkit import preheat, serve
+
+
+class FakeTask:
+    def __init__(self, done: bool = True) -> None:
+        self._done = done
+
+    def done(self) -> bool:
+        return self._done
+
+
+class FakeKernels:
+    """What Gate and PoolFiller read of Voilà's kernel manager."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._pools: dict[str, list[FakeTask]] = {}
+        self.kernel_pools_config: dict = {"default": {"pool_size": 0}}
+        self.fills: list[tuple[float, str, int]] = []
+        self.root_dir = "."
+
+    def list_kernel_ids(self) -> list[str]:
+        return list(self.ids)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs) -> None:  # Voilà's, simplified
+        size = self.kernel_pools_config.get(notebook_name, self.kernel_pools_config["default"])["pool_size"]
+        pool = self._pools.setdefault(notebook_name, [])
+        for _ in range(size - len(pool)):
+            pool.append(FakeTask(done=False))
+            self.fills.append((delay, notebook_name, size))
+
+
+def test_pools_are_named_by_section() -> None:
+    assert serve.parse_pools(["2-3=40", "default=1"]) == {"default": 1, "2-3_apply.ipynb": 40}
+    assert serve.parse_pools([]) == {"default": 0}
+    with pytest.raises(SystemExit, match="no such section"):
+        serve.parse_pools(["9-9=1"])
+    with pytest.raises(SystemExit, match="SECTION=N"):
+        serve.parse_pools(["2-3=many"])
+
+
+def test_the_full_page_is_bilingual_and_retries_by_itself() -> None:
+    page = serve.full_page(3)
+    assert "満員です。しばらくお待ちください。" in page
+    assert "The class is full, please wait." in page
+    assert "3番目" in page and "number 3 in the queue" in page
+    assert f'http-equiv="refresh" content="{serve.REFRESH_SECONDS}"' in page
+    assert page.index("満員です") < page.index("The class is full")  # Japanese first
+
+
+def test_the_gate_admits_below_the_cap_and_queues_above_it() -> None:
+    km = FakeKernels()
+    gate = serve.Gate(km, max_kernels=2, hold=0.3)
+
+    async def scenario() -> list[tuple[bool, int, int, bool]]:
+        first = await gate.admit(None, "1-1_definition.ipynb")
+        km.ids.append("k1")
+        gate.done(first[3])
+        second = await gate.admit(None, "1-1_definition.ipynb")
+        km.ids.append("k2")
+        gate.done(second[3])
+        third = await gate.admit(None, "1-1_definition.ipynb")  # two kernels serve pages: full
+        return [first, second, third]
+
+    first, second, third = asyncio.run(scenario())
+    assert first[0] and second[0] and first[3]  # each reserved a kernel of its own
+    assert third[0] is False and third[2] == 1
+    assert gate.turned_away == 1
+
+
+def test_pooled_kernels_do_not_count_as_serving() -> None:
+    km = FakeKernels()
+    km.ids = ["p1", "p2"]
+    km._pools = {"2-3_apply.ipynb": [FakeTask(), FakeTask()]}
+    gate = serve.Gate(km, max_kernels=2, hold=0)
+    assert gate.serving() == 0
+    ok, _, _, reserved = asyncio.run(gate.admit(None, "2-3_apply.ipynb"))
+    assert ok and not reserved  # it takes a pooled kernel: none is added, even at the cap
+    assert not asyncio.run(gate.admit(None, "1-1_definition.ipynb"))[0]  # no pool there: full
+
+
+def test_the_queue_is_first_come_first_served() -> None:
+    km = FakeKernels()
+    km.ids = ["a"]
+    gate = serve.Gate(km, max_kernels=1, hold=0)
+
+    async def scenario() -> list[bool]:
+        _, early, _, _ = await gate.admit(None)
+        _, late, pos, _ = await gate.admit(None)
+        assert pos == 2
+        km.ids.clear()  # a kernel was culled: one place
+        late_try = (await gate.admit(late))[0]  # the later ticket must wait
+        early_try = (await gate.admit(early))[0]
+        return [late_try, early_try]
+
+    assert asyncio.run(scenario()) == [False, True]
+
+
+def test_the_filler_starts_one_kernel_at_a_time_biggest_pool_first_up_to_the_cap() -> None:
+    km = FakeKernels()
+    started: list[str] = []
+
+    def voila_fill(delay=None, notebook_name=None, **kwargs) -> None:  # Voilà's: one started kernel
+        size = km.kernel_pools_config[notebook_name]["pool_size"]
+        pool = km._pools.setdefault(notebook_name, [])
+        assert size == len(pool) + 1  # asked for exactly one more
+        future = asyncio.get_event_loop().create_future()
+        future.set_result({"kernel_id": f"k{len(started)}"})
+        pool.append(future)
+        km.ids.append(f"k{len(started)}")
+        started.append(notebook_name)
+
+    km.fill_if_needed = voila_fill
+    gate = serve.Gate(km, max_kernels=4, hold=0)
+    pools = {"default": 1, "2-3_apply.ipynb": 3}
+    filler = serve.PoolFiller(km, pools, 4, stagger=0.01, fill_delay=0, gate=gate)
+
+    async def scenario() -> None:
+        filler.fill(delay=0, notebook_name="1-1_definition.ipynb")
+        filler.fill(delay=0, notebook_name="2-3_apply.ipynb")
+        filler.fill(delay=0, notebook_name="1-2_services.ipynb")
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if filler._worker is not None and filler._worker.done():
+                break
+
+    asyncio.run(scenario())
+    assert started[:3] == ["2-3_apply.ipynb"] * 3  # the class's section first
+    assert len(started) == 4  # the cap, though the pools ask for 5
+    assert km.kernel_pools_config == {"default": {"pool_size": 0}}  # Voilà's own config restored
+
+
+def test_sections_prepare_their_chapter() -> None:
+    assert preheat.chapter_module("2-3") == "labkit.labs.ch2"
+    assert preheat.chapter_module("1-5") == "labkit.labs.ch1"
+    assert preheat.chapter_module("index") is None and preheat.chapter_module("0") is None
+    assert preheat.keys_for("0") == 0 and preheat.keys_for("2-3") == preheat.DEFAULT_KEYS
+
+
+def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:
+    setup = {"source": 'from labkit import course\nctx = course.setup("2-3", lang=lang)'}
+    lab = {"source": "ch2.apply(ctx)"}
+    assert serve.cell_timeout(setup) is None
+    assert serve.cell_timeout(lab) == serve._cell_timeout
+    config = tmp_path / "voila.json"
+    config.write_text('{"VoilaExecutor": {"timeout": 45}}')
+    assert serve._configured_timeout(config) == 45
+    assert serve._configured_timeout(tmp_path / "missing.json") == 120
+    assert serve.course_config_file().name == "voila.json" and serve.course_config_file().exists()
+    assert serve._load(serve.course_config_file())["VoilaConfiguration"]["template"] == "course"
