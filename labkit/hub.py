@@ -35,7 +35,7 @@ def normalise_nickname(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").strip().lower()
 
 
-class ClassCodeAuthenticator(Authenticator):  # type: ignore[misc]
+class ClassCodeAuthenticator(Authenticator):
     """Nickname + class code for students; nickname + lecturer token for the lecturer (admin).
     The same nickname and code later lead back to the same server: that is how a student who
     closed the page returns. Codes come from the environment, never from the repository."""

@@ -48,12 +48,11 @@ def keys_for(section_id: str) -> int:
 def prepare(section_id: str) -> dict[str, int]:
     """Import what the section's page needs and stock its RSA keys; returns what was done
     (for logs and tests)."""
-    import ipywidgets  # noqa: F401  (the widgets' first import is the biggest)
-
-    from . import widgets  # noqa: F401
-    from .course import render
-
-    render._md()  # mistune and its plugins
+    # Warm-up by name, not a dependency: the course runtime (below the widgets in the layers)
+    # calls this, and only the import side effect is wanted.
+    importlib.import_module("ipywidgets")  # the widgets' first import is the biggest
+    importlib.import_module("labkit.widgets")
+    importlib.import_module("labkit.course.render")._md()  # mistune and its plugins
     modules = 0
     name = chapter_module(section_id)
     if name is not None:

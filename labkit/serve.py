@@ -157,7 +157,7 @@ def _handler_classes() -> tuple[type, type]:
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
-    class QueuedVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc,valid-type]
+    class QueuedVoilaHandler(TornadoVoilaHandler):
         async def get(self, path: str | None = None) -> None:
             gate: Gate = self.settings["labkit_gate"]
             raw = self.get_cookie(QUEUE_COOKIE)
@@ -177,7 +177,7 @@ def _handler_classes() -> tuple[type, type]:
             finally:
                 gate.done(reserved)
 
-    class BeaconShutdownHandler(VoilaShutdownKernelHandler):  # type: ignore[misc,valid-type]
+    class BeaconShutdownHandler(VoilaShutdownKernelHandler):
         def check_xsrf_cookie(self) -> None:
             """The page's unload beacon carries no XSRF token (voila#1458); it can only
             name a kernel id, which is random and known only to that page."""
@@ -288,10 +288,10 @@ class PoolFiller:
         return sorted((n for n in names if self.size(n) > 0), key=lambda n: -self.size(n))
 
 
-def course_voila_class() -> type:
+def course_voila_class() -> Any:
     from voila.app import Voila
 
-    class CourseVoila(Voila):  # type: ignore[misc,valid-type]
+    class CourseVoila(Voila):
         labkit_options: argparse.Namespace
 
         def init_settings(self) -> dict[str, Any]:
