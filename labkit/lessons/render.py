@@ -77,7 +77,7 @@ def goals_html(ctx: Any) -> str:
             f'<div class="labkit-page-counter" style="font-size:13px;color:#1e3a8a">'
             f'{L["page"].get(lang)} <span class="labkit-page-n">{n} / {total}</span> '
             f'<span class="labkit-page-state"></span> · '
-            f'<a href="{glossary}" target="_self">{L["glossary"].get(lang)}</a></div>'
+            f'<a href="{glossary}" target="_self" style="text-decoration:underline">{L["glossary"].get(lang)}</a></div>'
             f'<h2 style="font-size:1.15em;margin:.3em 0">{L["goals"].get(lang)}</h2>'
             f"{_items(lesson(sid).goals, lang)}</section>")
 
@@ -166,7 +166,7 @@ def more_html(body_html: str, lang: str, depth: str) -> str:
             'style="max-width:52em;border:1px solid #d1d5db;border-radius:6px;padding:.2em .8em;'
             'margin:.5em 0;background:#f9fafb">'
             f'<summary style="cursor:pointer;font-weight:bold">{L["more"].get(lang)}</summary>'
-            f'<div class="labkit-prose">{body_html}</div></details>')
+            f'<div class="labkit-prose" lang="{lang}">{body_html}</div></details>')
 
 
 def more(ja: str, en: str, ctx: Any = None) -> None:
