@@ -171,7 +171,9 @@ class JlisCore:
     def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
         out = []
         for profile in (CARD_AUTH, CARD_SIGN):
-            for rec in self.jpki.store.find(holder_id=holder_id, profile=profile.id):
+            # Oldest first, the same in every store (a memory store and SQLite list in their own order).
+            records = self.jpki.store.find(holder_id=holder_id, profile=profile.id)
+            for rec in sorted(records, key=lambda r: (r.not_before, r.serial)):
                 if not live_only or self.live(rec.serial):
                     out.append(rec.serial)
         return out

@@ -160,7 +160,8 @@ class CounterService:
                                  card=card.to_state())
 
     def card_certificates(self, my_number: str) -> tuple[CertificateInfo, ...]:
-        """The resident's card certificates (every one issued, oldest first) as they stand now."""
+        """The resident's card certificates (every one issued, oldest first; same instant: by serial)
+        as they stand now."""
         with _as_refusals():
             ops = self.municipality.ops
             holder_id = self._resident(my_number).holder_id

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from async_support import run_async
 from tornado import web
 
 from labkit import hub
@@ -45,13 +46,13 @@ def test_students_need_the_class_code_and_the_lecturer_the_token() -> None:
 
 def test_no_code_configured_lets_nobody_in() -> None:
     auth = hub.ClassCodeAuthenticator(class_code="", lecturer_token="")
-    assert asyncio.run(auth.authenticate(None, {"username": "hanako", "password": ""})) is None
+    assert run_async(auth.authenticate(None, {"username": "hanako", "password": ""})) is None
 
 
 @pytest.mark.parametrize("nickname", ["a", "花子", "has space", "x" * 21, "../etc", "-dash"])
 def test_a_bad_nickname_gets_a_bilingual_error(nickname: str) -> None:
     with pytest.raises(web.HTTPError) as err:
-        asyncio.run(_auth().authenticate(None, {"username": nickname, "password": CODE}))
+        run_async(_auth().authenticate(None, {"username": nickname, "password": CODE}))
     assert err.value.status_code == 400
     assert "ニックネーム" in err.value.log_message and "nickname" in err.value.log_message
 
@@ -135,7 +136,7 @@ def test_ten_students_log_in_at_once_and_each_opens_an_app(running_hub) -> None:
             jobs.append(run_student(f"{url}/user/{name}", APPLY_2_3, timeout=600, headers={"Cookie": cookie}))
         return await asyncio.gather(*jobs)
 
-    outcomes = asyncio.run(open_apps())
+    outcomes = run_async(open_apps())
     assert [o.error for o in outcomes] == [""] * len(names)
     assert all(o.widgets_s == o.widgets_s for o in outcomes)  # every student got the widgets
     # each student has their own server: kernels are separate processes

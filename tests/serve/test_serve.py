@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from async_support import run_async
 
 from labkit import preheat, serve
 
@@ -70,7 +71,7 @@ def test_the_gate_admits_below_the_cap_and_queues_above_it() -> None:
         third = await gate.admit(None, "1-1_definition.ipynb")  # two kernels serve pages: full
         return [first, second, third]
 
-    first, second, third = asyncio.run(scenario())
+    first, second, third = run_async(scenario())
     assert first[0] and second[0] and first[3]  # each reserved a kernel of its own
     assert third[0] is False and third[2] == 1
     assert gate.turned_away == 1
@@ -82,9 +83,9 @@ def test_pooled_kernels_do_not_count_as_serving() -> None:
     km._pools = {"2-3_apply.ipynb": [FakeTask(), FakeTask()]}
     gate = serve.Gate(km, max_kernels=2, hold=0)
     assert gate.serving() == 0
-    ok, _, _, reserved = asyncio.run(gate.admit(None, "2-3_apply.ipynb"))
+    ok, _, _, reserved = run_async(gate.admit(None, "2-3_apply.ipynb"))
     assert ok and not reserved  # it takes a pooled kernel: none is added, even at the cap
-    assert not asyncio.run(gate.admit(None, "1-1_definition.ipynb"))[0]  # no pool there: full
+    assert not run_async(gate.admit(None, "1-1_definition.ipynb"))[0]  # no pool there: full
 
 
 def test_the_queue_is_first_come_first_served() -> None:
@@ -101,7 +102,7 @@ def test_the_queue_is_first_come_first_served() -> None:
         early_try = (await gate.admit(early))[0]
         return [late_try, early_try]
 
-    assert asyncio.run(scenario()) == [False, True]
+    assert run_async(scenario()) == [False, True]
 
 
 def test_the_filler_starts_one_kernel_at_a_time_biggest_pool_first_up_to_the_cap() -> None:
@@ -132,7 +133,7 @@ def test_the_filler_starts_one_kernel_at_a_time_biggest_pool_first_up_to_the_cap
             if filler._worker is not None and filler._worker.done():
                 break
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert started[:3] == ["2-3_apply.ipynb"] * 3  # the class's section first
     assert len(started) == 4  # the cap, though the pools ask for 5
     assert km.kernel_pools_config == {"default": {"pool_size": 0}}  # Voilà's own config restored

@@ -10,6 +10,7 @@ import warnings
 from datetime import UTC, datetime
 
 import pytest
+from async_support import run_async
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -84,7 +85,7 @@ def test_stalled_body_times_out() -> None:
         return {"type": "http.request", "body": b"", "more_body": False}
 
     with pytest.raises(LabkitError) as caught:
-        asyncio.run(http_guard.read_body(_request(stall), 1000, lambda: LabkitError("x"), timeout=0.2))
+        run_async(http_guard.read_body(_request(stall), 1000, lambda: LabkitError("x"), timeout=0.2))
     assert "0.2" in caught.value.text.en
 
 
@@ -96,6 +97,6 @@ def test_client_disconnect_is_a_debug_line(caplog: pytest.LogCaptureFixture) -> 
 
     caplog.set_level(logging.DEBUG, logger="labkit.office.server")
     with pytest.raises(LabkitError):
-        asyncio.run(http_guard.read_body(_request(receive), 1000, lambda: LabkitError("x")))
+        run_async(http_guard.read_body(_request(receive), 1000, lambda: LabkitError("x")))
     records = [r for r in caplog.records if r.name == "labkit.office.server"]
     assert [r.levelno for r in records] == [logging.DEBUG] and not any(r.exc_info for r in records)
