@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,10 @@ def test_handouts_print_both_languages_with_embedded_fonts(tmp_path: Path) -> No
     for lang, title, section, figure_text in (
             ("ja", "スマホ用電子証明書 講座", "2-3 申請", "プッシュ通知"),
             ("en", "Smartphone e-certificate course", "2-3 Applying", "push notification")):
-        pdf = handout.write_pdf(lang, tmp_path)
+        # In a worker thread: Playwright's sync API refuses the event loop that the browser
+        # tests' session keeps running in this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pdf = pool.submit(handout.write_pdf, lang, tmp_path).result()
         assert pdf == tmp_path / lang / "course.pdf"
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
         assert "(A4)" in info

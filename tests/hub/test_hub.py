@@ -34,7 +34,7 @@ def _auth() -> hub.ClassCodeAuthenticator:
 
 def test_students_need_the_class_code_and_the_lecturer_the_token() -> None:
     auth = _auth()
-    run = asyncio.run
+    run = run_async
     assert run(auth.authenticate(None, {"username": "Hanako", "password": CODE})) == {"name": "hanako",
                                                                                      "admin": False}
     assert run(auth.authenticate(None, {"username": "ＴＡＲＯ１", "password": CODE}))["name"] == "taro1"
