@@ -1,0 +1,120 @@
+"""Time in class mode (issue 12, review F2): each student's simulated time is its own, the
+lecturer moves the whole class, and no clock can be moved past the lab CA's validity or by a
+step too big for the server (a bilingual refusal, never a 500, and the server still works)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from class_support import LECTURER, ClassRoom
+
+from labkit.errors import ServiceError
+from labkit.office.contract import ApplicationState, NotificationKind
+
+
+def _now(room: ClassRoom, token: str | None) -> datetime:
+    return datetime.fromisoformat(room.raw("GET", "/api/clock", token).json()["now"])
+
+
+def _refused(response: Any, status: int, reason: str) -> None:
+    assert response.status_code == status, response.text
+    err = response.json()["error"]
+    assert err["reason"] == reason and err["ja"] != err["en"]
+
+
+def test_a_student_moves_only_its_own_time_and_pushes(room: ClassRoom) -> None:
+    wa, ca, sa = room.student_world("alice", seed=1)
+    wb, cb, sb = room.student_world("bob", seed=2)
+    start = _now(room, None)
+    # Bob applies and does not wait for the push
+    bob = wb.resident("sample")
+    phone = wb.new_phone(bob)
+    wb.apply(bob, phone, register=False)
+    receipt = phone.mynaportal.data.receipt
+    assert receipt is not None and receipt.push_at > start
+    # Alice moves a day on: her time only
+    wa.advance(days=1)
+    assert _now(room, ca.token) == start + timedelta(days=1)
+    assert _now(room, cb.token) == start and _now(room, None) == start and _now(room, LECTURER) == start
+    assert room.office.jlis.now() == start  # the class time
+    # Bob's push is not delivered on Alice's time, and he cannot register before it
+    assert wb.jlis.poll(phone.device_id) == []
+    with pytest.raises(ServiceError) as early:
+        wb.jlis.fetch_registration(receipt.application_id, phone.device_id)
+    assert early.value.reason == "before_push"
+    # "advance to the push" on Bob's own clock delivers it
+    wb.clock.set(receipt.push_at)
+    kinds = [n.kind for n in wb.jlis.poll(phone.device_id)]
+    assert NotificationKind.REGISTRATION_READY in kinds
+    assert _now(room, ca.token) == start + timedelta(days=1)  # Alice unchanged
+    # a student's clock never goes back
+    _refused(room.raw("POST", "/api/clock", cb.token, json={"set": start.isoformat()}), 400, "malformed")
+    _refused(room.raw("POST", "/api/clock", cb.token, json={"advance_seconds": -1}), 400, "malformed")
+    assert sa != sb
+
+
+def test_the_lecturer_moves_the_whole_class(room: ClassRoom) -> None:
+    _, ca, _ = room.student_world("alice", seed=1)
+    _, cb, _ = room.student_world("bob", seed=2)
+    start = _now(room, None)
+    room.raw("POST", "/api/clock", ca.token, json={"advance_seconds": 600})
+    answer = room.lecturer().advance_class(3600)
+    assert datetime.fromisoformat(answer["class_now"]) == start + timedelta(hours=1)
+    assert _now(room, None) == start + timedelta(hours=1)
+    assert _now(room, cb.token) == start + timedelta(hours=1)
+    assert _now(room, ca.token) == start + timedelta(hours=1, minutes=10)  # her own lead is kept
+    # POST /api/clock with the lecturer token is the class time too
+    assert room.raw("POST", "/api/clock", LECTURER, json={"advance_seconds": 60}).status_code == 200
+    assert _now(room, cb.token) == start + timedelta(hours=1, minutes=1)
+    # students may not move the class
+    _refused(room.raw("POST", "/api/class/clock", cb.token, json={"advance_seconds": 60}), 403, "forbidden")
+    _refused(room.raw("POST", "/api/clock", None, json={"advance_seconds": 60}), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("body", [{"advance_seconds": 9007199254740991}, {"advance_seconds": 20 * 365 * 86400},
+                                  {"set": "9999-12-31T23:59:59+09:00"}, {"set": "2036-03-31T00:00:00+09:00"}])
+def test_no_clock_goes_past_the_ca_validity(room: ClassRoom, body: dict[str, Any]) -> None:
+    student, _ = room.join("alice")
+    limit = room.office.classroom.clock.limit  # type: ignore[union-attr]
+    assert limit is not None
+    for token in (student.token, LECTURER):
+        before = _now(room, token)
+        _refused(room.raw("POST", "/api/clock", token, json=body), 409, "clock_out_of_range")
+        assert _now(room, token) == before
+    if "advance_seconds" in body:
+        _refused(room.raw("POST", "/api/class/clock", LECTURER, json=body), 409, "clock_out_of_range")
+    # the server still answers CRLs and OCSP
+    assert room.raw("GET", "/crl/sign.crl").status_code == 200
+
+
+def test_a_student_ahead_bounds_the_class_move(room: ClassRoom) -> None:
+    student, _ = room.join("alice")
+    limit = room.office.classroom.clock.limit  # type: ignore[union-attr]
+    assert limit is not None
+    start = _now(room, None)
+    lead = int((limit - start).total_seconds()) - 3600
+    assert room.raw("POST", "/api/clock", student.token, json={"advance_seconds": lead}).status_code == 200
+    # the class may move 59 minutes, not 2 hours: Alice would pass the limit
+    _refused(room.raw("POST", "/api/class/clock", LECTURER, json={"advance_seconds": 7200}), 409,
+             "clock_out_of_range")
+    assert room.raw("POST", "/api/class/clock", LECTURER, json={"advance_seconds": 3540}).status_code == 200
+    assert _now(room, student.token) < limit
+
+
+def test_lecturer_work_on_a_students_resident_runs_on_the_students_time(room: ClassRoom) -> None:
+    wa, _, _ = room.student_world("alice", seed=1)
+    alice = wa.resident("sample")
+    phone = wa.new_phone(alice)
+    wa.apply(alice, phone, register=False)
+    receipt = phone.mynaportal.data.receipt
+    assert receipt is not None
+    wa.clock.set(receipt.push_at)  # Alice's push is due on her time, not on the class time
+    lecturer = room.world(LECTURER)
+    package = lecturer.jlis.fetch_registration(receipt.application_id, phone.device_id)
+    assert package.application_id == receipt.application_id
+    assert room.office.jlis.now() < receipt.push_at
+    apps = room.office.classroom.access.service.db.applications(  # type: ignore[union-attr]
+        state=ApplicationState.READY.value, holder_id=alice.holder_id)
+    assert [a.application_id for a in apps] == [receipt.application_id]
