@@ -67,17 +67,16 @@ def build_server(args: argparse.Namespace) -> Office:
     from ..office.compose import Office, lab_clock
     from ..pki.shared import resolve_db
 
-    db = resolve_db(args.db)  # the shared lab PKI unless told otherwise
-    clock = lab_clock(db, args.now)
-    classroom = None
-    if getattr(args, "class_mode", False):
-        classroom = ClassSetup(os.environ.get("LABKIT_CLASS_CODE") or None,
-                               os.environ.get("LABKIT_LECTURER_TOKEN") or None)
-    elif not _loopback(args.host):
+    class_mode = bool(getattr(args, "class_mode", False))
+    if not class_mode and not _loopback(args.host):
         raise InputError(Text(f"--class なしでは 127.0.0.1 などループバックでしか待ち受けません (--host {args.host})。"
                               "教室で共有するなら --class を付けてください",
                               f"without --class the server listens on loopback only (--host {args.host}); "
                               "add --class to share it with a class"), host=args.host)
+    classroom = ClassSetup(os.environ.get("LABKIT_CLASS_CODE") or None,
+                           os.environ.get("LABKIT_LECTURER_TOKEN") or None) if class_mode else None
+    db = resolve_db(args.db)  # the shared lab PKI unless told otherwise
+    clock = lab_clock(db, args.now)
     return Office.in_process(clock, db=db, demo=args.demo, base_url=args.base_url or
                              f"http://{args.host}:{args.port}", classroom=classroom)
 

@@ -214,9 +214,10 @@ class ClassStore:
                 db.execute("INSERT OR REPLACE INTO class_meta VALUES (?, ?)", (key, value))
 
     def credentials(self, code: str | None, lecturer_token: str | None) -> tuple[str, str]:
-        """The class code and lecturer token: given ones win, else the stored ones (a restart
-        continues the lesson), else new ones; whichever is used is stored."""
-        code = code or self.meta("code") or new_class_code()
+        """The class code (upper case: a join compares it case-insensitively) and lecturer token:
+        given ones win, else the stored ones (a restart continues the lesson), else new ones;
+        whichever is used is stored."""
+        code = (code or self.meta("code") or new_class_code()).strip().upper()  # joins compare upper case
         lecturer_token = lecturer_token or self.meta("lecturer_token") or new_token()
         self.set_meta("code", code)
         self.set_meta("lecturer_token", lecturer_token)
