@@ -194,24 +194,27 @@ class ClassJlis:
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
         return self._apply(self.inner.lift_suspension_by_card, request)
 
-    def poll(self, device_id: str) -> list[Notification]:
-        return self.access.run(self.access.require_device(device_id), self.inner.poll, device_id)
+    # The four device calls pass anything after their ids through unchanged (the device proof
+    # of issue 12, checked by the J-LIS service itself).
+    def poll(self, device_id: str, *proof: Any, **kw: Any) -> list[Notification]:
+        return self.access.run(self.access.require_device(device_id), self.inner.poll, device_id, *proof, **kw)
 
     def _registration(self, application_id: str, device_id: str) -> str | None:
         owner = self.access.require(Kind.APPLICATION, application_id)
         self.access.require(Kind.DEVICE, device_id)
         return owner
 
-    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage:
+    def fetch_registration(self, application_id: str, device_id: str, *proof: Any, **kw: Any) -> RegistrationPackage:
         owner = self._registration(application_id, device_id)
-        return self.access.run(owner, self.inner.fetch_registration, application_id, device_id)
+        return self.access.run(owner, self.inner.fetch_registration, application_id, device_id, *proof, **kw)
 
-    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus:
+    def confirm_registration(self, application_id: str, device_id: str, *proof: Any, **kw: Any) -> DeviceStatus:
         owner = self._registration(application_id, device_id)
-        return self.access.run(owner, self.inner.confirm_registration, application_id, device_id)
+        return self.access.run(owner, self.inner.confirm_registration, application_id, device_id, *proof, **kw)
 
-    def device_status(self, device_id: str) -> DeviceStatus:
-        return self.access.run(self.access.require_device(device_id), self.inner.device_status, device_id)
+    def device_status(self, device_id: str, *proof: Any, **kw: Any) -> DeviceStatus:
+        owner = self.access.require_device(device_id)
+        return self.access.run(owner, self.inner.device_status, device_id, *proof, **kw)
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
         owner = self.access.require(Kind.DEVICE, request.device_id)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -48,6 +49,7 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 MAX_CLASS_BODY = 16 * 1024
+log = logging.getLogger("labkit.office.class_guard")
 
 #: (method, path pattern, action name) of the requests logged for the lecturer console.
 _ACTIONS: list[tuple[str, re.Pattern[str], str]] = [(m, re.compile(p), a) for m, p, a in (
@@ -180,8 +182,10 @@ class ClassGuard:
         action = action_of(method, path)
         if sid is not None and action is not None:
             detail = _outcome(status[0] if status else 500, b"".join(body), path)
-            now = self.ctx.clock.now_of(sid)
-            await run_in_threadpool(self.ctx.store.log, sid, action, detail, now)
+            try:
+                await run_in_threadpool(self.ctx.store.log, sid, action, detail, self.ctx.clock.now_of(sid))
+            except LabkitError:  # the answer is already sent; a lost log line is not worth a crash
+                log.warning("class log failed for %s %s", sid, action, exc_info=True)
 
     async def _clock(self, request: Request, actor: Actor) -> JSONResponse:
         """``/api/clock`` in class mode (see the module docstring, point 4)."""

@@ -131,9 +131,8 @@ def test_f5_other_students_phones_cannot_be_polled_read_or_confirmed(room: Class
     for method, path, body in calls:
         _error(room.raw(method, path, json=body), 401, "unauthenticated")
         _error(room.raw(method, path, bob, json=body), 403, "forbidden")
-    # Alice's push was not stolen
-    polled = room.raw("POST", f"/api/devices/{device}/poll", alice, json={})
-    assert polled.status_code == 200 and [n["kind"] for n in polled.json()] == ["suspended"]
+    # Alice's push was not stolen: her phone still gets it
+    assert [m.notification.kind.value for m in phone.sync()] == ["suspended"]
     assert room.raw("GET", f"/api/devices/{device}", LECTURER).status_code == 200
 
 
@@ -162,3 +161,23 @@ def test_a_hotline_report_for_someone_else_looks_like_no_match(room: ClassRoom) 
     with pytest.raises(ServiceError) as refused:
         wb.jlis.report_loss(report)
     assert refused.value.reason == "identity_mismatch"
+
+
+def test_the_class_api_refuses_bad_input_with_the_bilingual_error(room: ClassRoom) -> None:
+    student, _ = room.join("alice")
+    _error(room.http.post("/api/class/join", content=b"code=X", headers={"content-type": "text/plain"}), 415,
+           "unsupported_media_type")
+    _error(room.http.post("/api/class/join", content=b"[" * 100 + b"]" * 100,
+                          headers={"content-type": "application/json"}), 400, "malformed")
+    _error(room.raw("POST", "/api/class/join", json=["not", "an", "object"]), 403, "forbidden")
+    _error(room.raw("POST", "/api/class/progress", student.token, json={"section": 3}), 400, "malformed")
+    _error(room.raw("POST", "/api/class/checks", student.token, json={"section": "2-3", "score": True,
+                                                                      "total": 3}), 400, "malformed")
+    _error(room.raw("POST", "/api/class/events", LECTURER, json={"event": "push_now", "student_id": "s-x"}),
+           404, "not_found")
+    _error(room.raw("POST", "/api/class/students/s-x/reset", LECTURER, json={}), 404, "not_found")
+    _error(room.raw("POST", "/api/class/clock", LECTURER, json={"advance_seconds": -5}), 400, "malformed")
+    _error(room.raw("POST", "/api/class/clock", LECTURER, json={"advance_seconds": "60"}), 400, "malformed")
+    _error(room.raw("POST", "/api/class/open", LECTURER, json={"section": "\u0000"}), 400, "malformed")
+    _error(room.raw("POST", "/api/clock", student.token, json={"set": "yesterday"}), 400, "malformed")
+    _error(room.raw("POST", "/api/clock", student.token, json={"advance_seconds": 1, "set": "x"}), 400, "malformed")

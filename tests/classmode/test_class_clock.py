@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from class_support import LECTURER, ClassRoom
 
-from labkit.errors import ServiceError
-from labkit.office.contract import ApplicationState, NotificationKind
+from labkit.office.contract import LossItem, NotificationKind, UsageKind
 
 
 def _now(room: ClassRoom, token: str | None) -> datetime:
@@ -39,14 +38,12 @@ def test_a_student_moves_only_its_own_time_and_pushes(room: ClassRoom) -> None:
     assert _now(room, ca.token) == start + timedelta(days=1)
     assert _now(room, cb.token) == start and _now(room, None) == start and _now(room, LECTURER) == start
     assert room.office.jlis.now() == start  # the class time
-    # Bob's push is not delivered on Alice's time, and he cannot register before it
-    assert wb.jlis.poll(phone.device_id) == []
-    with pytest.raises(ServiceError) as early:
-        wb.jlis.fetch_registration(receipt.application_id, phone.device_id)
-    assert early.value.reason == "before_push"
+    # Bob's push is not delivered on Alice's time
+    assert phone.sync() == []
+    assert not phone.mynaportal.data.ready
     # "advance to the push" on Bob's own clock delivers it
     wb.clock.set(receipt.push_at)
-    kinds = [n.kind for n in wb.jlis.poll(phone.device_id)]
+    kinds = [m.notification.kind for m in phone.sync()]
     assert NotificationKind.REGISTRATION_READY in kinds
     assert _now(room, ca.token) == start + timedelta(days=1)  # Alice unchanged
     # a student's clock never goes back
@@ -106,15 +103,11 @@ def test_a_student_ahead_bounds_the_class_move(room: ClassRoom) -> None:
 def test_lecturer_work_on_a_students_resident_runs_on_the_students_time(room: ClassRoom) -> None:
     wa, _, _ = room.student_world("alice", seed=1)
     alice = wa.resident("sample")
-    phone = wa.new_phone(alice)
-    wa.apply(alice, phone, register=False)
-    receipt = phone.mynaportal.data.receipt
-    assert receipt is not None
-    wa.clock.set(receipt.push_at)  # Alice's push is due on her time, not on the class time
+    wa.apply(alice, wa.new_phone(alice))
+    alice_now = wa.advance(days=1)
     lecturer = room.world(LECTURER)
-    package = lecturer.jlis.fetch_registration(receipt.application_id, phone.device_id)
-    assert package.application_id == receipt.application_id
-    assert room.office.jlis.now() < receipt.push_at
-    apps = room.office.classroom.access.service.db.applications(  # type: ignore[union-attr]
-        state=ApplicationState.READY.value, holder_id=alice.holder_id)
-    assert [a.application_id for a in apps] == [receipt.application_id]
+    assert lecturer.now() == room.office.jlis.now() < alice_now  # the lecturer reads the class time
+    receipt = lecturer.jlis.report_loss(alice.loss_report(LossItem.PHONE))  # the hotline, for Alice
+    assert receipt.held and receipt.at == alice_now
+    events = lecturer.jlis.usage_history(holder_id=alice.holder_id)
+    assert {e.at for e in events if e.kind is UsageKind.SUSPENSION} == {alice_now}
