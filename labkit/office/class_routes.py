@@ -116,7 +116,9 @@ def class_routes(ctx: ClassContext) -> list[Route]:
         return JSONResponse({"ok": True})
 
     async def state(request: Request) -> Response:
-        return JSONResponse({"open_section": store.meta("open_section"), "class_now": encode(clock.class_now())})
+        actor = ACTING.get()
+        return JSONResponse({"open_section": store.meta("open_section"), "class_now": encode(clock.class_now()),
+                             "role": actor.role.value if actor else "lecturer"})
 
     def roster_rows() -> list[dict[str, Any]]:
         return [{"student_id": s.student_id, "nickname": s.nickname, "section": s.section, "step": s.step,

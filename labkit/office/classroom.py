@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS class_checks (
 #: Readable class codes (no 0/O, 1/I).
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_NICKNAME = 20
+#: Joins beyond this are refused (anyone with the code could otherwise fill the store).
+MAX_STUDENTS = 300
 #: How long before the first lab root expires every clock stops (one CRL lifetime: a CRL
 #: published then is still inside the roots' validity).
 CA_MARGIN = timedelta(days=1)
@@ -233,6 +235,9 @@ class ClassStore:
         with self._tx() as db:
             if db.execute("SELECT 1 FROM class_students WHERE nickname = ?", (nickname,)).fetchone():
                 raise refuse(Refusal.NICKNAME_TAKEN, nickname=nickname)
+            if db.execute("SELECT COUNT(*) FROM class_students").fetchone()[0] >= MAX_STUDENTS:
+                raise refuse(Refusal.FORBIDDEN, Text(f"満員です ({MAX_STUDENTS} 人まで)",
+                                                     f"the class is full ({MAX_STUDENTS} students)"))
             db.execute("INSERT INTO class_students (student_id, nickname, token_hash, joined_at) VALUES (?, ?, ?, ?)",
                        (sid, nickname, token_hash(token), _ts(now)))
         self._offsets[sid] = 0

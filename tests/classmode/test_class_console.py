@@ -10,6 +10,7 @@ import pytest
 from class_support import ClassRoom
 
 from labkit.errors import ServiceError
+from labkit.office import classroom
 
 
 def test_progress_checks_state_and_open_section(room: ClassRoom) -> None:
@@ -19,6 +20,7 @@ def test_progress_checks_state_and_open_section(room: ClassRoom) -> None:
     assert alice.state()["open_section"] is None
     assert lecturer.open("2-4") == {"open_section": "2-4"}
     assert alice.state()["open_section"] == "2-4" and lecturer.state()["open_section"] == "2-4"
+    assert (alice.state()["role"], lecturer.state()["role"]) == ("student", "lecturer")
     alice.progress("2-3", "apply")
     alice.checks("2-3", 2, 3)
     bob.checks("2-3", 3, 3)
@@ -87,3 +89,12 @@ def test_reset_gives_the_student_a_fresh_start(room: ClassRoom) -> None:
     assert room.raw("POST", "/api/counter/residents/find", ca.token, json=mine).status_code == 403
     assert room.raw("POST", "/api/counter/residents/find", lecturer.token, json=mine).status_code == 200
     assert next(r for r in lecturer.roster() if r["student_id"] == sa)["counts"]["applications"] == 0
+
+
+def test_the_class_has_a_size_limit(room: ClassRoom, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classroom, "MAX_STUDENTS", 2)
+    room.join("a")
+    room.join("b")
+    with pytest.raises(ServiceError) as full:
+        room.join("c")
+    assert full.value.reason == "forbidden" and "full" in str(full.value)
