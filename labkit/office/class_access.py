@@ -10,7 +10,8 @@ created. The class guard has already said who is asking (:data:`~labkit.office.c
   for its own residents.
 * Not yours is always **403** reason ``forbidden``, whether the thing exists or not (a student
   cannot probe for other students' residents); the hotline answers its usual
-  ``identity_mismatch`` (also 403) for a resident that is not yours.
+  ``identity_mismatch`` (also 403) for a resident that is not yours: a student's call is matched
+  against its own residents only.
 * The lecturer may do everything; work on a student's resource runs on that student's clock.
 * The public (no token) gets ``unauthenticated`` (401) here: the guard lets no such request
   through, this is the second line.
@@ -20,14 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 from cryptography import x509
 
 from ..jlis import JlisService
-from ..pki import CaKind, CertificateStatus, CertState
+from ..jlis.names import name_key
+from ..pki import CaKind, CertificateStatus, CertState, Holder
 from .class_clock import ClassClock
 from .classroom import ACTING, CLOCK_OF, Actor, ClassStore, Kind, Role
 from .contract import (
@@ -221,12 +223,29 @@ class ClassJlis:
         return self.access.run(owner, self.inner.revoke_by_user, request)
 
     def report_loss(self, report: LossReport) -> LossReceipt:
+        """A student's call is matched against its own residents only (so another student's
+        namesake neither answers nor makes the call ambiguous); the address of the one match
+        then goes with the report so J-LIS finds the same person."""
         sid = self.access.student()
-        holder = self.inner.counter.identify(report)
-        owner = self.access.store.owner(Kind.HOLDER, holder.holder_id)
-        if sid is not None and owner != sid:
+        if sid is None:
+            holder = self.inner.counter.identify(report)
+            return self.access.run(self.access.store.owner(Kind.HOLDER, holder.holder_id), self.inner.report_loss,
+                                   report)
+        mine = self._own_match(sid, report)
+        if mine is None:
             raise refuse(Refusal.IDENTITY_MISMATCH)  # not yours: as if there were no such resident
-        return self.access.run(owner, self.inner.report_loss, report)
+        return self.inner.report_loss(replace(report, address=mine.attributes.address))
+
+    def _own_match(self, sid: str, report: LossReport) -> Holder | None:
+        if not isinstance(report.name, str) or not report.name.strip():
+            return None
+        key = name_key(report.name)
+        holders = [h for h in (self.inner.db.holder(hid) for hid in self.access.store.owned(sid, Kind.HOLDER))
+                   if h is not None and h.attributes.birth_date == report.birth_date
+                   and name_key(h.attributes.name) == key]
+        if len(holders) > 1 and report.address:
+            holders = [h for h in holders if name_key(h.attributes.address) == name_key(report.address)]
+        return holders[0] if len(holders) == 1 else None
 
     def record_usage(self, record: UsageRecord) -> UsageEvent:
         owner = self.access.require(Kind.HOLDER, self.access.holder_of_serial(record.serial))

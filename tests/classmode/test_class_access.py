@@ -181,3 +181,19 @@ def test_the_class_api_refuses_bad_input_with_the_bilingual_error(room: ClassRoo
     _error(room.raw("POST", "/api/class/open", LECTURER, json={"section": "\u0000"}), 400, "malformed")
     _error(room.raw("POST", "/api/clock", student.token, json={"set": "yesterday"}), 400, "malformed")
     _error(room.raw("POST", "/api/clock", student.token, json={"advance_seconds": 1, "set": "x"}), 400, "malformed")
+
+
+def test_namesakes_of_two_students_each_reach_the_hotline_for_their_own(room: ClassRoom) -> None:
+    wa, ca, sa = room.student_world("alice", seed=1)
+    wb, _, sb = room.student_world("bob", seed=1)  # the same sample person, a different room number
+    a_person, b_person = wa.resident("sample"), wb.resident("sample")
+    assert (a_person.name, a_person.birth_date) == (b_person.name, b_person.birth_date)
+    wa.apply(a_person, wa.new_phone(a_person))
+    wb.apply(b_person, wb.new_phone(b_person))
+    # Alice calls without an address: only her own resident is considered
+    report = {"name": a_person.name, "birth_date": a_person.birth_date.isoformat(), "item": "phone"}
+    answer = room.raw("POST", "/api/hotline/loss", ca.token, json=report)
+    assert answer.status_code == 200 and len(answer.json()["held"]) == 2
+    held = {r["student_id"]: r["counts"]["suspensions"] for r in room.lecturer().roster()}
+    assert held == {sa: 2, sb: 0}  # Bob's namesake untouched
+    assert wb.report_loss(b_person).held  # Bob's own call still works
