@@ -70,8 +70,11 @@ class Refusal(StrEnum):
     RESIDENT_UNKNOWN = "resident_unknown"
     RESIDENT_EXISTS = "resident_exists"
     WRONG_CARD = "wrong_card"
+    # -- who is asking (device proof; class-mode tokens)
+    UNAUTHENTICATED = "unauthenticated"
     # -- the teaching clock
     CLOCK_NOT_SIMULATED = "clock_not_simulated"
+    CLOCK_OUT_OF_RANGE = "clock_out_of_range"
 
     @property
     def text(self) -> Text:
@@ -162,8 +165,13 @@ _TEXTS: dict[Refusal, Text] = {
                                   "a resident with that My Number is already registered"),
     Refusal.WRONG_CARD: Text("このマイナンバーカードはご本人のものではありません",
                              "this My Number Card does not belong to this resident"),
+    Refusal.UNAUTHENTICATED: Text("要求した端末 (または利用者) を確認できません",
+                                  "the device (or user) making this request could not be authenticated"),
     Refusal.CLOCK_NOT_SIMULATED: Text("このサーバはシステム時計で動いているので時刻を進められません",
                                       "this server runs on the system clock; it cannot be advanced"),
+    Refusal.CLOCK_OUT_OF_RANGE: Text(
+        "ラボの認証局の証明書の有効期間を越えて時計を進めることはできません",
+        "the lab clock cannot move past the validity of the lab CA's certificates"),
 }
 
 #: HTTP status per reason (anything not listed: 409 Conflict, a refusal of the request's
@@ -189,6 +197,7 @@ HTTP_STATUS: dict[Refusal, int] = {
     Refusal.CARD_UNKNOWN: 403,
     Refusal.RESIDENT_UNKNOWN: 404,
     Refusal.WRONG_CARD: 403,
+    Refusal.UNAUTHENTICATED: 401,
 }
 
 
