@@ -152,8 +152,8 @@ class Lab:
     def phone(self, device_id: str, **kwargs: object) -> Phone:
         offset = sum(map(ord, device_id)) % len(self.phone_keys)
         keys = self.phone_keys[offset:] + self.phone_keys[:offset]
-        device = self.device_keys.setdefault(device_id, DeviceKeySlot(keys[-1]))
-        return Phone(device_id, itertools.cycle(keys), device=device, **kwargs)  # type: ignore[arg-type]
+        kwargs.setdefault("device", self.device_keys.setdefault(device_id, DeviceKeySlot(keys[-1])))
+        return Phone(device_id, itertools.cycle(keys), **kwargs)  # type: ignore[arg-type]
 
     # -- the device endpoints, called as the phone ``device_id`` (with its device proof) ---------
     def poll(self, device_id: str) -> list[Notification]:
