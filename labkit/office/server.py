@@ -17,7 +17,6 @@ import base64
 import binascii
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,10 +30,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from ..clock import Clock, SimulatedClock, parse_time
+from ..clock import Clock, SimulatedClock
 from ..errors import LabkitError
 from ..i18n import Text
 from ..pki import CaKind
+from .clock_guard import ca_validity, clock_target
 from .contract import (
     DEVICE_PROOF_HEADER,
     ApplicationRequest,
@@ -175,22 +175,8 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
         body = await _json_body(request)
         if not isinstance(clock, SimulatedClock):
             raise refuse(Refusal.CLOCK_NOT_SIMULATED)
-        if not isinstance(body, dict) or set(body) - {"advance_seconds", "set"} or len(body) != 1:
-            raise refuse(Refusal.MALFORMED, Text('{"advance_seconds": 秒} か {"set": "ISO日時"} です',
-                                                 'send {"advance_seconds": n} or {"set": "ISO date-time"}'))
-        try:
-            if "set" in body:
-                when = parse_time(decode(str, body["set"], "set"))
-                if when < clock.now():
-                    raise ValueError("backwards")
-                clock.set(when)
-            else:
-                clock.advance(timedelta(seconds=decode(int, body["advance_seconds"], "advance_seconds")))
-        except ValueError as exc:
-            if isinstance(exc, LabkitError):
-                raise
-            raise refuse(Refusal.MALFORMED,
-                         Text("時計は進めることしかできません", "the clock only moves forward")) from None
+        validity = ca_validity((await _call(jlis.ca_certificates)).values())
+        clock.set(clock_target(clock.now(), body, validity))  # never past the lab CA's life (F2)
         if on_clock_change:
             on_clock_change()
         return _json(200, {"now": encode(jlis.now()), "simulated": True})
