@@ -1,7 +1,7 @@
 """J-LIS's own records, in SQLite: holders, phones, applications, which phone holds which
 certificate, push notifications (deletion orders included), the usage history, spent nonces and
 the journal of card issuances at the counter, and each phone's device key with the last proof
-counter accepted from it (:mod:`labkit.jlis.devices`).
+counter accepted from it (``jlis_device_keys``, read and written by :mod:`labkit.jlis.devices`).
 
 The PKI store keeps certificates and their revocation state; these tables keep everything
 else. Both may live in one file (``labkit jlis serve --db FILE``: tables prefixed
@@ -358,28 +358,6 @@ class JlisDb:
                          "WHERE holder_id = ? ORDER BY at DESC, id DESC LIMIT ?", (holder_id, limit))
         return [UsageRow(r[0], _dt(r[1]), r[2], r[3], None if r[4] is None else int(r[4], 16),  # type: ignore[arg-type]
                          r[5], r[6], r[7], Text(r[8], r[9])) for r in rows]
-
-    # -- device keys (lab assumption: :mod:`labkit.jlis.devices`) ------------------------------
-    def device_key(self, device_id: str) -> tuple[bytes, str | None, int] | None:
-        """(SPKI DER, holder bound with it, last accepted proof counter)."""
-        rows = self._all("SELECT public_key, holder_id, counter FROM jlis_device_keys WHERE device_id = ?",
-                         (device_id,))
-        return (bytes.fromhex(rows[0][0]), rows[0][1], int(rows[0][2])) if rows else None
-
-    def bind_device_key(self, device_id: str, spki: bytes, holder_id: str, at: datetime) -> None:
-        """Bind (or re-bind) a device key; a new key starts its counter again."""
-        with self.tx() as db:
-            db.execute("INSERT INTO jlis_device_keys VALUES (?, ?, ?, 0, ?) ON CONFLICT (device_id) DO UPDATE SET "
-                       "counter = CASE WHEN public_key = excluded.public_key THEN counter ELSE 0 END, "
-                       "public_key = excluded.public_key, holder_id = excluded.holder_id, bound_at = excluded.bound_at",
-                       (device_id, spki.hex(), holder_id, _ts(at)))
-
-    def advance_device_counter(self, device_id: str, counter: int) -> bool:
-        """Compare-and-set: True if ``counter`` is higher than the last accepted one."""
-        with self.tx() as db:
-            cur = db.execute("UPDATE jlis_device_keys SET counter = ? WHERE device_id = ? AND counter < ?",
-                             (counter, device_id, counter))
-            return cur.rowcount == 1
 
     # -- nonces -----------------------------------------------------------------------------
     def spend_nonce(self, nonce: bytes, at: datetime) -> bool:

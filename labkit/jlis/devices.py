@@ -22,6 +22,8 @@ SE was reset); another person's application for the same device id is refused.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -42,10 +44,10 @@ from ..office.contract import (
 from ..office.refusals import Refusal, refuse
 from ._core import JlisCore
 from ._core import jst_text as _jst
-from .db import ApplicationRow, DeviceRow
+from .db import ApplicationRow, DeviceRow, JlisDb
 from .rules import old_phone_deletes
 
-__all__ = ["DeviceOps", "load_device_key"]
+__all__ = ["DeviceKeys", "DeviceOps", "load_device_key"]
 
 
 def load_device_key(der: bytes | None) -> rsa.RSAPublicKey:
@@ -61,7 +63,38 @@ def load_device_key(der: bytes | None) -> rsa.RSAPublicKey:
 
 
 def _unauthenticated(ja: str, en: str) -> Exception:
-    return refuse(Refusal.UNAUTHENTICATED, Text(ja, en))
+    return refuse(Refusal.UNAUTHENTICATED, Text(f"{ja}。端末の証明はラボの想定です",
+                                                f"{en}; the device proof is a lab assumption"))
+
+
+class DeviceKeys:
+    """The ``jlis_device_keys`` table of :class:`~labkit.jlis.db.JlisDb`: each phone's bound
+    key, the holder whose application bound it, and the last proof counter accepted."""
+
+    def __init__(self, db: JlisDb) -> None:
+        self.db = db
+
+    def get(self, device_id: str) -> tuple[bytes, str | None, int] | None:
+        """(SPKI DER, holder, last accepted counter)."""
+        with self.db.tx() as conn:
+            row = conn.execute("SELECT public_key, holder_id, counter FROM jlis_device_keys WHERE device_id = ?",
+                               (device_id,)).fetchone()
+        return (bytes.fromhex(row[0]), row[1], int(row[2])) if row else None
+
+    def bind(self, device_id: str, spki: bytes, holder_id: str, at: datetime) -> None:
+        """Bind (or re-bind) a key; a new key starts its counter again."""
+        with self.db.tx() as conn:
+            conn.execute("INSERT INTO jlis_device_keys VALUES (?, ?, ?, 0, ?) ON CONFLICT (device_id) DO UPDATE SET "
+                         "counter = CASE WHEN public_key = excluded.public_key THEN counter ELSE 0 END, "
+                         "public_key = excluded.public_key, holder_id = excluded.holder_id, "
+                         "bound_at = excluded.bound_at", (device_id, spki.hex(), holder_id, int(at.timestamp())))
+
+    def advance(self, device_id: str, counter: int) -> bool:
+        """Compare-and-set: True if ``counter`` is higher than the last accepted one."""
+        with self.db.tx() as conn:
+            cur = conn.execute("UPDATE jlis_device_keys SET counter = ? WHERE device_id = ? AND counter < ?",
+                               (counter, device_id, counter))
+            return cur.rowcount == 1
 
 
 class DeviceOps:
@@ -70,19 +103,20 @@ class DeviceOps:
     def __init__(self, core: JlisCore) -> None:
         self.core = core
         self.db = core.db
+        self.keys = DeviceKeys(core.db)
 
     # -- binding (at application) -------------------------------------------------------------
     def check_binding(self, request: ApplicationRequest, holder_id: str) -> None:
         """Refuse, before anything is written, an application whose device key cannot be bound."""
         load_device_key(request.device_key)
-        bound = self.db.device_key(request.device_id)
+        bound = self.keys.get(request.device_id)
         if bound is not None and bound[0] != request.device_key and bound[1] not in (None, holder_id):
             raise _unauthenticated("この端末 ID は別の端末鍵に結び付いています",
                                    "this device id is bound to another device key")
 
     def bind(self, request: ApplicationRequest, holder_id: str) -> None:
         assert request.device_key is not None  # check_binding ran first
-        self.db.bind_device_key(request.device_id, request.device_key, holder_id, self.core.now())
+        self.keys.bind(request.device_id, request.device_key, holder_id, self.core.now())
 
     # -- the proof ----------------------------------------------------------------------------
     def authenticate(self, device_id: str, proof: DeviceProof | None, action: DeviceAction,
@@ -90,7 +124,7 @@ class DeviceOps:
         """True if ``proof`` is a fresh proof by the phone's bound key for exactly this call
         (its counter is then spent); False if the phone has no bound key, or no proof came and
         ``required`` is False; otherwise refused with ``unauthenticated``."""
-        bound = self.db.device_key(device_id) if isinstance(device_id, str) else None
+        bound = self.keys.get(device_id) if isinstance(device_id, str) else None
         if bound is None:
             return False
         if proof is None:
@@ -108,7 +142,7 @@ class DeviceOps:
         except (InvalidSignature, ValueError):
             raise _unauthenticated("端末の証明の署名を検証できません",
                                    "the device proof's signature does not verify") from None
-        if not self.db.advance_device_counter(device_id, proof.counter):
+        if not self.keys.advance(device_id, proof.counter):
             raise _unauthenticated(f"端末の証明は使用済みです (再送: カウンタ {proof.counter} ≤ {bound[2]})",
                                    f"the device proof was used before (replay: counter {proof.counter} <= {bound[2]})")
         return True
@@ -183,7 +217,7 @@ class DeviceOps:
         with self.core.lock:
             self.core.tick()
             full = self.authenticate(device_id, proof, DeviceAction.STATUS, required=False) \
-                or (isinstance(device_id, str) and self.db.device_key(device_id) is None)
+                or (isinstance(device_id, str) and self.keys.get(device_id) is None)
             return self._status(device_id, full=full)
 
     def _status(self, device_id: str, *, full: bool) -> DeviceStatus:
