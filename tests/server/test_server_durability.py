@@ -105,3 +105,17 @@ def test_kill_9_loses_no_acknowledged_record(jlis_server: Callable[..., ServerPr
         with pytest.raises(ServiceError) as exc:
             jlis.poll(phone.device_id, used)
         assert exc.value.reason == Refusal.UNAUTHENTICATED
+
+
+def test_every_store_of_the_server_commits_durably(tmp_path: object) -> None:
+    """The settings the kill -9 test relies on: WAL and synchronous=FULL on each connection."""
+    from labkit.jlis import JlisDb
+    from labkit.municipality import ResidentRegistry
+    from labkit.pki import SqliteStore
+    path = str(tmp_path) + "/jlis.db"  # type: ignore[operator]
+    for store in (JlisDb(path), SqliteStore(path), ResidentRegistry(path)):
+        conn = store._db  # type: ignore[attr-defined]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.isolation_level is None  # explicit BEGIN IMMEDIATE ... COMMIT (labkit._sqlite)
+        store.close()
