@@ -12,8 +12,8 @@ Cards are emulated and sign the applications with real APDUs. The phones are sta
 SE's key pairs, the device key among them, are software keys made here (the GP-SE lives in
 :mod:`labkit.se`; the demo does not need a whole phone). The device key signs the device proofs
 J-LIS wants on poll and registration (lab assumption, :mod:`labkit.jlis.devices`).
-Applications are processed at once (a push policy without
-delay), so the demo is ready whatever the hour. :mod:`labkit.office.compose` builds the two
+Applications are processed at once (a push policy without delay), so the demo is ready
+whatever the hour. :mod:`labkit.office.compose` builds the two
 (J-LIS on that policy, the municipality) and calls :func:`build_demo`; ``GET /demo`` lists the
 result (:func:`demo_listing`).
 """

@@ -20,6 +20,7 @@ subscribed, as a real push needs both.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,6 +182,9 @@ class Phone:
         self._apps: dict[str, Any] = {}
         self._push: dict[str, Callable[[Notification], None]] = {}
         self._provers: dict[str, Callable[[], DeviceProof]] = {}
+        #: Held while an app talks to the SE, and while a device proof is made and sent (J-LIS
+        #: wants the SE's counters in order).
+        self.device_calls = threading.RLock()
         self._nfc: dict[str, NfcListener] = {}
         self._closed = False
 
@@ -291,7 +295,8 @@ class Phone:
         if not self.online or not self._push:
             return []
         try:
-            notes = self.network.jlis.poll(self.device_id, self._proof())
+            with self.device_calls:
+                notes = self.network.jlis.poll(self.device_id, self._proof())
         except ServiceError:
             return []
         now = self.clock.now()

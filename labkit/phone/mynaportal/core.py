@@ -134,11 +134,12 @@ class MynaportalCore(CertificateUse):
         """What J-LIS knows about this phone (asked with a device proof; if the SE cannot make
         one, J-LIS answers only the state and the certificates)."""
         jlis = self.phone.jlis()
-        try:
-            proof: DeviceProof | None = self.device_proof(DeviceAction.STATUS)
-        except LabkitError:
-            proof = None
-        return jlis.device_status(self.device_id, proof)
+        with self.phone.device_calls:
+            try:
+                proof: DeviceProof | None = self.device_proof(DeviceAction.STATUS)
+            except LabkitError:
+                proof = None
+            return jlis.device_status(self.device_id, proof)
 
     # -- the device key (lab assumption: :mod:`labkit.se.device_key`) ----------------------------
     def device_key(self) -> bytes:
@@ -153,7 +154,12 @@ class MynaportalCore(CertificateUse):
         return proof
 
     def _guard(self, action: Any) -> Any:
-        """Run an SE action, mapping card-level errors to the app's refusals."""
+        """Run an SE action, mapping card-level errors to the app's refusals; one at a time
+        (the phone widget's watcher may sync while the learner taps)."""
+        with self.phone.device_calls:
+            return self._guarded(action)
+
+    def _guarded(self, action: Any) -> Any:
         try:
             return action()
         except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
@@ -285,8 +291,9 @@ class MynaportalCore(CertificateUse):
         if app_id is None:
             raise ServiceError(Text("登録できる申請がありません。先に申請してください",
                                     "there is no application to register; apply first"), reason="no_application")
-        package = jlis.fetch_registration(app_id, self.device_id,
-                                          self.device_proof(DeviceAction.FETCH_REGISTRATION, app_id))
+        with self.phone.device_calls:
+            package = jlis.fetch_registration(app_id, self.device_id,
+                                              self.device_proof(DeviceAction.FETCH_REGISTRATION, app_id))
         present = self.present()
 
         def write() -> None:
@@ -297,8 +304,9 @@ class MynaportalCore(CertificateUse):
                     prov.write_certificate(role, der)
                     prov.write_certificate(role, package.ca_certificates[kind], ca=True)
         self._guard(write)
-        status = jlis.confirm_registration(app_id, self.device_id,
-                                           self.device_proof(DeviceAction.CONFIRM_REGISTRATION, app_id))
+        with self.phone.device_calls:
+            status = jlis.confirm_registration(app_id, self.device_id,
+                                               self.device_proof(DeviceAction.CONFIRM_REGISTRATION, app_id))
         self.data.application_id, self.data.ready = None, False
         self.data.notices = [n for n in self.data.notices if n.kind is not NotificationKind.REGISTRATION_READY]
         self.phone.note("スマホ用電子証明書を GP-SE に登録", "smartphone certificates written into the GP-SE")
