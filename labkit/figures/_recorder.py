@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import Text
+from ..se.device_key import DEVICE_KEY_P2
 
 __all__ = ["CARD_INS", "ENTRY_POINTS", "JLIS_OPS", "SE_INS", "Message", "Recorder", "listening"]
 
@@ -132,6 +133,8 @@ class Recorder:
         self.messages.append(message)
 
     def apdu(self, src: str, dst: str, command: bytes, table: dict[int, Text]) -> None:
+        if table is SE_INS and len(command) >= 4 and command[3] == DEVICE_KEY_P2:
+            return  # the device key and its proofs: a lab assumption, not a step of the lecture's flows
         op = table.get(command[1]) if len(command) >= 4 else None
         if self.burst is None or self.burst[:2] != (src, dst):
             self.flush()

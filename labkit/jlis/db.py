@@ -1,6 +1,7 @@
 """J-LIS's own records, in SQLite: holders, phones, applications, which phone holds which
 certificate, push notifications (deletion orders included), the usage history, spent nonces and
-the journal of card issuances at the counter.
+the journal of card issuances at the counter, and each phone's device key with the last proof
+counter accepted from it (``jlis_device_keys``, read and written by :mod:`labkit.jlis.devices`).
 
 The PKI store keeps certificates and their revocation state; these tables keep everything
 else. Both may live in one file (``labkit jlis serve --db FILE``: tables prefixed
@@ -61,6 +62,9 @@ CREATE TABLE IF NOT EXISTS jlis_usage (
     en TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS jlis_usage_holder ON jlis_usage (holder_id, at);
 CREATE TABLE IF NOT EXISTS jlis_nonces (nonce TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jlis_device_keys (
+    device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, holder_id TEXT, counter INTEGER NOT NULL,
+    bound_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS jlis_card_issuances (
     issuance_id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, known TEXT NOT NULL, state TEXT NOT NULL,
     at INTEGER NOT NULL);

@@ -18,6 +18,8 @@ Rules it enforces (lecture chapter 2):
   its SE data. A held (suspended) phone certificate may still be used for this request —
   revocation only takes power away. Expired or revoked ones are refused.
 * 2-6 card found (in the app): see :meth:`JlisService.lift_suspension_by_card`.
+* Device endpoints (poll, registration, status) and the device proof (lab assumption): an
+  application binds the phone's SE device key (:mod:`labkit.jlis.devices`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..office.contract import (
     ApplicationReceipt,
     ApplicationRequest,
     ApplicationState,
+    DeviceProof,
     DeviceState,
     DeviceStatus,
     LossItem,
@@ -50,8 +53,9 @@ from ._core import JlisCore
 from ._core import jst_text as _jst
 from .counter import CounterOps
 from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
+from .devices import DeviceOps
 from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
-from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy, old_phone_deletes
+from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy
 from .verify import check_keys, check_serial, verify_card_request, verify_signature
 
 __all__ = ["JlisService"]
@@ -68,6 +72,8 @@ class JlisService:
         self.core = JlisCore(jpki, db, push_policy=push_policy, device_policy=device_policy)
         #: The privileged operations on the same state (for the municipality and the hotline).
         self.counter = CounterOps(self.core)
+        #: The device endpoints and the device proof (:mod:`labkit.jlis.devices`).
+        self.devices = DeviceOps(self.core)
         self.jpki, self.db, self._lock = self.core.jpki, self.core.db, self.core.lock
 
     def now(self) -> datetime:
@@ -108,12 +114,14 @@ class JlisService:
                 if request.kind is not ApplicationKind.DEVICE_CHANGE:
                     raise refuse(Refusal.ONE_DEVICE)
                 old_device = active
+            self.devices.check_binding(request, holder_id)
             self._spend(request.nonce, now)
             app = ApplicationRow(self.core.new_id("app"), request.device_id, holder_id, request.se_id,
                                  request.kind.value, request.certificates, dict(request.public_keys),
                                  card.record.serial, ApplicationState.PENDING.value, now, self._push_time(now),
                                  old_device_id=old_device)
             with self.db.tx():
+                self.devices.bind(request, holder_id)
                 self._cancel_unregistered(holder_id)
                 self.db.add_application(app)
                 if this is None or this.state != DeviceState.ACTIVE.value:
@@ -197,11 +205,13 @@ class JlisService:
             if any(lk.kind is CaKind.SIGN for lk in held) and CaKind.SIGN not in request.certificates:
                 raise refuse(Refusal.MALFORMED, Text("署名用電子証明書を再発行するための新しい鍵が必要です",
                                                      "a new signing key is needed to re-issue the signing certificate"))
+            self.devices.check_binding(request, card.holder_id)
             self._spend(request.nonce, now)
             app = ApplicationRow(self.core.new_id("app"), request.device_id, card.holder_id, request.se_id,
                                  ApplicationKind.CARD_FOUND.value, request.certificates, dict(request.public_keys),
                                  card.record.serial, ApplicationState.PENDING.value, now, self._push_time(now))
             with self.db.tx():
+                self.devices.bind(request, card.holder_id)
                 self._cancel_unregistered(card.holder_id)
                 if request.certificates:
                     self.db.add_application(app)
@@ -224,76 +234,20 @@ class JlisService:
                                      app.card_serial, ApplicationState.REGISTERED.value, now, now)
             return self._receipt(app, tuple(revoked))
 
-    # -- push notifications and registration (2-4) -------------------------------------------
-    def poll(self, device_id: str) -> list[Notification]:
-        """Due notifications, each delivered once. A deletion order more than 48 hours old
-        lapses undelivered (2-5)."""
-        with self._lock:
-            self.tick()
-            now = self.now()
-            out, lapsed = [], []
-            for row in self.db.due(device_id, now):
-                if row.kind == NotificationKind.DELETE_CERTIFICATES.value and not old_phone_deletes(row.due_at, now):
-                    lapsed.append(row.id)
-                    continue
-                out.append(Notification(row.id, row.device_id, NotificationKind(row.kind), row.due_at,
-                                        row.application_id, row.serials, row.text, row.expires_at))
-            with self.db.tx():
-                self.db.mark_lapsed(lapsed)
-                self.db.mark_delivered([n.notification_id for n in out], now)
-            return out
+    # -- push notifications, registration and status (2-4): :mod:`labkit.jlis.devices` --------
+    def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
+        return self.devices.poll(device_id, proof)
 
-    def _application_for(self, application_id: str, device_id: str) -> ApplicationRow:
-        app = self.db.application(application_id) if isinstance(application_id, str) else None
-        if app is None:
-            raise refuse(Refusal.NOT_FOUND, Text(f"申請 {application_id}", f"application {application_id}"))
-        if app.device_id != device_id:
-            raise refuse(Refusal.WRONG_DEVICE)
-        if app.state == ApplicationState.PENDING.value:
-            raise refuse(Refusal.BEFORE_PUSH, Text(f"{_jst(app.push_at)} ごろ", f"around {_jst(app.push_at)}"),
-                         push_at=app.push_at.isoformat())
-        if app.state == ApplicationState.REFUSED.value:
-            raise refuse(Refusal.APPLICATION_REFUSED, app.refusal[1] if app.refusal else None,
-                         cause=app.refusal[0] if app.refusal else None)
-        if app.state == ApplicationState.CANCELLED.value:
-            raise refuse(Refusal.APPLICATION_CANCELLED)
-        return app
+    def fetch_registration(self, application_id: str, device_id: str,
+                           proof: DeviceProof | None = None) -> RegistrationPackage:
+        return self.devices.fetch_registration(application_id, device_id, proof)
 
-    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage:
-        with self._lock:
-            self.tick()
-            app = self._application_for(application_id, device_id)
-            links = self.db.links(application_id=app.application_id)
-            return RegistrationPackage(app.application_id, device_id,
-                                       {lk.kind: self.jpki.record(lk.serial).der for lk in links},
-                                       {lk.kind: self.jpki.ca(lk.kind).der for lk in links})
+    def confirm_registration(self, application_id: str, device_id: str,
+                             proof: DeviceProof | None = None) -> DeviceStatus:
+        return self.devices.confirm_registration(application_id, device_id, proof)
 
-    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus:
-        with self._lock:
-            self.tick()
-            app = self._application_for(application_id, device_id)
-            now = self.now()
-            if self.db.set_application_state(app.application_id, ApplicationState.REGISTERED.value,
-                                             expected=ApplicationState.READY.value):
-                with self.db.tx():
-                    self.db.put_device(DeviceRow(device_id, app.holder_id, app.se_id, DeviceState.ACTIVE.value), now)
-                    for link in self.db.links(application_id=app.application_id):
-                        self.core.usage(UsageKind.REGISTRATION, Text("スマホに登録", "registered on the phone"),
-                                   holder_id=app.holder_id, serial=link.serial, device_id=device_id)
-            return self.device_status(device_id)
-
-    def device_status(self, device_id: str) -> DeviceStatus:
-        with self._lock:
-            self.tick()
-            dev = self.db.device(device_id) if isinstance(device_id, str) else None
-            if dev is None:
-                return DeviceStatus(device_id, DeviceState.UNKNOWN, None, None, (), None)
-            pending = self.db.applications(state=ApplicationState.PENDING.value, device_id=device_id) + \
-                self.db.applications(state=ApplicationState.READY.value, device_id=device_id)
-            certs = tuple(self.core.info(lk.serial, lk.kind) for lk in self.db.links(device_id=device_id)
-                          if self.db.application(lk.application_id).state == ApplicationState.REGISTERED.value)  # type: ignore[union-attr]
-            return DeviceStatus(device_id, DeviceState(dev.state), dev.holder_id, dev.se_id, certs,
-                                pending[-1].application_id if pending else None)
+    def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
+        return self.devices.device_status(device_id, proof)
 
     # -- 2-7 stop using ----------------------------------------------------------------------
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:

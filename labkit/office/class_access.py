@@ -42,6 +42,7 @@ from .contract import (
     CertificateInfo,
     CounterApi,
     CounterReceipt,
+    DeviceProof,
     DeviceStatus,
     LossReceipt,
     LossReport,
@@ -196,27 +197,28 @@ class ClassJlis:
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
         return self._apply(self.inner.lift_suspension_by_card, request)
 
-    # The four device calls pass anything after their ids through unchanged (the device proof
-    # of issue 12, checked by the J-LIS service itself).
-    def poll(self, device_id: str, *proof: Any, **kw: Any) -> list[Notification]:
-        return self.access.run(self.access.require_device(device_id), self.inner.poll, device_id, *proof, **kw)
+    # The four device calls pass the device proof through unchanged (the J-LIS service checks it).
+    def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
+        return self.access.run(self.access.require_device(device_id), self.inner.poll, device_id, proof)
 
     def _registration(self, application_id: str, device_id: str) -> str | None:
         owner = self.access.require(Kind.APPLICATION, application_id)
         self.access.require(Kind.DEVICE, device_id)
         return owner
 
-    def fetch_registration(self, application_id: str, device_id: str, *proof: Any, **kw: Any) -> RegistrationPackage:
+    def fetch_registration(self, application_id: str, device_id: str,
+                           proof: DeviceProof | None = None) -> RegistrationPackage:
         owner = self._registration(application_id, device_id)
-        return self.access.run(owner, self.inner.fetch_registration, application_id, device_id, *proof, **kw)
+        return self.access.run(owner, self.inner.fetch_registration, application_id, device_id, proof)
 
-    def confirm_registration(self, application_id: str, device_id: str, *proof: Any, **kw: Any) -> DeviceStatus:
+    def confirm_registration(self, application_id: str, device_id: str,
+                             proof: DeviceProof | None = None) -> DeviceStatus:
         owner = self._registration(application_id, device_id)
-        return self.access.run(owner, self.inner.confirm_registration, application_id, device_id, *proof, **kw)
+        return self.access.run(owner, self.inner.confirm_registration, application_id, device_id, proof)
 
-    def device_status(self, device_id: str, *proof: Any, **kw: Any) -> DeviceStatus:
+    def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
         owner = self.access.require_device(device_id)
-        return self.access.run(owner, self.inner.device_status, device_id, *proof, **kw)
+        return self.access.run(owner, self.inner.device_status, device_id, proof)
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
         owner = self.access.require(Kind.DEVICE, request.device_id)

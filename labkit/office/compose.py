@@ -12,6 +12,7 @@ operations (``service.counter``), the phones only the :class:`JlisApi`.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from .class_clock import ClassClock
 from .class_guard import class_guards
 from .class_routes import mount_class
 from .classroom import CA_MARGIN, ClassSetup, ClassStore
+from .clock_guard import store_validity, valid_start
 from .contract import CounterApi, JlisApi
 from .demo import IMMEDIATE_PUSH, build_demo, demo_listing
 from .http import HttpCounter, HttpJlis, RemoteClock
@@ -44,14 +46,26 @@ CLOCK_META = "simulated_clock"
 
 def lab_clock(db: str | None, now: str | None) -> LabClock:
     """``now`` given: a simulated clock starting then, or later if ``db`` stored a later time
-    (the lab clock never goes back); else the system clock."""
+    (the lab clock never goes back); else the system clock. A time outside the validity of the
+    lab CA in ``db`` (review F2: a clock pushed to 9999) never stops a restart: a bilingual
+    warning on stderr, and the clock starts from ``now`` or the nearest valid time."""
     if now is None:
         return SystemClock()
-    start = parse_time(now)
+    given = start = parse_time(now)
     if db is not None:
         stored = JlisDb(db).meta(CLOCK_META)
-        if stored is not None and parse_time(stored) > start:
-            start = parse_time(stored)
+        try:
+            if stored is not None and parse_time(stored) > start:
+                start = parse_time(stored)
+        except ValueError:
+            pass  # an unreadable stored clock: start from ``now`` (the warning below names it)
+        store = SqliteStore(db)
+        try:
+            start, warning = valid_start(start, given, store_validity(store))
+        finally:
+            store.close()
+        if warning is not None:
+            print(f"labkit: {warning.ja}\nlabkit: {warning.en}", file=sys.stderr)
     return SimulatedClock(start)
 
 

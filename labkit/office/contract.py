@@ -22,14 +22,15 @@ Operations (:class:`JlisApi`; value objects in :mod:`labkit.office.jlis_forms`):
                                  ``card_found``; the phone user-auth certificate resumes,
                                  the held phone signing certificate is revoked and a new one
                                  is applied for (``public_keys["sign"]``, register again).
-``poll(device_id)``              push notifications due by the clock, each delivered once:
+``poll(device_id, proof)``       push notifications due by the clock, each delivered once:
                                  ``registration_ready``, ``application_refused``,
                                  ``delete_certificates`` (old phone, 48 h), ``suspended``,
                                  ``resumed``, ``revoked``.
-``fetch_registration(app, dev)`` 2-4: the issued certificates and CA certificates; refused
-                                 with ``before_push`` until the push is due.
-``confirm_registration(app,dev)`` the phone wrote them into its SE → :class:`DeviceStatus`.
-``device_status(device_id)``     what J-LIS knows about one phone.
+``fetch_registration(app, dev, proof)`` 2-4: the issued certificates and CA certificates;
+                                 refused with ``before_push`` until the push is due.
+``confirm_registration(app, dev, proof)`` the phone wrote them into its SE → :class:`DeviceStatus`.
+``device_status(device_id, proof)`` what J-LIS knows about one phone (without a proof: only
+                                 its state and certificates).
 ``revoke_by_user(req)``          2-7: a :class:`RevocationRequest` signed in the SE with a
                                  phone key → both phone certificates revoked
                                  (cessationOfOperation); the phone then erases its SE data.
@@ -40,6 +41,11 @@ Operations (:class:`JlisApi`; value objects in :mod:`labkit.office.jlis_forms`):
 ``status(serial)``               good / held / revoked / expired / unknown.
 ``certificate(serial)``, ``ca_certificates()``, ``crl(kind)``, ``ocsp(der)``  publication.
 ===============================  ===========================================================
+
+Device proof (lab assumption; the lecture does not say how J-LIS authenticates the phone):
+the application carries the phone's SE device key (``device_key``, card-signed); the four
+device calls then take a :class:`DeviceProof` signed by that key with the SE's counter, and
+are refused with ``unauthenticated`` (HTTP 401) without a fresh one (:mod:`labkit.jlis.devices`).
 
 Timing: J-LIS issues the phone certificates when the push is due (notBefore = ``push_at``,
 see :mod:`labkit.jlis._core`), so ``fetch_registration`` before then says ``before_push``.
@@ -85,13 +91,15 @@ class JlisApi(Protocol):
 
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt: ...
 
-    def poll(self, device_id: str) -> list[Notification]: ...
+    def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]: ...
 
-    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage: ...
+    def fetch_registration(self, application_id: str, device_id: str,
+                           proof: DeviceProof | None = None) -> RegistrationPackage: ...
 
-    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus: ...
+    def confirm_registration(self, application_id: str, device_id: str,
+                             proof: DeviceProof | None = None) -> DeviceStatus: ...
 
-    def device_status(self, device_id: str) -> DeviceStatus: ...
+    def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus: ...
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt: ...
 

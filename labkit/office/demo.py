@@ -9,9 +9,11 @@ cards and phones in every interesting state, made through the real flows.
 * 見本 さくら — 10 years old: a card with a user-auth certificate only.
 
 Cards are emulated and sign the applications with real APDUs. The phones are stand-ins: the
-SE's key pairs are software keys made here (the GP-SE lives in :mod:`labkit.se`; the demo
-does not need a whole phone). Applications are processed at once (a push policy without
-delay), so the demo is ready whatever the hour. :mod:`labkit.office.compose` builds the two
+SE's key pairs, the device key among them, are software keys made here (the GP-SE lives in
+:mod:`labkit.se`; the demo does not need a whole phone). The device key signs the device proofs
+J-LIS wants on poll and registration (lab assumption, :mod:`labkit.jlis.devices`).
+Applications are processed at once (a push policy without delay), so the demo is ready
+whatever the hour. :mod:`labkit.office.compose` builds the two
 (J-LIS on that policy, the municipality) and calls :func:`build_demo`; ``GET /demo`` lists the
 result (:func:`demo_listing`).
 """
@@ -31,7 +33,17 @@ from ..jlis.rules import PushPolicy
 from ..pki import CaKind, Sex
 from ..pki.signer import parse_digest_info
 from ..reader import InProcessTransport, JpkiClient
-from .contract import ApplicationKind, ApplicationRequest, JlisApi, LossItem, LossReport, RevocationRequest
+from ..se.device_key import DeviceKeySlot
+from .contract import (
+    ApplicationKind,
+    ApplicationRequest,
+    DeviceAction,
+    DeviceProof,
+    JlisApi,
+    LossItem,
+    LossReport,
+    RevocationRequest,
+)
 from .wire import encode
 
 if TYPE_CHECKING:
@@ -56,6 +68,10 @@ class _DemoPhone:
         self.jlis, self.device_id = jlis, device_id
         self.keys: dict[CaKind, rsa.RSAPrivateKey] = {}
         self.serials: dict[CaKind, int] = {}
+        self.device_key = DeviceKeySlot()
+
+    def proof(self, action: DeviceAction, application_id: str | None = None) -> DeviceProof:
+        return DeviceProof.make(action, self.device_id, application_id, self.device_key.sign)
 
     def apply(self, card: MyNumberCard, kind: ApplicationKind = ApplicationKind.NEW) -> None:
         for k in CaKind:
@@ -65,12 +81,16 @@ class _DemoPhone:
                 for k, v in self.keys.items()}
         client = JpkiClient(InProcessTransport(card))
         request = ApplicationRequest(self.device_id, f"se-{self.device_id}", kind, (CaKind.SIGN, CaKind.AUTH), spki,
-                                     card.jpki.certificate(KeyRole.SIGN), "LAB-PHONE", "54.0", os.urandom(16))
+                                     card.jpki.certificate(KeyRole.SIGN), "LAB-PHONE", "54.0", os.urandom(16),
+                                     device_key=self.device_key.public_spki())
         request = request.sign_with(lambda di: client.sign_digest_info(KeyRole.SIGN, di, pin=_PASSWORD))
         receipt = self.jlis.submit_application(request)
-        self.jlis.poll(self.device_id)
-        package = self.jlis.fetch_registration(receipt.application_id, self.device_id)
-        status = self.jlis.confirm_registration(receipt.application_id, self.device_id)
+        app_id = receipt.application_id
+        self.jlis.poll(self.device_id, self.proof(DeviceAction.POLL))
+        package = self.jlis.fetch_registration(app_id, self.device_id,
+                                               self.proof(DeviceAction.FETCH_REGISTRATION, app_id))
+        status = self.jlis.confirm_registration(app_id, self.device_id,
+                                                self.proof(DeviceAction.CONFIRM_REGISTRATION, app_id))
         assert package.certificates
         self.serials = {c.kind: c.serial for c in status.certificates if c.state.value == "good"}
 

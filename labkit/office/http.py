@@ -21,6 +21,7 @@ from ..i18n import Text
 from ..pki import CaKind, CertificateStatus
 from ..pki.urls import OCSP_PATH, ca_path, cert_path, crl_path
 from .contract import (
+    DEVICE_PROOF_HEADER,
     ApplicationReceipt,
     ApplicationRequest,
     AttributeChange,
@@ -28,6 +29,7 @@ from .contract import (
     CardRequest,
     CertificateInfo,
     CounterReceipt,
+    DeviceProof,
     DeviceStatus,
     LossReceipt,
     LossReport,
@@ -73,8 +75,11 @@ class HttpJlis:
 
     # -- transport ----------------------------------------------------------------------------
     def _send(self, method: str, path: str, *, json_body: Any = None, content: bytes | None = None,
-              content_type: str | None = None, params: dict[str, str] | None = None) -> httpx.Response:
-        headers = {**self._auth, **({"content-type": content_type} if content_type else {})} or None
+              content_type: str | None = None, params: dict[str, str] | None = None,
+              proof: DeviceProof | None = None) -> httpx.Response:
+        headers = {**self._auth, **({"content-type": content_type} if content_type else {})}
+        if proof is not None:
+            headers[DEVICE_PROOF_HEADER] = proof.to_header()
         try:
             response = self._http.request(method, path, json=json_body, content=content, headers=headers,
                                           params=params)
@@ -89,8 +94,9 @@ class HttpJlis:
             raise error_from_json(response.status_code, body)
         return response
 
-    def _json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None) -> Any:
-        response = self._send(method, path, json_body=body, params=params)
+    def _json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None,
+              proof: DeviceProof | None = None) -> Any:
+        response = self._send(method, path, json_body=body, params=params, proof=proof)
         try:
             return response.json()
         except ValueError:
@@ -117,19 +123,22 @@ class HttpJlis:
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
         return decode(ApplicationReceipt, self._json("POST", "/api/applications/card-found", encode(request)))
 
-    def poll(self, device_id: str) -> list[Notification]:
-        return decode(list[Notification], self._json("POST", f"/api/devices/{_seg(device_id)}/poll", {}))
+    def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
+        return decode(list[Notification], self._json("POST", f"/api/devices/{_seg(device_id)}/poll", {},
+                                                     proof=proof))
 
-    def fetch_registration(self, application_id: str, device_id: str) -> RegistrationPackage:
+    def fetch_registration(self, application_id: str, device_id: str,
+                           proof: DeviceProof | None = None) -> RegistrationPackage:
         return decode(RegistrationPackage, self._json("GET", f"/api/applications/{_seg(application_id)}/registration",
-                                                      params={"device_id": device_id}))
+                                                      params={"device_id": device_id}, proof=proof))
 
-    def confirm_registration(self, application_id: str, device_id: str) -> DeviceStatus:
+    def confirm_registration(self, application_id: str, device_id: str,
+                             proof: DeviceProof | None = None) -> DeviceStatus:
         return decode(DeviceStatus, self._json("POST", f"/api/applications/{_seg(application_id)}/confirm",
-                                               {"device_id": device_id}))
+                                               {"device_id": device_id}, proof=proof))
 
-    def device_status(self, device_id: str) -> DeviceStatus:
-        return decode(DeviceStatus, self._json("GET", f"/api/devices/{_seg(device_id)}"))
+    def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
+        return decode(DeviceStatus, self._json("GET", f"/api/devices/{_seg(device_id)}", proof=proof))
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
         return decode(RevocationReceipt, self._json("POST", "/api/revocations", encode(request)))

@@ -5,6 +5,8 @@ HTTP (:mod:`labkit.office.wire` builds them from JSON)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import re
 from collections.abc import Callable
@@ -15,12 +17,33 @@ from enum import StrEnum
 from ..i18n import Text
 from ..pki import CaKind, CertState, Reason
 from ..pki.signer import HashAlg, digest_info
+from ..se.device_key import MAX_COUNTER, proof_message
 from .refusals import MalformedRequestError
 from .wire import Serial, canonical
 
-__all__ = ["ApplicationKind", "ApplicationReceipt", "ApplicationRequest", "ApplicationState", "CertificateInfo",
-           "DeviceState", "DeviceStatus", "LossItem", "LossReceipt", "LossReport", "Notification", "NotificationKind",
-           "RegistrationPackage", "RevocationReceipt", "RevocationRequest", "UsageEvent", "UsageKind", "UsageRecord"]
+__all__ = [
+    "DEVICE_PROOF_HEADER",
+    "ApplicationKind",
+    "ApplicationReceipt",
+    "ApplicationRequest",
+    "ApplicationState",
+    "CertificateInfo",
+    "DeviceAction",
+    "DeviceProof",
+    "DeviceState",
+    "DeviceStatus",
+    "LossItem",
+    "LossReceipt",
+    "LossReport",
+    "Notification",
+    "NotificationKind",
+    "RegistrationPackage",
+    "RevocationReceipt",
+    "RevocationRequest",
+    "UsageEvent",
+    "UsageKind",
+    "UsageRecord",
+]
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 MIN_NONCE = 16
@@ -117,10 +140,18 @@ class ApplicationRequest:
     app_version: str
     nonce: bytes
     signature: bytes = b""
+    #: The phone's device key (SubjectPublicKeyInfo DER, made in the SE): J-LIS binds it to
+    #: ``device_id`` and wants a :class:`DeviceProof` by it on the device endpoints (lab
+    #: assumption, :mod:`labkit.se.device_key`). Inside the card-signed data.
+    device_key: bytes | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.device_id, "device_id")
         _check_id(self.se_id, "se_id")
+        if self.device_key is not None and (not isinstance(self.device_key, bytes)
+                                            or not 0 < len(self.device_key) <= _MAX_KEY):
+            raise MalformedRequestError(Text("device_key は公開鍵 (DER) です", "device_key must be a DER public key"),
+                                        field="device_key")
         object.__setattr__(self, "kind", ApplicationKind(self.kind))
         object.__setattr__(self, "certificates", tuple(CaKind(k) for k in self.certificates))
         object.__setattr__(self, "public_keys", {CaKind(k): bytes(v) for k, v in self.public_keys.items()})
@@ -137,6 +168,87 @@ class ApplicationRequest:
 
     def sign_with(self, signer: Callable[[bytes], bytes]) -> ApplicationRequest:
         return replace(self, signature=signer(self.digest_info()))
+
+
+class DeviceAction(StrEnum):
+    """What a device proof authorises (one proof, one action)."""
+
+    POLL = "poll"
+    STATUS = "status"
+    FETCH_REGISTRATION = "fetch_registration"
+    CONFIRM_REGISTRATION = "confirm_registration"
+
+
+#: The HTTP header that carries a :class:`DeviceProof`.
+DEVICE_PROOF_HEADER = "X-Device-Proof"
+_MAX_KEY = 2048
+_MAX_SIGNATURE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceProof:
+    """Proof that a call comes from the phone itself: the SE's device key signed the
+    :meth:`challenge` of (action, device id, application id) together with the SE's counter,
+    which J-LIS wants strictly higher than the last one it accepted from that phone (so a
+    proof works once). Lab assumption: the lecture does not say how J-LIS authenticates the
+    phone (:mod:`labkit.se.device_key`)."""
+
+    action: DeviceAction
+    device_id: str
+    application_id: str | None
+    counter: int
+    signature: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", DeviceAction(self.action))
+        _check_id(self.device_id, "device_id")
+        if self.application_id is not None:
+            _check_id(self.application_id, "application_id")
+        if not isinstance(self.counter, int) or isinstance(self.counter, bool) \
+                or not 0 < self.counter <= MAX_COUNTER:
+            raise MalformedRequestError(Text("counter は正の整数です", "counter must be a positive integer"),
+                                        field="counter")
+        if not isinstance(self.signature, bytes) or not 0 < len(self.signature) <= _MAX_SIGNATURE:
+            raise MalformedRequestError(Text("署名がありません", "the signature is missing"), field="signature")
+
+    @staticmethod
+    def challenge(action: DeviceAction, device_id: str, application_id: str | None = None) -> bytes:
+        """The 32 bytes the app hands the SE (``80 2A 00 9D``) for this action."""
+        body = canonical({"action": DeviceAction(action).value, "application_id": application_id,
+                          "device_id": device_id})
+        return hashlib.sha256(b"labkit-jlis-device-v1\n" + body).digest()
+
+    def message(self) -> bytes:
+        """What the SE signed (J-LIS verifies the signature over it)."""
+        return proof_message(self.counter, self.challenge(self.action, self.device_id, self.application_id))
+
+    @classmethod
+    def make(cls, action: DeviceAction, device_id: str, application_id: str | None,
+             sign: Callable[[bytes], tuple[int, bytes]]) -> DeviceProof:
+        """``sign(challenge) -> (counter, signature)``: the SE's DEVICE SIGN (or a stand-in)."""
+        counter, signature = sign(cls.challenge(action, device_id, application_id))
+        return cls(DeviceAction(action), device_id, application_id, counter, signature)
+
+    # -- over HTTP: the header DEVICE_PROOF_HEADER (the action and ids come from the route) --------
+    def to_header(self) -> str:
+        return f"{self.counter}.{base64.urlsafe_b64encode(self.signature).decode('ascii').rstrip('=')}"
+
+    @classmethod
+    def from_header(cls, value: str | None, action: DeviceAction, device_id: str,
+                    application_id: str | None = None) -> DeviceProof | None:
+        """The proof sent with a request (None if the header is absent)."""
+        if value is None:
+            return None
+        counter, _, sig = value.strip().partition(".")
+        try:
+            if not counter.isdigit() or len(counter) > 16 or not sig or len(sig) > 2 * _MAX_SIGNATURE:
+                raise ValueError(value)
+            signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+        except (ValueError, binascii.Error):
+            raise MalformedRequestError(Text(f"{DEVICE_PROOF_HEADER} ヘッダは <カウンタ>.<署名 base64url> です",
+                                             f"the {DEVICE_PROOF_HEADER} header is <counter>.<base64url signature>"),
+                                        field=DEVICE_PROOF_HEADER) from None
+        return cls(action, device_id, application_id, int(counter), signature)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ import base64
 import binascii
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,16 +30,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from ..clock import Clock, SimulatedClock, parse_time
+from ..clock import Clock, SimulatedClock
 from ..errors import LabkitError
 from ..i18n import Text
 from ..pki import CaKind
+from .clock_guard import ca_validity, clock_target
 from .contract import (
+    DEVICE_PROOF_HEADER,
     ApplicationRequest,
     AttributeChange,
     CardFoundRequest,
     CardRequest,
     CounterApi,
+    DeviceAction,
+    DeviceProof,
     JlisApi,
     LossReport,
     PinReset,
@@ -128,14 +131,6 @@ def _api(fn: Callable[..., Any], parse: Any = None) -> Handler:
     return handler
 
 
-def _by_path(fn: Callable[..., Any], name: str, *, query: str | None = None) -> Handler:
-    """A JSON endpoint whose argument is a path segment (and a query parameter)."""
-    async def handler(request: Request) -> Response:
-        extra = [request.query_params.get(query, "")] if query else []
-        return _json(200, encode(await _call(fn, request.path_params[name], *extra)))
-    return handler
-
-
 def _der(data: bytes, kind: str) -> Response:
     return Response(data, media_type=DER_TYPES[kind])
 
@@ -180,30 +175,34 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
         body = await _json_body(request)
         if not isinstance(clock, SimulatedClock):
             raise refuse(Refusal.CLOCK_NOT_SIMULATED)
-        if not isinstance(body, dict) or set(body) - {"advance_seconds", "set"} or len(body) != 1:
-            raise refuse(Refusal.MALFORMED, Text('{"advance_seconds": 秒} か {"set": "ISO日時"} です',
-                                                 'send {"advance_seconds": n} or {"set": "ISO date-time"}'))
-        try:
-            if "set" in body:
-                when = parse_time(decode(str, body["set"], "set"))
-                if when < clock.now():
-                    raise ValueError("backwards")
-                clock.set(when)
-            else:
-                clock.advance(timedelta(seconds=decode(int, body["advance_seconds"], "advance_seconds")))
-        except ValueError as exc:
-            if isinstance(exc, LabkitError):
-                raise
-            raise refuse(Refusal.MALFORMED,
-                         Text("時計は進めることしかできません", "the clock only moves forward")) from None
+        validity = ca_validity((await _call(jlis.ca_certificates)).values())
+        clock.set(clock_target(clock.now(), body, validity))  # never past the lab CA's life (F2)
         if on_clock_change:
             on_clock_change()
         return _json(200, {"now": encode(jlis.now()), "simulated": True})
 
+    def proof(request: Request, action: DeviceAction, device: str, app: str | None = None) -> DeviceProof | None:
+        return DeviceProof.from_header(request.headers.get(DEVICE_PROOF_HEADER), action, device, app)
+
     async def confirm(request: Request) -> Response:
         body = await _json_body(request)
         device: str = decode(str, body.get("device_id") if isinstance(body, dict) else None, "device_id")
-        return _json(200, encode(await _call(jlis.confirm_registration, request.path_params["app"], device)))
+        app = request.path_params["app"]
+        return _json(200, encode(await _call(jlis.confirm_registration, app, device,
+                                             proof(request, DeviceAction.CONFIRM_REGISTRATION, device, app))))
+
+    async def registration(request: Request) -> Response:
+        app, device = request.path_params["app"], request.query_params.get("device_id", "")
+        return _json(200, encode(await _call(jlis.fetch_registration, app, device,
+                                             proof(request, DeviceAction.FETCH_REGISTRATION, device, app))))
+
+    async def poll(request: Request) -> Response:
+        device = request.path_params["device"]
+        return _json(200, encode(await _call(jlis.poll, device, proof(request, DeviceAction.POLL, device))))
+
+    async def device_status(request: Request) -> Response:
+        device = request.path_params["device"]
+        return _json(200, encode(await _call(jlis.device_status, device, proof(request, DeviceAction.STATUS, device))))
 
     async def usage_get(request: Request) -> Response:
         q = request.query_params
@@ -222,10 +221,10 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
         _route("/clock", get_clock), _route("/clock", set_clock, "POST"),
         _route("/applications", _api(jlis.submit_application, ApplicationRequest), "POST"),
         _route("/applications/card-found", _api(jlis.lift_suspension_by_card, ApplicationRequest), "POST"),
-        _route("/applications/{app}/registration", _by_path(jlis.fetch_registration, "app", query="device_id")),
+        _route("/applications/{app}/registration", registration),
         _route("/applications/{app}/confirm", confirm, "POST"),
-        _route("/devices/{device}/poll", _by_path(jlis.poll, "device"), "POST"),
-        _route("/devices/{device}", _by_path(jlis.device_status, "device")),
+        _route("/devices/{device}/poll", poll, "POST"),
+        _route("/devices/{device}", device_status),
         _route("/revocations", _api(jlis.revoke_by_user, RevocationRequest), "POST"),
         _route("/hotline/loss", _api(jlis.report_loss, LossReport), "POST"),
         _route("/usage", _api(jlis.record_usage, UsageRecord), "POST"),

@@ -20,6 +20,7 @@ subscribed, as a real push needs both.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,7 @@ from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
 from ..jlis.prerequisites import COMPATIBLE_MODELS
-from ..office.contract import JlisApi, Notification
+from ..office.contract import DeviceProof, JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
 from ..se.gp_data import Cplc
@@ -180,6 +181,10 @@ class Phone:
         self._factories = dict(apps or {})
         self._apps: dict[str, Any] = {}
         self._push: dict[str, Callable[[Notification], None]] = {}
+        self._provers: dict[str, Callable[[], DeviceProof]] = {}
+        #: Held while an app talks to the SE, and while a device proof is made and sent (J-LIS
+        #: wants the SE's counters in order).
+        self.device_calls = threading.RLock()
         self._nfc: dict[str, NfcListener] = {}
         self._closed = False
 
@@ -244,6 +249,7 @@ class Phone:
         """Remove an app and all its data (the SE is not the app's data)."""
         app = self._apps.pop(package, None)
         self._push.pop(package, None)
+        self._provers.pop(package, None)
         self._nfc.pop(package, None)
         if app is not None:
             close = getattr(app, "close", None)
@@ -270,9 +276,14 @@ class Phone:
         return SEService(self.se_service, app.package.identity)
 
     # -- push --------------------------------------------------------------------------------
-    def subscribe_push(self, package: str, handler: Callable[[Notification], None]) -> None:
-        """``package``'s push registration: this phone's J-LIS notifications go to ``handler``."""
+    def subscribe_push(self, package: str, handler: Callable[[Notification], None], *,
+                       prove: Callable[[], DeviceProof] | None = None) -> None:
+        """``package``'s push registration: this phone's J-LIS notifications go to ``handler``.
+        ``prove`` makes the device proof J-LIS wants for a poll (the Mynaportal app asks the SE;
+        lab assumption, :mod:`labkit.jlis.devices`)."""
         self._push[package] = handler
+        if prove is not None:
+            self._provers[package] = prove
 
     def listen_nfc(self, package: str, listener: NfcListener) -> None:
         """``package`` is told when a card is held to the phone or taken away."""
@@ -284,7 +295,8 @@ class Phone:
         if not self.online or not self._push:
             return []
         try:
-            notes = self.network.jlis.poll(self.device_id)
+            with self.device_calls:
+                notes = self.network.jlis.poll(self.device_id, self._proof())
         except ServiceError:
             return []
         now = self.clock.now()
@@ -298,6 +310,14 @@ class Phone:
                 except LabkitError as exc:
                     self.note(f"通知の処理に失敗: {exc.text.ja}", f"could not act on the push: {exc.text.en}")
         return messages
+
+    def _proof(self) -> DeviceProof | None:
+        for prove in list(self._provers.values()):
+            try:
+                return prove()
+            except LabkitError:
+                continue  # e.g. no device key yet: J-LIS asks for no proof then
+        return None
 
     # -- NFC ---------------------------------------------------------------------------------
     def hold_card(self, card: MyNumberCard) -> None:

@@ -19,6 +19,8 @@ PIN), plus what only the SE does:
   ``80 E4 00 00|01|02``        erase (revocation / device change): both roles, auth, or sign.
   ``80 CA 00 00``              LIST CONTENTS (ラボの想定 / lab assumption): what the AP holds, for
                                「スマホ電子証明書の確認」 (:func:`~labkit.se.inventory.encode_items`).
+  ``80 46 00 9D``, ``80 2A 00 9D``  the device key and DEVICE SIGN (ラボの想定 / lab assumption):
+                               :mod:`labkit.se.device_key`.
   ===========================  =================================================================
 
 - **zeroisation**: private keys live in :class:`SealedKeys`, PKCS#8 DER in ``bytearray``s that
@@ -29,16 +31,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..apdu import SW, CommandAPDU, StatusWordError, tlv
-from ..card import Aid, CardQuirks, JpkiApplet, JpkiFile, JpkiProfile, KeyRole
+from ..card import Aid, CardQuirks, Ins, JpkiApplet, JpkiFile, JpkiProfile, KeyRole
+from ..card._eeprom import CardStateError, b64, unb64
 from ..card._fileapp import FileSession
 from ..cardos import PROPRIETARY, handles
 from ..errors import InputError
 from ..i18n import Text
+from .device_key import DEVICE_KEY_P2, DeviceKeySlot
 from .inventory import DataCategory, InventoryItem, certificate_detail, encode_items
 
 __all__ = [
@@ -91,6 +96,12 @@ def _private_from_der(der: bytes) -> rsa.RSAPrivateKey:
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("not an RSA private key")
     return key
+
+
+def _public_template(public: rsa.RSAPublicNumbers) -> bytes:
+    n = public.n.to_bytes((public.n.bit_length() + 7) // 8, "big")
+    e = public.e.to_bytes((public.e.bit_length() + 7) // 8, "big")
+    return tlv.encode(0x7F49, tlv.encode(0x81, n) + tlv.encode(0x82, e))
 
 
 def _zero(buffer: bytearray) -> None:
@@ -180,6 +191,8 @@ class SeJpkiApplet(JpkiApplet):
         self._keys = SealedKeys()  # type: ignore[assignment]
         self._certs = ZeroisableBytes()  # type: ignore[assignment]
         self._ca_certs = ZeroisableBytes()  # type: ignore[assignment]
+        #: The phone's device key and its counter (:mod:`labkit.se.device_key`); not a JPKI role.
+        self.device_key = DeviceKeySlot()
 
     # -- what the SE and the inventory read ----------------------------------------------
     @property
@@ -236,16 +249,53 @@ class SeJpkiApplet(JpkiApplet):
     @handles(JpkiProvisioningIns.GENERATE_KEY_PAIR, cla=PROPRIETARY)
     def _generate_key_pair(self, command: CommandAPDU, session: object) -> bytes:
         role = _KEY_P2.get(command.p2)
+        if command.p1 == 0x00 and command.p2 == DEVICE_KEY_P2 and not command.data:
+            fresh = not self.device_key.present
+            public = self.device_key.public_key().public_numbers()
+            if fresh:
+                self._changed()
+            return _public_template(public)
         if command.p1 != 0x00 or role is None:
             raise StatusWordError(SW.INCORRECT_P1P2)
         if command.data:
             raise StatusWordError(SW.WRONG_LENGTH)
         if role in self._certs:
             raise StatusWordError(SW.CONDITIONS_NOT_SATISFIED)
-        public = self.generate_key(role).public_numbers()
-        n = public.n.to_bytes((public.n.bit_length() + 7) // 8, "big")
-        e = public.e.to_bytes((public.e.bit_length() + 7) // 8, "big")
-        return tlv.encode(0x7F49, tlv.encode(0x81, n) + tlv.encode(0x82, e))
+        return _public_template(self.generate_key(role).public_numbers())
+
+    @handles(Ins.COMPUTE_SIGNATURE, cla=PROPRIETARY)
+    def _compute_signature(self, command: CommandAPDU, session: FileSession) -> bytes:
+        """``80 2A 00 9D``: DEVICE SIGN (no PIN, the counter goes up); any other P2 is the
+        JPKI signature of the card's applet."""
+        if command.p1 != 0x00 or command.p2 != DEVICE_KEY_P2:
+            return super()._compute_signature(command, session)
+        counter, signature = self.device_key.sign(command.data)
+        self._changed()
+        return counter.to_bytes(8, "big") + signature
+
+    # -- EEPROM image: the JPKI roles plus the device key ----------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        state = super().to_state()
+        if self.device_key.present:
+            dump = self.device_key.dump()
+            state["keys"]["device"] = b64(bytes.fromhex(dump["key"]))
+        state["device_counter"] = self.device_key.counter
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], *, quirks: CardQuirks | None = None) -> SeJpkiApplet:
+        state = dict(state)
+        keys = dict(state.get("keys") or {})
+        device = keys.pop("device", None)
+        counter = state.pop("device_counter", 0)
+        applet = super().from_state({**state, "keys": keys}, quirks=quirks)
+        assert isinstance(applet, SeJpkiApplet)
+        try:
+            der = unb64(device, "jpki.keys.device").hex() if device is not None else None
+            applet.device_key = DeviceKeySlot.restore({"key": der, "counter": int(counter)})
+        except (ValueError, TypeError) as exc:
+            raise CardStateError(Text(f"端末鍵が不正: {exc}", f"corrupt device key: {exc}")) from None
+        return applet
 
     @handles(JpkiProvisioningIns.SET_PIN, cla=PROPRIETARY)
     def _set_initial_pin(self, command: CommandAPDU, session: object) -> bytes:

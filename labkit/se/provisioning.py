@@ -8,6 +8,8 @@ revocation, over an OMAPI channel (or anything with ``transmit(bytes) -> bytes``
     ...                                                        # J-LIS issues, push arrives
     jpki.write_certificate(KeyRole.AUTH, certificate_der)      # 登録 (registration)
     jpki.erase()                                               # 失効 / 機種変更
+    device_key = jpki.device_public_key()                      # bound at application
+    counter, signature = jpki.device_sign(challenge)           # a device proof for J-LIS
 
 The APDUs are documented in :mod:`labkit.se.jpki`.
 """
@@ -20,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..apdu import SW, CommandAPDU, ResponseAPDU, StatusWordError, tlv
 from ..card import JpkiFile, KeyRole
+from .device_key import CHALLENGE_BYTES, COUNTER_BYTES, DEVICE_KEY_P2
 from .inventory import InventoryItem, decode_items
 from .jpki import CertSlot, JpkiProvisioningIns, SeJpkiApplet
 
@@ -45,7 +48,23 @@ class JpkiProvisioningClient:
 
     def generate_key_pair(self, role: KeyRole) -> rsa.RSAPublicKey:
         """Have the SE generate the ``role`` key pair; only the public key comes back."""
-        p2 = 0x80 | KeyRole(role).key_file
+        return self._public_key(0x80 | KeyRole(role).key_file)
+
+    def device_public_key(self) -> rsa.RSAPublicKey:
+        """The phone's device key (made in the SE the first time; lab assumption, see
+        :mod:`labkit.se.device_key`)."""
+        return self._public_key(DEVICE_KEY_P2)
+
+    def device_sign(self, challenge: bytes) -> tuple[int, bytes]:
+        """DEVICE SIGN: the SE's new counter and its signature over (counter, ``challenge``)."""
+        if len(challenge) != CHALLENGE_BYTES:
+            raise StatusWordError(SW.WRONG_LENGTH)
+        data = self._send(CommandAPDU(0x80, 0x2A, 0x00, DEVICE_KEY_P2, challenge, ne=256))
+        if len(data) <= COUNTER_BYTES:
+            raise StatusWordError(SW.WRONG_DATA)
+        return int.from_bytes(data[:COUNTER_BYTES], "big"), data[COUNTER_BYTES:]
+
+    def _public_key(self, p2: int) -> rsa.RSAPublicKey:
         data = self._send(CommandAPDU(0x80, JpkiProvisioningIns.GENERATE_KEY_PAIR, 0x00, p2, ne=256))
         template = tlv.find(data, 0x7F49)
         if template is None:

@@ -24,7 +24,11 @@ from labkit.jlis import (
     ApplicationKind,
     ApplicationReceipt,
     ApplicationRequest,
+    DeviceAction,
+    DeviceProof,
+    DeviceStatus,
     JlisApi,
+    Notification,
     RevocationReceipt,
     RevocationRequest,
 )
@@ -32,6 +36,7 @@ from labkit.jlis.service import JlisService
 from labkit.pki import BasicAttributes, CaKind, Holder, Jpki, Sex
 from labkit.pki.signer import parse_digest_info
 from labkit.reader import InProcessTransport, JpkiClient
+from labkit.se.device_key import DeviceKeySlot
 
 SIGN_PASSWORD = "ABC123"
 AUTH_PIN = "1234"
@@ -74,9 +79,30 @@ class Phone:
     model: str = "Pixel 8"
     app_version: str = "54.1"
     current: dict[CaKind, rsa.RSAPrivateKey] = field(default_factory=dict)
+    device: DeviceKeySlot | None = None
 
     def __post_init__(self) -> None:
         self.se_id = self.se_id or f"se-{self.device_id}"
+        self.device = self.device or DeviceKeySlot(next(self.keys))
+
+    def proof(self, action: DeviceAction, application_id: str | None = None) -> DeviceProof:
+        """What the SE's DEVICE SIGN gives the app (software stand-in, same format)."""
+        assert self.device is not None
+        return DeviceProof.make(action, self.device_id, application_id, self.device.sign)
+
+    def poll(self, jlis: JlisApi) -> list[Notification]:
+        return jlis.poll(self.device_id, self.proof(DeviceAction.POLL))
+
+    def status(self, jlis: JlisApi) -> DeviceStatus:
+        return jlis.device_status(self.device_id, self.proof(DeviceAction.STATUS))
+
+    def fetch(self, jlis: JlisApi, application_id: str):  # type: ignore[no-untyped-def]
+        return jlis.fetch_registration(application_id, self.device_id,
+                                       self.proof(DeviceAction.FETCH_REGISTRATION, application_id))
+
+    def confirm(self, jlis: JlisApi, application_id: str) -> DeviceStatus:
+        return jlis.confirm_registration(application_id, self.device_id,
+                                         self.proof(DeviceAction.CONFIRM_REGISTRATION, application_id))
 
     def fresh_keys(self, kinds: tuple[CaKind, ...]) -> dict[CaKind, bytes]:
         for kind in kinds:
@@ -87,8 +113,10 @@ class Phone:
                 certificates: tuple[CaKind, ...] = (CaKind.SIGN, CaKind.AUTH), password: str = SIGN_PASSWORD,
                 card_der: bytes | None = None, sign: bool = True) -> ApplicationRequest:
         cert = card_der if card_der is not None else (card.jpki.certificate(KeyRole.SIGN) if card else None)
+        assert self.device is not None
         req = ApplicationRequest(self.device_id, self.se_id, kind, certificates, self.fresh_keys(certificates),
-                                 cert, self.model, self.app_version, os.urandom(16))
+                                 cert, self.model, self.app_version, os.urandom(16),
+                                 device_key=self.device.public_spki())
         return req.sign_with(card_signer(card, password)) if sign and card is not None else req
 
     def apply(self, jlis: JlisApi, card: MyNumberCard, **kwargs: object) -> ApplicationReceipt:
@@ -99,8 +127,8 @@ class Phone:
 
     def register(self, jlis: JlisApi, receipt: ApplicationReceipt) -> dict[CaKind, int]:
         from cryptography import x509
-        package = jlis.fetch_registration(receipt.application_id, self.device_id)
-        jlis.confirm_registration(receipt.application_id, self.device_id)
+        package = self.fetch(jlis, receipt.application_id)
+        self.confirm(jlis, receipt.application_id)
         return {k: x509.load_der_x509_certificate(v).serial_number for k, v in package.certificates.items()}
 
     def revoke(self, jlis: JlisApi, serial: int, kind: CaKind = CaKind.AUTH) -> RevocationReceipt:
@@ -114,6 +142,8 @@ class Lab:
     jpki: Jpki
     jlis: JlisService
     phone_keys: list[rsa.RSAPrivateKey]
+    #: Each device id's SE device key (shared by every Phone object made for that id, as one SE).
+    device_keys: dict[str, DeviceKeySlot] = field(default_factory=dict)
 
     def card(self, holder: Holder | None = None, *, sign_password: str | None = SIGN_PASSWORD) -> MyNumberCard:
         return self.jlis.counter.issue_card(holder or resident(), my_number="123456789018", auth_pin=AUTH_PIN,
@@ -122,7 +152,21 @@ class Lab:
     def phone(self, device_id: str, **kwargs: object) -> Phone:
         offset = sum(map(ord, device_id)) % len(self.phone_keys)
         keys = self.phone_keys[offset:] + self.phone_keys[:offset]
+        kwargs.setdefault("device", self.device_keys.setdefault(device_id, DeviceKeySlot(keys[-1])))
         return Phone(device_id, itertools.cycle(keys), **kwargs)  # type: ignore[arg-type]
+
+    # -- the device endpoints, called as the phone ``device_id`` (with its device proof) ---------
+    def poll(self, device_id: str) -> list[Notification]:
+        return self.phone(device_id).poll(self.jlis)
+
+    def status(self, device_id: str) -> DeviceStatus:
+        return self.phone(device_id).status(self.jlis)
+
+    def fetch(self, application_id: str, device_id: str):  # type: ignore[no-untyped-def]
+        return self.phone(device_id).fetch(self.jlis, application_id)
+
+    def confirm(self, application_id: str, device_id: str) -> DeviceStatus:
+        return self.phone(device_id).confirm(self.jlis, application_id)
 
 
 def key_pool(keys: list[rsa.RSAPrivateKey]) -> Iterator[rsa.RSAPrivateKey]:

@@ -84,7 +84,7 @@ def test_application_accepted_and_phone_certificates_carry_the_card_attributes(l
     receipt = phone.apply(lab.jlis, card)
     assert receipt.state is ApplicationState.PENDING and receipt.kind is ApplicationKind.NEW
     lab.clock.advance(minutes=3)
-    package = lab.jlis.fetch_registration(receipt.application_id, "p1")
+    package = lab.fetch(receipt.application_id, "p1")
     sign = x509.load_der_x509_certificate(package.certificates[CaKind.SIGN])
     auth = x509.load_der_x509_certificate(package.certificates[CaKind.AUTH])
     card_cert = x509.load_der_x509_certificate(card.jpki.certificate(KeyRole.SIGN))
@@ -94,7 +94,7 @@ def test_application_accepted_and_phone_certificates_carry_the_card_attributes(l
     assert basic_attributes_of(auth) is None  # user-auth: no personal data
     assert sign.public_key().public_numbers() == phone.current[CaKind.SIGN].public_key().public_numbers()
     assert package.ca_certificates[CaKind.SIGN] == lab.jpki.ca(CaKind.SIGN).der
-    status = lab.jlis.confirm_registration(receipt.application_id, "p1")
+    status = lab.confirm(receipt.application_id, "p1")
     assert status.state is DeviceState.ACTIVE and {c.kind for c in status.certificates} == set(CaKind)
 
 
@@ -102,7 +102,7 @@ def test_only_the_certificates_applied_for(lab: Lab) -> None:
     card = lab.card()
     receipt = lab.phone("p1").apply(lab.jlis, card, certificates=(CaKind.AUTH,))
     lab.clock.advance(minutes=3)
-    assert set(lab.jlis.fetch_registration(receipt.application_id, "p1").certificates) == {CaKind.AUTH}
+    assert set(lab.fetch(receipt.application_id, "p1").certificates) == {CaKind.AUTH}
 
 
 def test_tampered_application_is_refused(lab: Lab) -> None:
@@ -217,12 +217,12 @@ def test_newer_application_cancels_an_unregistered_one(lab: Lab) -> None:
     lab.clock.advance(minutes=5)  # issued, not registered
     second = lab.phone("p2").apply(lab.jlis, card)
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.fetch_registration(first.application_id, "p1")
+        lab.fetch(first.application_id, "p1")
     assert refusal(exc) == Refusal.APPLICATION_CANCELLED
     first_serials = [c.serial for c in lab.jlis.db.links(application_id=first.application_id)]
     assert first_serials and all(lab.jlis.status(s).state is CertState.REVOKED for s in first_serials)
     lab.clock.advance(minutes=3)
-    assert lab.jlis.fetch_registration(second.application_id, "p2").certificates
+    assert lab.fetch(second.application_id, "p2").certificates
 
 
 def test_registration_belongs_to_its_phone(lab: Lab) -> None:
@@ -230,9 +230,9 @@ def test_registration_belongs_to_its_phone(lab: Lab) -> None:
     receipt = lab.phone("p1").apply(lab.jlis, card)
     lab.clock.advance(minutes=3)
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.fetch_registration(receipt.application_id, "p2")
+        lab.fetch(receipt.application_id, "p2")
     assert refusal(exc) == Refusal.WRONG_DEVICE
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.fetch_registration("app-nope", "p1")
+        lab.fetch("app-nope", "p1")
     assert refusal(exc) == Refusal.NOT_FOUND
 

@@ -18,7 +18,7 @@ def _two_phones(lab: Lab) -> tuple[Phone, Phone, dict[CaKind, int], object]:
     receipt = old.apply(lab.jlis, card)
     lab.clock.advance(minutes=3)
     serials = old.register(lab.jlis, receipt)
-    lab.jlis.poll("old")  # the registration push was delivered long ago
+    lab.poll("old")  # the registration push was delivered long ago
     new = lab.phone("new")
     change = new.apply(lab.jlis, card, kind=ApplicationKind.DEVICE_CHANGE)
     return old, new, serials, change
@@ -30,11 +30,11 @@ def test_device_change_revokes_the_old_phone_at_once(lab: Lab) -> None:
     for serial in serials.values():
         status = lab.jlis.status(serial)
         assert status.state is CertState.REVOKED and status.reason is Reason.SUPERSEDED
-    assert lab.jlis.device_status("old").state is DeviceState.RETIRED
+    assert lab.status("old").state is DeviceState.RETIRED
     lab.clock.advance(minutes=3)
     new_serials = new.register(lab.jlis, change)
     assert all(lab.jlis.status(s).state is CertState.GOOD for s in new_serials.values())
-    assert lab.jlis.device_status("new").state is DeviceState.ACTIVE
+    assert lab.status("new").state is DeviceState.ACTIVE
 
 
 @pytest.mark.parametrize(("after", "deletes"), [
@@ -46,7 +46,7 @@ def test_device_change_revokes_the_old_phone_at_once(lab: Lab) -> None:
 def test_deletion_order_48_hours(lab: Lab, after: timedelta, deletes: bool) -> None:
     _, _, serials, change = _two_phones(lab)
     lab.clock.advance(after)
-    notes = lab.jlis.poll("old")
+    notes = lab.poll("old")
     if deletes:
         [order] = notes
         assert order.kind is NotificationKind.DELETE_CERTIFICATES
@@ -54,7 +54,7 @@ def test_deletion_order_48_hours(lab: Lab, after: timedelta, deletes: bool) -> N
         assert order.expires_at == change.applied_at + timedelta(hours=48)
     else:
         assert notes == []
-    assert lab.jlis.poll("old") == []  # never twice, never after lapsing
+    assert lab.poll("old") == []  # never twice, never after lapsing
     # either way the certificates left in the old SE are revoked
     assert all(lab.jlis.status(s).state is CertState.REVOKED for s in serials.values())
 

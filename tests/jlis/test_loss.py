@@ -26,7 +26,7 @@ def _registered(lab: Lab) -> tuple[MyNumberCard, Phone, dict[CaKind, int]]:
     receipt = phone.apply(lab.jlis, card)
     lab.clock.advance(minutes=3)
     serials = phone.register(lab.jlis, receipt)
-    lab.jlis.poll("p1")
+    lab.poll("p1")
     return card, phone, serials
 
 
@@ -62,7 +62,7 @@ def test_phone_lost_at_3am_on_new_years_day(make_lab: Callable[..., Lab]) -> Non
     assert set(receipt.held) == set(phone_serials.values())
     assert all(state(lab, s) is CertState.HELD for s in phone_serials.values())
     assert all(state(lab, s) is CertState.GOOD for s in _card_serials(card).values())
-    [note] = lab.jlis.poll("p1")
+    [note] = lab.poll("p1")
     assert note.kind is NotificationKind.SUSPENDED
     again = line.report_loss(LossReport(NAME, BIRTH, LossItem.PHONE))
     assert again.held == () and "既に" in again.message.ja
@@ -112,7 +112,7 @@ def test_phone_found_at_the_counter_then_reissue_signing(lab: Lab) -> None:
     assert released == (serials[CaKind.AUTH],) and revoked == (serials[CaKind.SIGN],)
     assert state(lab, serials[CaKind.AUTH]) is CertState.GOOD
     assert lab.jlis.status(serials[CaKind.SIGN]).reason is Reason.KEY_COMPROMISE
-    assert [n.kind for n in lab.jlis.poll("p1")] == [NotificationKind.SUSPENDED, NotificationKind.RESUMED]
+    assert [n.kind for n in lab.poll("p1")] == [NotificationKind.SUSPENDED, NotificationKind.RESUMED]
     with pytest.raises(ServiceError) as exc:  # the user-auth one is fine: nothing to re-issue
         phone.apply(lab.jlis, card, kind=ApplicationKind.REISSUE, certificates=(CaKind.AUTH,))
     assert exc.value.reason == Refusal.STILL_ACTIVE
@@ -120,7 +120,7 @@ def test_phone_found_at_the_counter_then_reissue_signing(lab: Lab) -> None:
     lab.clock.advance(minutes=3)
     new = phone.register(lab.jlis, receipt)
     assert state(lab, new[CaKind.SIGN]) is CertState.GOOD
-    kinds = {c.kind: c.state for c in lab.jlis.device_status("p1").certificates if c.state is CertState.GOOD}
+    kinds = {c.kind: c.state for c in lab.status("p1").certificates if c.state is CertState.GOOD}
     assert kinds == {CaKind.AUTH: CertState.GOOD, CaKind.SIGN: CertState.GOOD}
 
 

@@ -15,6 +15,7 @@ from jlis_support import Lab, key_signer
 from labkit.errors import LabkitError
 from labkit.jlis import (
     ApplicationKind,
+    DeviceAction,
     JlisApi,
     LossItem,
     LossReport,
@@ -54,14 +55,21 @@ def scenario(lab: Lab, api: JlisApi) -> list[Any]:
     card = lab.card()
     phone, other = lab.phone("p1"), lab.phone("p2")
     receipt = step("apply", lambda: phone.apply(api, card), lambda r: (r.state.value, r.push_at.isoformat()))
-    step("too early", lambda: api.fetch_registration(receipt.application_id, "p1"))
-    step("poll early", lambda: api.poll("p1"), len)
+    step("too early", lambda: phone.fetch(api, receipt.application_id))
+    step("poll early", lambda: phone.poll(api), len)
     lab.clock.advance(minutes=3)
-    step("poll", lambda: api.poll("p1"), lambda r: [(n.kind.value, n.message.en, len(n.serials)) for n in r])
-    step("wrong device", lambda: api.fetch_registration(receipt.application_id, "p2"))
+    step("stranger polls", lambda: api.poll("p1"))
+    proof = phone.proof(DeviceAction.POLL)
+    step("poll", lambda: api.poll("p1", proof), lambda r: [(n.kind.value, n.message.en, len(n.serials)) for n in r])
+    step("replayed poll", lambda: api.poll("p1", proof))
+    step("wrong device", lambda: other.fetch(api, receipt.application_id))
+    step("stranger confirms", lambda: api.confirm_registration(receipt.application_id, "p1"))
     serials = step("register", lambda: phone.register(api, receipt), lambda r: sorted(k.value for k in r))
     serials = {c.kind: c.serial for c in api.device_status("p1").certificates}
-    step("status", lambda: api.device_status("p1"), lambda r: (r.state.value, [c.state.value for c in r.certificates]))
+    step("status", lambda: phone.status(api),
+         lambda r: (r.state.value, r.holder_id, [c.state.value for c in r.certificates]))
+    step("stranger's status", lambda: api.device_status("p1"),
+         lambda r: (r.state.value, r.holder_id, len(r.certificates)))
     step("second phone", lambda: other.apply(api, card))
     step("bad app version", lambda: lab.phone("p3", app_version="1.0").apply(api, card))
     step("login", lambda: api.record_usage(UsageRecord(UsageKind.LOGIN, serials[CaKind.AUTH], "portal", "p1")),
@@ -74,7 +82,7 @@ def scenario(lab: Lab, api: JlisApi) -> list[Any]:
     step("held status", lambda: api.status(serials[CaKind.AUTH]), lambda r: (r.state.value, r.text.en))
     step("device change", lambda: other.apply(api, card, kind=ApplicationKind.DEVICE_CHANGE),
          lambda r: (r.old_device_id, len(r.revoked_serials)))
-    step("old phone", lambda: api.poll("p1"), lambda r: sorted(n.kind.value for n in r))
+    step("old phone", lambda: phone.poll(api), lambda r: sorted(n.kind.value for n in r))
     step("stranger revokes", lambda: api.revoke_by_user(RevocationRequest("p1", serials[CaKind.AUTH], os.urandom(16))
                                                         .sign_with(key_signer(lab.phone_keys[0]))))
     step("history", lambda: api.usage_history(holder_id="resident-1"), lambda r: [e.kind.value for e in r])
@@ -96,7 +104,7 @@ def test_same_behaviour_in_process_and_over_http(make_lab: Callable[..., Lab]) -
         assert a == b
     refusals = {t[2] for t in local if len(t) == 5}
     assert {"before_push", "wrong_device", "one_device", "app_outdated", "unknown_certificate", "malformed",
-            "identity_mismatch", "bad_signature"} <= refusals
+            "identity_mismatch", "bad_signature", "unauthenticated"} <= refusals
 
 
 @pytest.mark.parametrize("where", ["local", "http"])

@@ -36,19 +36,19 @@ def test_push_and_registration_timing(make_lab: Callable[..., Lab], applied: str
     assert push.strftime("%H:%M") in receipt.message.ja
 
     lab.clock.set(push - timedelta(seconds=1))
-    assert lab.jlis.poll("p1") == []
+    assert lab.poll("p1") == []
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.fetch_registration(receipt.application_id, "p1")
+        lab.fetch(receipt.application_id, "p1")
     assert exc.value.reason == Refusal.BEFORE_PUSH
     assert_bilingual(exc.value)
     assert push.strftime("%H:%M") in exc.value.message("en")
 
     lab.clock.set(push)
-    [note] = lab.jlis.poll("p1")
+    [note] = lab.poll("p1")
     assert note.kind is NotificationKind.REGISTRATION_READY and note.due_at == push
     assert note.application_id == receipt.application_id
-    assert lab.jlis.poll("p1") == []  # delivered once
-    package = lab.jlis.fetch_registration(receipt.application_id, "p1")
+    assert lab.poll("p1") == []  # delivered once
+    package = lab.fetch(receipt.application_id, "p1")
     for der in package.certificates.values():
         assert x509.load_der_x509_certificate(der).not_valid_before_utc == push
 
@@ -58,7 +58,7 @@ def test_late_poll_still_stamps_the_push_time(make_lab: Callable[..., Lab]) -> N
     lab = make_lab("2026-04-01T21:00:00+09:00")
     receipt = lab.phone("p1").apply(lab.jlis, lab.card())
     lab.clock.set(jst(2026, 4, 2, 11, 45))
-    package = lab.jlis.fetch_registration(receipt.application_id, "p1")
+    package = lab.fetch(receipt.application_id, "p1")
     cert = x509.load_der_x509_certificate(package.certificates[CaKind.AUTH])
     assert cert.not_valid_before_utc == jst(2026, 4, 2, 8, 0)
     assert lab.jlis.status(cert.serial_number).state is CertState.GOOD
@@ -72,11 +72,11 @@ def test_card_suspended_before_the_push_refuses_the_application(make_lab: Callab
     card_serial = x509.load_der_x509_certificate(card.jpki.certificate(KeyRole.SIGN)).serial_number
     lab.jpki.hold(card_serial)
     lab.clock.set(jst(2026, 4, 2, 8, 30))
-    [note] = lab.jlis.poll("p1")
+    [note] = lab.poll("p1")
     assert note.kind is NotificationKind.APPLICATION_REFUSED
     assert "一時保留" in note.message.ja
     with pytest.raises(ServiceError) as exc:
-        lab.jlis.fetch_registration(receipt.application_id, "p1")
+        lab.fetch(receipt.application_id, "p1")
     assert exc.value.reason == Refusal.APPLICATION_REFUSED
     assert lab.jlis.db.links(application_id=receipt.application_id) == []
 
@@ -84,10 +84,10 @@ def test_card_suspended_before_the_push_refuses_the_application(make_lab: Callab
 def test_issued_certificates_wait_for_confirmation(lab: Lab) -> None:
     receipt = lab.phone("p1").apply(lab.jlis, lab.card())
     lab.clock.advance(minutes=3)
-    status = lab.jlis.device_status("p1")
+    status = lab.status("p1")
     assert status.pending_application == receipt.application_id and status.certificates == ()
-    lab.jlis.fetch_registration(receipt.application_id, "p1")
-    status = lab.jlis.confirm_registration(receipt.application_id, "p1")
+    lab.fetch(receipt.application_id, "p1")
+    status = lab.confirm(receipt.application_id, "p1")
     assert status.pending_application is None and len(status.certificates) == 2
     # confirming again is harmless
-    assert lab.jlis.confirm_registration(receipt.application_id, "p1") == status
+    assert lab.confirm(receipt.application_id, "p1") == status

@@ -36,7 +36,7 @@ def test_stop_using_revokes_both(lab: Lab, kind: CaKind) -> None:
     for serial in serials.values():
         st = lab.jlis.status(serial)
         assert st.state is CertState.REVOKED and st.reason is Reason.CESSATION_OF_OPERATION
-    assert lab.jlis.device_status("p1").state is DeviceState.RETIRED
+    assert lab.status("p1").state is DeviceState.RETIRED
     with pytest.raises(ServiceError) as exc:
         phone.revoke(lab.jlis, serials[kind], kind)
     assert exc.value.reason == Refusal.CERT_REVOKED
@@ -64,7 +64,7 @@ def test_factory_reset_changes_nothing_at_jlis(lab: Lab) -> None:
     _, _, serials = _registered(lab)
     lab.clock.advance(days=30)
     assert all(lab.jlis.status(s).state is CertState.GOOD for s in serials.values())
-    assert lab.jlis.device_status("p1").state is DeviceState.ACTIVE
+    assert lab.status("p1").state is DeviceState.ACTIVE
 
 
 def test_suspended_phone_may_still_be_revoked_by_its_holder(lab: Lab) -> None:
@@ -91,7 +91,7 @@ def test_moving_house_revokes_both_signing_certificates(lab: Lab) -> None:
         assert st.state is CertState.REVOKED and st.reason is Reason.AFFILIATION_CHANGED
     for serial in (serials[CaKind.AUTH], card_serials[KeyRole.AUTH]):
         assert lab.jlis.status(serial).state is CertState.GOOD
-    [note] = [n for n in lab.jlis.poll("p1") if n.kind is NotificationKind.REVOKED]
+    [note] = [n for n in lab.poll("p1") if n.kind is NotificationKind.REVOKED]
     assert note.serials == (serials[CaKind.SIGN],)
 
     # the card can no longer apply until the counter writes a new signing certificate

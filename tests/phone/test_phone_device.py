@@ -148,3 +148,40 @@ def test_apps_get_push_and_nfc_only_by_subscribing() -> None:
         world.report_loss(person)
         assert listener.events == before
         world.close()
+
+
+def test_device_proofs_reach_jlis_in_order_from_two_threads() -> None:
+    """The phone widget's watcher syncs while the learner taps: each proof is made and sent
+    under the phone's lock, so J-LIS always sees the SE's counters in order (lab assumption:
+    :mod:`labkit.jlis.devices`). A factory reset keeps the device key: the reinstalled app
+    still gets the phone's pushes."""
+    import threading
+
+    from labkit.jlis import LossItem, NotificationKind
+
+    with pooled_keys():
+        world = new_world()
+        person = world.resident("sample")
+        phone = world.new_phone(person)
+        world.apply(person, phone)
+    errors: list[Exception] = []
+
+    def hammer(action: object) -> None:
+        try:
+            for _ in range(15):
+                action()  # type: ignore[operator]
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+    threads = [threading.Thread(target=hammer, args=(a,)) for a in (phone.sync, phone.mynaportal.status)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert phone.mynaportal.status().holder_id == person.holder_id
+
+    phone.factory_reset()
+    world.hotline.report_loss(person.loss_report(LossItem.PHONE))
+    phone.install(MYNAPORTAL)
+    assert [m.notification.kind for m in phone.sync()] == [NotificationKind.SUSPENDED]
+    world.close()

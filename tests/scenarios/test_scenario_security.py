@@ -150,3 +150,36 @@ def test_biometrics_replace_the_pin() -> None:
     with pytest.raises(ServiceError):
         world.login(phone, biometric=True)
     world.close()
+
+
+def test_a_stranger_cannot_take_the_phones_push_notifications() -> None:
+    """Review F5 (lab assumption: the device proof): polling or confirming as someone else's
+    phone is refused, and the phone still gets every notification."""
+    from labkit.jlis import DeviceAction, LossItem, NotificationKind, Refusal
+
+    world = new_world()
+    person = world.resident("sample")
+    phone = world.new_phone(person)
+    world.apply(person, phone, register=False)
+    receipt = phone.mynaportal.data.receipt
+    assert receipt is not None
+    world.clock.advance(receipt.push_at - world.now())  # the clock only: no phone has synced yet
+    for steal in (lambda: world.jlis.poll(phone.device_id),
+                  lambda: world.jlis.confirm_registration(receipt.application_id, phone.device_id)):
+        with pytest.raises(ServiceError) as refused:
+            steal()
+        assert refused.value.reason == Refusal.UNAUTHENTICATED
+        assert "確認できません" in refused.value.text.ja and "authenticated" in refused.value.text.en
+    assert [m.notification.kind for m in phone.sync()] == [NotificationKind.REGISTRATION_READY]
+    world.register(phone)
+    assert world.jlis.device_status(phone.device_id).holder_id is None  # a stranger sees no holder
+    assert phone.mynaportal.status().holder_id == person.holder_id
+    world.hotline.report_loss(person.loss_report(LossItem.PHONE))
+    with pytest.raises(ServiceError):
+        world.jlis.poll(phone.device_id)
+    proof = phone.mynaportal.device_proof(DeviceAction.POLL)
+    assert [n.kind for n in world.jlis.poll(phone.device_id, proof)] == [NotificationKind.SUSPENDED]
+    with pytest.raises(ServiceError) as replayed:
+        world.jlis.poll(phone.device_id, proof)
+    assert replayed.value.reason == Refusal.UNAUTHENTICATED
+    world.close()

@@ -89,7 +89,8 @@ def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tm
     assert set(receipt_loss.held) == set(serials.values())
     # a second resident's application is accepted but not yet due when the server dies
     card2, _ = counter_card(server, "見本\u3000次子")
-    pending = Phone("pixel-2", keys).apply(phone_api, card2)
+    second = Phone("pixel-2", keys)
+    pending = second.apply(phone_api, card2)
     history_before = phone_api.usage_history(holder_id=holder_id)
 
     server.kill()
@@ -103,7 +104,7 @@ def test_two_processes_and_a_crash(jlis_server: Callable[..., ServerProcess], tm
     assert phone_api.usage_history(holder_id=holder_id) == history_before
     assert phone_api.device_status("pixel-1").state.value == "active"
     phone_api.advance_clock(180)
-    package = phone_api.fetch_registration(pending.application_id, "pixel-2")
+    package = second.fetch(phone_api, pending.application_id)
     assert set(package.certificates) == set(CaKind)
     phone_api.close()
 

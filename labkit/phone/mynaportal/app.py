@@ -16,6 +16,7 @@ from ...card import KeyRole
 from ...clock import to_jst
 from ...errors import LabkitError, ServiceError
 from ...i18n import Text
+from ...office.contract import DeviceAction
 from ...office.refusals import Refusal, refuse
 from ...pki import CaKind
 from ...se import SENSITIVE
@@ -60,7 +61,8 @@ class MynaportalApp(MynaportalCore):
         self.info_rows: tuple[dict[str, Text], ...] = ()
         self.history_rows: tuple[dict[str, Text], ...] = ()
         self.history: list[Any] = []
-        phone.subscribe_push(self.package.package, self.on_push)
+        phone.subscribe_push(self.package.package, self.on_push,
+                             prove=lambda: self.device_proof(DeviceAction.POLL))
         phone.listen_nfc(self.package.package, self)
 
     # -- what is shown -------------------------------------------------------------------------

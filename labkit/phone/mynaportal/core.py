@@ -27,6 +27,8 @@ from ...office.contract import (
     ApplicationReceipt,
     ApplicationRequest,
     CertificateInfo,
+    DeviceAction,
+    DeviceProof,
     DeviceState,
     DeviceStatus,
     Notification,
@@ -129,11 +131,35 @@ class MynaportalCore(CertificateUse):
         return items
 
     def status(self) -> DeviceStatus:
-        """What J-LIS knows about this phone."""
-        return self.phone.jlis().device_status(self.device_id)
+        """What J-LIS knows about this phone (asked with a device proof; if the SE cannot make
+        one, J-LIS answers only the state and the certificates)."""
+        jlis = self.phone.jlis()
+        with self.phone.device_calls:
+            try:
+                proof: DeviceProof | None = self.device_proof(DeviceAction.STATUS)
+            except LabkitError:
+                proof = None
+            return jlis.device_status(self.device_id, proof)
+
+    # -- the device key (lab assumption: :mod:`labkit.se.device_key`) ----------------------------
+    def device_key(self) -> bytes:
+        """The phone's device key from the SE (SPKI DER), bound by J-LIS at application."""
+        spki: bytes = self._guard(lambda: _spki(self.se().provisioning.device_public_key()))
+        return spki
+
+    def device_proof(self, action: DeviceAction, application_id: str | None = None) -> DeviceProof:
+        """A proof for one device call: the SE signs it with the device key and its counter."""
+        proof: DeviceProof = self._guard(lambda: DeviceProof.make(action, self.device_id, application_id,
+                                                                   self.se().provisioning.device_sign))
+        return proof
 
     def _guard(self, action: Any) -> Any:
-        """Run an SE action, mapping card-level errors to the app's refusals."""
+        """Run an SE action, mapping card-level errors to the app's refusals; one at a time
+        (the phone widget's watcher may sync while the learner taps)."""
+        with self.phone.device_calls:
+            return self._guarded(action)
+
+    def _guarded(self, action: Any) -> Any:
         try:
             return action()
         except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
@@ -188,7 +214,8 @@ class MynaportalCore(CertificateUse):
             raise refuse(Refusal.NO_SIGNING_CERTIFICATE, exc.text) from None
         keys = self._generate(draft)
         request = ApplicationRequest(self.device_id, self.phone.se_id, draft.kind, draft.certificates, keys,
-                                     card_cert, self.phone.model, self.package.version, secrets.token_bytes(16))
+                                     card_cert, self.phone.model, self.package.version, secrets.token_bytes(16),
+                                     device_key=self.device_key())
         draft.request = request.sign_with(lambda di: card.sign_digest_info(KeyRole.SIGN, di))
         draft.card_password = ""
         return draft.request
@@ -213,7 +240,8 @@ class MynaportalCore(CertificateUse):
         return self._guard(generate)
 
     def _live_kinds(self) -> set[CaKind]:
-        status = self.status()
+        # state and certificates are public (CRL/OCSP): asked without a device proof
+        status = self.phone.jlis().device_status(self.device_id)
         if status.state is not DeviceState.ACTIVE:
             return set()
         return {c.kind for c in status.certificates if c.state in (CertState.GOOD, CertState.HELD)}
@@ -259,11 +287,13 @@ class MynaportalCore(CertificateUse):
     def register(self) -> DeviceStatus:
         """Write the issued certificates into the SE and tell J-LIS (refused before the push)."""
         jlis = self.phone.jlis()
-        app_id = self.data.application_id or jlis.device_status(self.device_id).pending_application
+        app_id = self.data.application_id or self.status().pending_application
         if app_id is None:
             raise ServiceError(Text("登録できる申請がありません。先に申請してください",
                                     "there is no application to register; apply first"), reason="no_application")
-        package = jlis.fetch_registration(app_id, self.device_id)
+        with self.phone.device_calls:
+            package = jlis.fetch_registration(app_id, self.device_id,
+                                              self.device_proof(DeviceAction.FETCH_REGISTRATION, app_id))
         present = self.present()
 
         def write() -> None:
@@ -274,7 +304,9 @@ class MynaportalCore(CertificateUse):
                     prov.write_certificate(role, der)
                     prov.write_certificate(role, package.ca_certificates[kind], ca=True)
         self._guard(write)
-        status = jlis.confirm_registration(app_id, self.device_id)
+        with self.phone.device_calls:
+            status = jlis.confirm_registration(app_id, self.device_id,
+                                               self.device_proof(DeviceAction.CONFIRM_REGISTRATION, app_id))
         self.data.application_id, self.data.ready = None, False
         self.data.notices = [n for n in self.data.notices if n.kind is not NotificationKind.REGISTRATION_READY]
         self.phone.note("スマホ用電子証明書を GP-SE に登録", "smartphone certificates written into the GP-SE")
