@@ -32,9 +32,9 @@ shows. Labs return objects that display as their ``widget``; their attributes (`
 from __future__ import annotations
 
 from ..kit import lab_params, lab_phone, on_day, when_text
-from .s2_2 import install
-from .s2_3 import apply, register
-from .s2_5 import device_change, device_change_outcomes
+from .s2_2 import Install, InstallLab, install
+from .s2_3 import Apply, ApplyLab, Register, RegisterLab, apply, register
+from .s2_5 import DeviceChange, DeviceChangeLab, device_change, device_change_outcomes
 from .s2_6 import Counter, Hotline, Loss, LossLab, card_loss, phone_loss
 from .s2_7 import StopUsing, StopUsingLab, stop_using
 from .s2_8 import one_device, quiz, validity_calculator, validity_examples
@@ -56,11 +56,19 @@ from .shared import (
 __all__ = [
     "APPLY_STEPS",
     "INSTALL_STEPS",
+    "Apply",
+    "ApplyLab",
     "CertRow",
     "Counter",
+    "DeviceChange",
+    "DeviceChangeLab",
     "Hotline",
+    "Install",
+    "InstallLab",
     "Loss",
     "LossLab",
+    "Register",
+    "RegisterLab",
     "Report",
     "Step",
     "StepList",
