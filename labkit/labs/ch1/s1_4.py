@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..kit import (
     TD,
     TH,
     HtmlBlock,
+    InLanguage,
     Lab,
     beside,
     button,
@@ -83,18 +85,24 @@ class TlsCheck:
         return Text(f"接続を拒否しました: {failure.ja}", f"connection refused: {failure.en}")
 
 
-def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
-    """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
-    the chain and the name against the lab web root); the phone's DNS is restored after."""
-    net = _network(network) if isinstance(network, str) else network
+@contextmanager
+def on_network(phone: Phone, net: Network) -> Iterator[None]:
+    """The phone on ``net`` (a rogue Wi-Fi spoofs the name); its DNS is restored after."""
     if net.site is not None:
         phone.spoof(net.host, net.site)
     try:
-        result = phone.connect(net.host)
+        yield
     finally:
         if net.site is not None:
             phone.spoof(net.host, None)
-    return TlsCheck(net, result)
+
+
+def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
+    """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
+    the chain and the name against the lab web root)."""
+    net = _network(network) if isinstance(network, str) else network
+    with on_network(phone, net):
+        return TlsCheck(net, phone.connect(net.host))
 
 
 def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
@@ -120,7 +128,7 @@ def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
     return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}">{table}</div>', "\n".join(plain))
 
 
-class PortalSafety:
+class PortalSafety(InLanguage):
     """1-4's model: the network the phone is on, the last TLS check, a login through it, and
     services that leave entries in the 利用履歴 (HTML of each outcome). No widgets."""
 
@@ -132,9 +140,6 @@ class PortalSafety:
         self.last: TlsCheck | None = None
         self.result_html = verdict(None, esc(self.t(Text("まだ接続していません", "not connected yet"))))
         self.login_html = self.service_html = ""
-
-    def t(self, text: Text) -> str:
-        return text.get(self.lang)
 
     def connect(self, network: str | None = None) -> TlsCheck:
         """A real TLS handshake on the chosen network."""
@@ -157,12 +162,8 @@ class PortalSafety:
         pin = self.person.phone_pin
         try:
             if net.host == PORTAL_HOST:
-                if net.site is not None:
-                    self.phone.spoof(net.host, net.site)
-                try:
+                with on_network(self.phone, net):
                     session = self.world.login(self.phone, pin=pin)
-                finally:
-                    self.phone.spoof(net.host, None)
             else:
                 fake = MynaportalService(self.world.jlis, self.world.clock)
                 fake.host = net.host

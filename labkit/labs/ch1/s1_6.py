@@ -111,16 +111,6 @@ PRESET_TIMES: tuple[tuple[Text, str], ...] = (
 )
 
 
-class _ClockOnly:
-    """What the hotline needs of J-LIS to tell its hours: the time."""
-
-    def __init__(self, clock: Any) -> None:
-        self.clock = clock
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-
 class Contacts:
     """1-6's model: the lab clock (a :class:`~labkit.clock.SimulatedClock`), the hotline on it
     and what the learner last heard from the voice guidance (HTML). No widgets."""
@@ -128,7 +118,7 @@ class Contacts:
     def __init__(self, clock: Any, lang: str = "ja") -> None:
         self.lang = check_lang(lang)
         self.clock = clock if hasattr(clock, "set") else SimulatedClock(clock.now())
-        self.hotline = Hotline(_ClockOnly(self.clock))  # type: ignore[arg-type]
+        self.hotline = Hotline(self.clock)  # type: ignore[arg-type]  # its hours need only now(); no loss reports here
         self.heard_html = hint(esc(self.hotline.guidance().get(self.lang)))
 
     def status_now(self) -> HotlineStatus:

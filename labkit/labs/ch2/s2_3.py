@@ -22,7 +22,7 @@ from ..kit import (
     lab_world,
     on_day,
 )
-from .shared import APPLY_STEPS, KIND_TEXT, S, StepList, apply_progress, person_info, se_certificates
+from .shared import APPLY_STEPS, KIND_TEXT, S, StepList, apply_progress, person_info, se_certificate_ders
 
 # =========================================================================== 2-3 / 2-4
 
@@ -140,13 +140,8 @@ class Register:
         self.watch = AppWatcher(self.world, self.phone)
 
     def in_se(self) -> dict[CaKind, bytes]:
-        """The smartphone certificates the SE holds now (DER), signing first."""
-        from ...card import KeyRole
-
-        present, applet = se_certificates(self.phone), self.phone.se.jpki
-        found = {kind: applet.certificate(role) if applet is not None and present[kind] else None
-                 for kind, role in ((CaKind.SIGN, KeyRole.SIGN), (CaKind.AUTH, KeyRole.AUTH))}
-        return {kind: der for kind, der in found.items() if der is not None}
+        """The smartphone certificates the SE holds now (DER, signing first)."""
+        return se_certificate_ders(self.phone)
 
 
 class RegisterLab(Lab):
