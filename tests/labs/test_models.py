@@ -10,6 +10,7 @@ import pytest
 
 from labkit import course
 from labkit.errors import LabkitError
+from labkit.i18n import Text
 from labkit.labs import ch1
 from labkit.se import CardLifeCycle
 from labkit.world import World
@@ -299,3 +300,22 @@ def test_device_change_model_old_phone_deletes_online_or_keeps_revoked_ones(lang
         assert m.sync() and m.old_online_at is not None
         assert sum(ch2.se_certificates(m.old).values()) == 2 and "revoked" in m.status_html()  # past 48 h: kept
     m.world.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_faq_and_device_change_reports_are_models_already(lang: str) -> None:
+    """2-5's outcomes and 2-8's FAQ are computed reports (no lab object to split): they run
+    headless and say what really happened."""
+    from labkit.labs import ch2
+
+    p = _params(lang)
+    validity = ch2.validity_examples(p)
+    ends = [r[2].en for r in validity.rows]
+    assert ends == ["2031-02-17 23:59:59", "2031-02-17 23:59:59", "2031-02-28 23:59:59", "2032-02-29 23:59:59"]
+    one = ch2.one_device(p)
+    refusal, login = one.rows[1][1], one.rows[2][1]
+    assert refusal.en != "success" and login == Text("成功", "success")  # the 2nd phone is refused, the 1st works
+    outcomes = ch2.device_change_outcomes(p)
+    assert [r[1].en for r in outcomes.rows] == ["deleted (0)", "still there (2)"]
+    assert all(r[2].en == "revoked" and r[3].en != "success" for r in outcomes.rows)  # revoked either way
+    assert outcomes.lang == lang and outcomes.title.get(lang) in outcomes.text()
