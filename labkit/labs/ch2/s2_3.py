@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from ... import course
@@ -27,14 +26,7 @@ from .shared import APPLY_STEPS, KIND_TEXT, S, StepList, apply_progress, person_
 # =========================================================================== 2-3 / 2-4
 
 SE_CAPTION = Text("スマホの中の安全な場所 (GP-SE)", "The safe place in the phone (GP-SE)")
-
-
-def _preview_timeline(now: datetime) -> Any:
-    from ...widgets import application_timeline
-
-    model = application_timeline(now, now=now)
-    return replace(model, title=Text("いま申請した場合の予定 (まだ申請していません)",
-                                     "If you applied now (not applied yet)"))
+PREVIEW = Text("いま申請した場合の予定 (まだ申請していません)", "If you applied now (not applied yet)")
 
 
 class Apply:
@@ -68,10 +60,10 @@ class Apply:
         """The application's timeline (a preview before applying)."""
         from ...widgets import application_timeline
 
-        receipt = self.app.data.receipt
+        receipt, now = self.app.data.receipt, self.world.now()
         if receipt is None:
-            return _preview_timeline(self.world.now())
-        return application_timeline(receipt.applied_at, registered_at=self.watch.registered_at, now=self.world.now())
+            return replace(application_timeline(now, now=now), title=PREVIEW)
+        return application_timeline(receipt.applied_at, registered_at=self.watch.registered_at, now=now)
 
 
 class ApplyLab(Lab):

@@ -30,6 +30,8 @@ from .shared import STATE_TEXT, Report, person_info, se_certificates
 # =========================================================================== 2-5
 
 OLD_PHONE = Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)")
+PREVIEW = Text("いま新しいスマホで申請した場合 (まだ申請していません)",
+               "If you applied on the new phone now (not applied yet)")
 
 class DeviceChange:
     """2-5's model: the old phone (registered yesterday) and a new phone with the app
@@ -63,10 +65,10 @@ class DeviceChange:
     def timeline(self) -> Any:
         from ...widgets import device_change_timeline
 
-        receipt = self.new.mynaportal.data.receipt
+        receipt, now = self.new.mynaportal.data.receipt, self.world.now()
         if receipt is None:
-            return _preview_device_change(self.world.now())
-        return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=self.world.now())
+            return replace(device_change_timeline(now, now=now), title=PREVIEW)
+        return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=now)
 
     def status_html(self) -> str:
         lang = self.lang
@@ -127,14 +129,6 @@ class DeviceChangeLab(Lab):
             if mockup is not None and mockup.model.fingerprint() != getattr(mockup, "_lab_seen", None):
                 mockup._lab_seen = mockup.model.fingerprint()
                 mockup.redraw()
-
-
-def _preview_device_change(now: datetime) -> Any:
-    from ...widgets import device_change_timeline
-
-    model = device_change_timeline(now, now=now)
-    return replace(model, title=Text("いま新しいスマホで申請した場合 (まだ申請していません)",
-                                     "If you applied on the new phone now (not applied yet)"))
 
 
 def device_change(ctx: course.Context | None = None, *, old_online: bool = True) -> DeviceChangeLab:
