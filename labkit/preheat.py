@@ -18,7 +18,6 @@ calls this: the same work simply happens on first use.
 
 from __future__ import annotations
 
-import importlib
 import os
 
 from . import keypool
@@ -47,15 +46,18 @@ def keys_for(section_id: str) -> int:
 
 def prepare(section_id: str) -> dict[str, int]:
     """Import what the section's page needs and stock its RSA keys; returns what was done
-    (for logs and tests)."""
-    # Warm-up by name, not a dependency: the course runtime (below the widgets in the layers)
-    # calls this, and only the import side effect is wanted.
-    importlib.import_module("ipywidgets")  # the widgets' first import is the biggest
-    importlib.import_module("labkit.widgets")
-    importlib.import_module("labkit.course.render")._md()  # mistune and its plugins
-    modules = 0
+    (for logs and tests). The imports are written out, so the layer contract sees them (this
+    module sits above the labs; the course runtime calls it while it waits)."""
+    import ipywidgets  # noqa: F401  (the widgets' first import is the biggest)
+
+    from . import widgets  # noqa: F401
+    from .course import render
+
+    render._md()  # mistune and its plugins
+    labs: object = None
     name = chapter_module(section_id)
-    if name is not None:
-        importlib.import_module(name)
-        modules = 1
-    return {"lab_modules": modules, "keys": keypool.prefetch(keys_for(section_id))}
+    if name == "labkit.labs.ch1":
+        from .labs import ch1 as labs
+    elif name == "labkit.labs.ch2":
+        from .labs import ch2 as labs
+    return {"lab_modules": int(labs is not None), "keys": keypool.prefetch(keys_for(section_id))}

@@ -59,36 +59,16 @@ SE_INS = {
     0x20: Text("パスワード照合", "verify password"),
     0x2A: Text("電子署名", "signature"),
 }
-#: Entry points that a person or the phone calls on the counter, the hotline and the services.
+#: Entry points that a person or the phone calls on the counter, the hotline and the services:
+#: (the world's attribute holding the object, method) -> (who calls: "person" or "phone", label).
 ENTRY_POINTS: dict[tuple[str, str], tuple[str, Text]] = {
-    ("labkit.jlis.hotline:Hotline", "report_loss"): (
-        "person",
-        Text("紛失の連絡 (24時間365日)", "report the loss (24 h, 365 days)"),
-    ),
-    ("labkit.municipality.counter:Municipality", "report_card_loss"): (
-        "person",
-        Text("紛失届", "report the lost card"),
-    ),
-    ("labkit.municipality.counter:Municipality", "phone_found"): (
-        "person",
-        Text("スマホが見つかった", "the phone was found"),
-    ),
-    ("labkit.municipality.counter:Municipality", "card_found"): (
-        "person",
-        Text("カードが見つかった", "the card was found"),
-    ),
-    ("labkit.services.portal:MynaportalService", "login"): (
-        "phone",
-        Text("ログイン (利用者証明用)", "log in (user authentication)"),
-    ),
-    ("labkit.services.bank:LabBank", "open_account"): (
-        "phone",
-        Text("口座開設 (署名用で署名)", "open an account (signed)"),
-    ),
-    ("labkit.services.kiosk:ConvenienceStoreKiosk", "print_juminhyo"): (
-        "phone",
-        Text("住民票の写しを交付", "print a residence record"),
-    ),
+    ("hotline", "report_loss"): ("person", Text("紛失の連絡 (24時間365日)", "report the loss (24 h, 365 days)")),
+    ("municipality", "report_card_loss"): ("person", Text("紛失届", "report the lost card")),
+    ("municipality", "phone_found"): ("person", Text("スマホが見つかった", "the phone was found")),
+    ("municipality", "card_found"): ("person", Text("カードが見つかった", "the card was found")),
+    ("portal", "login"): ("phone", Text("ログイン (利用者証明用)", "log in (user authentication)")),
+    ("bank", "open_account"): ("phone", Text("口座開設 (署名用で署名)", "open an account (signed)")),
+    ("kiosk", "print_juminhyo"): ("phone", Text("住民票の写しを交付", "print a residence record")),
 }
 
 
@@ -106,10 +86,11 @@ class Recorder:
 
     def caller(self, frame: Any) -> str | None:
         from ..jlis.hotline import Hotline
-        from ..municipality.counter import Municipality
         from ..phone.device import Phone
         from ..services.relying import RelyingParty
 
+        counter = self.world.counter  # the desk, the counter service and the city office behind it
+        desks = {id(self.world.municipality), id(counter), id(getattr(counter, "municipality", None))}
         while frame is not None:
             obj = frame.f_locals.get("self")
             if isinstance(obj, Phone):
@@ -118,7 +99,7 @@ class Recorder:
                 return self.phone_key(obj.phone)
             if isinstance(obj, RelyingParty):
                 return f"service:{obj.service_id}"
-            if isinstance(obj, Municipality):
+            if id(obj) in desks:
                 return "municipality"
             if isinstance(obj, Hotline):
                 return "hotline"
@@ -153,25 +134,32 @@ class Recorder:
 
 
 def _patch(
-    cls: type, name: str, wrapper: Callable[[Callable[..., Any]], Callable[..., Any]], undo: list[Callable[[], None]]
+    obj: Any, name: str, wrapper: Callable[[Callable[..., Any]], Callable[..., Any]], undo: list[Callable[[], None]]
 ) -> None:
-    original = cls.__dict__[name]
-    setattr(cls, name, wrapper(original))
-    undo.append(lambda: setattr(cls, name, original))
+    """Wrap ``obj.name``: a class's method for every instance, else the one object's method
+    (its instance attribute, removed again by ``undo``)."""
+    if isinstance(obj, type):
+        original = obj.__dict__[name]
+        setattr(obj, name, wrapper(original))
+        undo.append(lambda: setattr(obj, name, original))
+        return
+    unbound = getattr(type(obj), name)
+    setattr(obj, name, wrapper(unbound).__get__(obj))
+    undo.append(lambda: delattr(obj, name))
 
 
 @contextmanager
 def listening(rec: Recorder) -> Iterator[None]:
-    import importlib
-
+    """Listen to the recorded world's own back office (the J-LIS service and its counter
+    operations that :meth:`labkit.office.compose.Office.in_process` built for it), its
+    hotline, counter desk and services, and to every card, SE and OCSP check."""
     from ..card import MyNumberCard
-    from ..jlis.counter import CounterOps
-    from ..jlis.service import JlisService
     from ..pki.revocation import OcspChecker
     from ..se import SecureElement
 
     undo: list[Callable[[], None]] = []
     busy = rec.local
+    world = rec.world
 
     def jlis_op(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapper(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -185,7 +173,7 @@ def listening(rec: Recorder) -> Iterator[None]:
                 finally:
                     busy.inside = False
                 if name == "poll":
-                    phone = next((p for p in rec.world.phones if p.device_id == args[0]), None)
+                    phone = next((p for p in world.phones if p.device_id == args[0]), None)
                     for note in result:
                         if phone is not None:
                             rec.add(Message("push", rec.phone_key(phone), note.message, "push"))
@@ -197,10 +185,11 @@ def listening(rec: Recorder) -> Iterator[None]:
 
         return wrapper
 
-    for cls in (JlisService, CounterOps):
+    service = world.office.jlis  # in process: the J-LIS service, which has the counter operations
+    for obj in (service, getattr(service, "counter", None)):
         for name in (*JLIS_OPS, "poll"):
-            if name in cls.__dict__:
-                _patch(cls, name, jlis_op(name), undo)
+            if obj is not None and name in type(obj).__dict__:
+                _patch(obj, name, jlis_op(name), undo)
 
     def card_tx(original: Callable[..., Any]) -> Callable[..., Any]:
         def transmit(self: Any, command: bytes) -> bytes:
@@ -213,7 +202,7 @@ def listening(rec: Recorder) -> Iterator[None]:
 
     def se_tx(original: Callable[..., Any]) -> Callable[..., Any]:
         def transmit(self: Any, command: bytes) -> bytes:
-            phone = next((p for p in rec.world.phones if p.se is self), None)
+            phone = next((p for p in world.phones if p.se is self), None)
             if phone is not None:
                 rec.apdu(rec.phone_key(phone), f"se:{phone.name}", bytes(command), SE_INS)
             return bytes(original(self, command))
@@ -234,14 +223,13 @@ def listening(rec: Recorder) -> Iterator[None]:
     _patch(OcspChecker, "check", ocsp_check, undo)
     _patch(SecureElement, "transmit", se_tx, undo)
 
-    def entry(target: str, label: Text) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def entry(target: str, dst: str, label: Text) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapper(original: Callable[..., Any]) -> Callable[..., Any]:
             def call(self: Any, *args: Any, **kwargs: Any) -> Any:
                 src = rec.caller(sys._getframe(1)) if target == "phone" else "person"
                 if target == "phone" and args:  # the app or installed app is the first argument
                     phone = getattr(args[0], "phone", None)
                     src = rec.phone_key(phone) if phone is not None else src
-                dst = _entry_actor(self)
                 rec.add(Message(src or "person", dst, label, "call"))
                 return original(self, *args, **kwargs)
 
@@ -249,24 +237,13 @@ def listening(rec: Recorder) -> Iterator[None]:
 
         return wrapper
 
-    for (path, name), (target, label) in ENTRY_POINTS.items():
-        module, cls_name = path.split(":")
-        _patch(getattr(importlib.import_module(module), cls_name), name, entry(target, label), undo)
+    for (attr, name), (target, label) in ENTRY_POINTS.items():
+        obj = getattr(world, attr)
+        dst = {"hotline": "hotline", "municipality": "municipality"}.get(attr) or f"service:{obj.service_id}"
+        _patch(obj, name, entry(target, dst, label), undo)
     try:
         yield
     finally:
         rec.flush()
         for restore in reversed(undo):
             restore()
-
-
-def _entry_actor(obj: Any) -> str:
-    from ..jlis.hotline import Hotline
-    from ..services.relying import RelyingParty
-
-    if isinstance(obj, RelyingParty):
-        return f"service:{obj.service_id}"
-    return "hotline" if isinstance(obj, Hotline) else "municipality"
-
-
-# =========================================================================== the flows

@@ -135,15 +135,20 @@ def caption(text: str) -> str:
 
 # =========================================================================== widgets
 
-class Lab(ViewMixin):
-    """A lab: it displays as its ``widget``; its parts display on their own too. Labs that
-    build their own world close it with :meth:`close`."""
+class InLanguage:
+    """A lab's model or view in the run's language ``lang``: ``t(Text)`` is its string."""
 
     lang: str
-    world: World
 
     def t(self, text: Text) -> str:
         return text.get(self.lang)
+
+
+class Lab(InLanguage, ViewMixin):
+    """A lab: it displays as its ``widget``; its parts display on their own too. Labs that
+    build their own world close it with :meth:`close`."""
+
+    world: World
 
     def close(self) -> None:
         self.world.close()

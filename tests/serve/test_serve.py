@@ -146,6 +146,14 @@ def test_sections_prepare_their_chapter() -> None:
     assert preheat.keys_for("0") == 0 and preheat.keys_for("2-3") == preheat.DEFAULT_KEYS
 
 
+def test_prepare_imports_the_sections_labs(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setenv(preheat.ENV_KEYS, "0")
+    assert preheat.prepare("1-5")["lab_modules"] == 1 and "labkit.labs.ch1" in sys.modules
+    assert preheat.prepare("index")["lab_modules"] == 0
+
+
 def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:
     setup = {"source": 'from labkit import course\nctx = course.setup("2-3", lang=lang)'}
     lab = {"source": "ch2.apply(ctx)"}

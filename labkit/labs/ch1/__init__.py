@@ -22,42 +22,26 @@ Deterministic outputs (compared by nbval) never show keys, serial numbers or sig
 from __future__ import annotations
 
 from ..kit import HtmlBlock
-from .s1_1 import LearnerWorld, learner_world, read_card_certificates, world_summary
+from .s1_1 import CardAndPhone, LearnerWorld, learner_world, read_card_certificates, world_summary
 from .s1_2 import Services, ServicesLab, registration_summary, services_lab
 from .s1_3 import Benefits, BenefitsLab, benefits_lab
-from .s1_4 import NETWORKS, Network, PortalSafetyLab, TlsCheck, portal_safety_lab, tls_check, tls_comparison
+from .s1_4 import (
+    NETWORKS,
+    Network,
+    PortalSafety,
+    PortalSafetyLab,
+    TlsCheck,
+    portal_safety_lab,
+    tls_check,
+    tls_comparison,
+)
 from .s1_5 import Gpse, GpseLab, gpse_lab, probe_attack, se_contents
-from .s1_6 import PRESET_TIMES, ContactsLab, HotlineStatus, contacts_lab, hotline_now, hotline_status
+from .s1_6 import PRESET_TIMES, Contacts, ContactsLab, HotlineStatus, contacts_lab, hotline_now, hotline_status
 
 __all__ = [
-    "NETWORKS",
-    "PRESET_TIMES",
-    "Benefits",
-    "BenefitsLab",
-    "ContactsLab",
-    "Gpse",
-    "GpseLab",
-    "HotlineStatus",
-    "HtmlBlock",
-    "LearnerWorld",
-    "Network",
-    "PortalSafetyLab",
-    "Services",
-    "ServicesLab",
-    "TlsCheck",
-    "benefits_lab",
-    "contacts_lab",
-    "gpse_lab",
-    "hotline_now",
-    "hotline_status",
-    "learner_world",
-    "portal_safety_lab",
-    "probe_attack",
-    "read_card_certificates",
-    "registration_summary",
-    "se_contents",
-    "services_lab",
-    "tls_check",
-    "tls_comparison",
-    "world_summary",
+    "NETWORKS", "PRESET_TIMES", "Benefits", "BenefitsLab", "CardAndPhone", "Contacts", "ContactsLab", "Gpse",
+    "GpseLab", "HotlineStatus", "HtmlBlock", "LearnerWorld", "Network", "PortalSafety", "PortalSafetyLab",
+    "Services", "ServicesLab", "TlsCheck", "benefits_lab", "contacts_lab", "gpse_lab", "hotline_now",
+    "hotline_status", "learner_world", "portal_safety_lab", "probe_attack", "read_card_certificates",
+    "registration_summary", "se_contents", "services_lab", "tls_check", "tls_comparison", "world_summary",
 ]

@@ -13,6 +13,7 @@ from ...widgets._base import esc
 from ...world import Person, World
 from ..kit import (
     HtmlBlock,
+    InLanguage,
     Lab,
     button,
     button_row,
@@ -48,7 +49,7 @@ def registration_summary(world: World, person: Person, phone: Phone) -> HtmlBloc
                      plain)
 
 
-class Services:
+class Services(InLanguage):
     """1-2's model: the bank account opened with the signing certificate and the 住民票 printed
     with the user-authentication certificate, with what each showed (HTML). No widgets."""
 
@@ -62,9 +63,6 @@ class Services:
         self.bank_html = verdict(None, esc(self.t(Text(
             "まだ申し込んでいません", "no application yet"))))
         self.kiosk_html = verdict(None, esc(self.t(Text("まだ印刷していません", "nothing printed yet"))))
-
-    def t(self, text: Text) -> str:
-        return text.get(self.lang)
 
     def open_account(self, password: str) -> Account:
         """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""

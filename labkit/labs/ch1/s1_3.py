@@ -16,6 +16,7 @@ from ..kit import (
     TD,
     TD_NOWRAP,
     TH,
+    InLanguage,
     Lab,
     beside,
     button,
@@ -33,7 +34,7 @@ from .texts import ROLE_CERT
 _FINGERS = (("owner", Text("本人の指", "the owner's finger")), ("other", Text("別の人の指", "someone else's finger")))
 
 
-class Benefits:
+class Benefits(InLanguage):
     """1-3's model: whose finger is on the sensor, the logins of the usage history, and which
     app reaches the certificate (HTML of each). No widgets."""
 
@@ -43,9 +44,6 @@ class Benefits:
         self.lang = world.lang
         self.game = phone.install(GAME)
         self.apps_html = verdict(None, esc(self.t(Text("まだ試していません", "not tried yet"))))
-
-    def t(self, text: Text) -> str:
-        return text.get(self.lang)
 
     def set_finger(self, who: str) -> None:
         """Whose finger is on the sensor: ``owner`` or ``other``."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from ..kit import (
     TD,
     TH,
     HtmlBlock,
+    InLanguage,
     Lab,
     beside,
     button,
@@ -82,18 +85,24 @@ class TlsCheck:
         return Text(f"接続を拒否しました: {failure.ja}", f"connection refused: {failure.en}")
 
 
-def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
-    """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
-    the chain and the name against the lab web root); the phone's DNS is restored after."""
-    net = _network(network) if isinstance(network, str) else network
+@contextmanager
+def on_network(phone: Phone, net: Network) -> Iterator[None]:
+    """The phone on ``net`` (a rogue Wi-Fi spoofs the name); its DNS is restored after."""
     if net.site is not None:
         phone.spoof(net.host, net.site)
     try:
-        result = phone.connect(net.host)
+        yield
     finally:
         if net.site is not None:
             phone.spoof(net.host, None)
-    return TlsCheck(net, result)
+
+
+def tls_check(phone: Phone, network: Network | str) -> TlsCheck:
+    """Put the phone on ``network`` and open a TLS connection to its host (OpenSSL checks
+    the chain and the name against the lab web root)."""
+    net = _network(network) if isinstance(network, str) else network
+    with on_network(phone, net):
+        return TlsCheck(net, phone.connect(net.host))
 
 
 def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
@@ -119,22 +128,102 @@ def tls_comparison(world: World, phone: Phone) -> HtmlBlock:
     return HtmlBlock(f'<div class="labkit-lab-summary" lang="{lang}">{table}</div>', "\n".join(plain))
 
 
-class PortalSafetyLab(Lab):
-    """1-4: ``tls`` (choose a network, connect, inspect the server certificate, try to log in)
-    and ``history`` (the app's 利用履歴, with services that add entries)."""
+class PortalSafety(InLanguage):
+    """1-4's model: the network the phone is on, the last TLS check, a login through it, and
+    services that leave entries in the 利用履歴 (HTML of each outcome). No widgets."""
 
     def __init__(self, world: World, person: Person, phone: Phone) -> None:
-        import ipywidgets as w
-
         require_registered(phone)
         self.world, self.person, self.phone = world, person, phone
-        self.lang = lang = world.lang
+        self.lang = world.lang
+        self.network = "genuine"
         self.last: TlsCheck | None = None
-        self.choice = w.RadioButtons(options=[(n.label.get(lang), n.key) for n in NETWORKS], value="genuine",
+        self.result_html = verdict(None, esc(self.t(Text("まだ接続していません", "not connected yet"))))
+        self.login_html = self.service_html = ""
+
+    def connect(self, network: str | None = None) -> TlsCheck:
+        """A real TLS handshake on the chosen network."""
+        self.network = network or self.network
+        self.last = check = tls_check(self.phone, self.network)
+        result = check.result
+        details = (self.t(Text(f"プロトコル {result.version}、暗号スイート {result.cipher}",
+                               f"protocol {result.version}, cipher suite {result.cipher}")) if check.ok
+                   else result.detail)
+        self.result_html = verdict(check.ok, esc(self.t(check.verdict()))
+                                   + f'<div style="font-size:12px">{esc(details)}</div>')
+        self.login_html = ""
+        return check
+
+    def try_login(self, network: str | None = None) -> bool:
+        """Log in to whatever the chosen network leads to; refused on a fake site before the
+        PIN is used or anything is signed."""
+        self.network = network or self.network
+        net = _network(self.network)
+        pin = self.person.phone_pin
+        try:
+            if net.host == PORTAL_HOST:
+                with on_network(self.phone, net):
+                    session = self.world.login(self.phone, pin=pin)
+            else:
+                fake = MynaportalService(self.world.jlis, self.world.clock)
+                fake.host = net.host
+                session = fake.login(self.phone.mynaportal, pin=pin)
+        except ServiceError as exc:
+            extra = self.t(Text("暗証番号は使われず、何も署名されていません。利用履歴にも残りません。",
+                                "The PIN was not used and nothing was signed; nothing enters the usage history."))
+            self.login_html = verdict(False, esc(self.t(Text("アプリがログインを中止しました: ",
+                                                             "The app stopped the login: ")))
+                                      + esc(self.t(exc.text)) + f"<br>{esc(extra)}")
+            return False
+        when = f"{to_jst(session.logged_in_at):%H:%M}"
+        self.login_html = verdict(True, esc(self.t(Text(f"ログインしました ({when})。利用履歴に記録されました。",
+                                                        f"logged in ({when}); recorded in the usage history."))))
+        return True
+
+    def _service(self, action: Callable[[], Any], done: Callable[[Any], Text]) -> Any:
+        try:
+            outcome = action()
+        except LabkitError as exc:
+            self.service_html = verdict(False, esc(self.t(exc.text)))
+            return None
+        self.service_html = verdict(True, esc(self.t(done(outcome))))
+        return outcome
+
+    def submit_tax_return(self) -> Any:
+        """Log in and send a signed tax return (signature with the smartphone signing key)."""
+        from ...services import Procedure
+
+        def submit() -> Any:
+            session = self.world.login(self.phone, pin=self.person.phone_pin)
+            return session.submit(Procedure.TAX_RETURN, {"year": to_jst(self.world.now()).year - 1},
+                                  app=self.phone.mynaportal, password=self.person.phone_password)
+        return self._service(submit, lambda receipt: receipt.statement)
+
+    def use_kiosk(self) -> Any:
+        return self._service(lambda: self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=self.person.phone_pin),
+                             lambda copy: Text(f"{copy.store.ja} で住民票の写しを印刷しました",
+                                               f"printed a residence record at {copy.store.en}"))
+
+    def history_rows(self) -> list[Any]:
+        """利用履歴 of the learner (newest first), as the app shows it."""
+        return list(self.world.jlis.usage_history(holder_id=self.person.holder_id))
+
+
+class PortalSafetyLab(Lab):
+    """1-4's view over :class:`PortalSafety` (``model``): ``tls`` (choose a network, connect,
+    inspect the server certificate, try to log in) and ``history`` (the app's 利用履歴, with
+    services that add entries)."""
+
+    def __init__(self, model: PortalSafety) -> None:
+        import ipywidgets as w
+
+        self.model = m = model
+        self.world, self.person, self.phone, self.lang = m.world, m.person, m.phone, m.lang
+        lang, person = m.lang, m.person
+        self.choice = w.RadioButtons(options=[(n.label.get(lang), n.key) for n in NETWORKS], value=m.network,
                                      layout=w.Layout(width="auto"))
         self.choice.add_class("labkit-lab-network")
-        self.result = html_view(verdict(None, esc(self.t(Text("まだ接続していません", "not connected yet")))),
-                            "labkit-lab-tls-result")
+        self.result = html_view(m.result_html, "labkit-lab-tls-result")
         self.certificate = w.VBox()
         self.certificate.add_class("labkit-lab-server-cert")
         self.login_result = html_view("", "labkit-lab-login-result")
@@ -150,7 +239,7 @@ class PortalSafetyLab(Lab):
             self.result, self.login_result, self.certificate], "labkit-lab-tls",
             self.t(Text("通信の暗号化とサーバ証明書", "Encrypted communication and the server certificate")))
         # 利用履歴 in the app, and services that leave entries in it
-        self.phone_view = lab_phone(phone, lang=lang)
+        self.phone_view = lab_phone(m.phone, lang=lang)
         self.service_result = html_view("", "labkit-lab-service-result")
         howto = html_view(hint(self.t(Text(
                 "アプリで「ログイン」→ 暗証番号 →「ログイン」→「利用履歴」と進みます。スマホの横のボタンで電子申請や"
@@ -168,94 +257,41 @@ class PortalSafetyLab(Lab):
                             self.t(Text("利用履歴の確認", "Checking the usage history")))
 
     def connect(self, network: str | None = None) -> TlsCheck:
-        """A real TLS handshake on the chosen network; shows the server certificate."""
+        """The button: the model connects; the verdict and the presented certificate are shown."""
         from ...widgets import CertificateViewer
 
-        if network is not None:
-            self.choice.value = network
-        check = tls_check(self.phone, self.choice.value)
-        self.last = check
-        result = check.result
-        details = ""
-        if check.ok:
-            details = self.t(Text(f"プロトコル {result.version}、暗号スイート {result.cipher}",
-                                  f"protocol {result.version}, cipher suite {result.cipher}"))
-        else:
-            details = result.detail
-        self.result.value = verdict(check.ok, esc(check.verdict().get(self.lang))
-                                     + f'<div style="font-size:12px">{esc(details)}</div>')
-        self.login_result.value = ""
-        if result.presented is not None:
+        check = self.model.connect(network or self.choice.value)
+        self.choice.value = check.network.key
+        self.result.value, self.login_result.value = self.model.result_html, self.model.login_html
+        self.certificate.children = ()
+        if check.result.presented is not None:
             pki = self.phone.network.web.pki
-            viewer = CertificateViewer(result.presented, anchors=[pki.root], intermediates=[pki.intermediate],
+            viewer = CertificateViewer(check.result.presented, anchors=[pki.root], intermediates=[pki.intermediate],
                                        clock=SystemClock(), lang=self.lang,
                                        title=Text("サーバが提示したサーバ証明書 (有効期間は実際の時刻で判定)",
                                                   "The server certificate the site presented (validity judged "
                                                   "on the real time, as TLS does)"))
             self.certificate.children = (viewer.widget,)
-        else:
-            self.certificate.children = ()
         return check
 
     def try_login(self, network: str | None = None) -> bool:
-        """Log in to whatever the chosen network leads to; refused on a fake site before the
-        PIN is used or anything is signed."""
-        if network is not None:
-            self.choice.value = network
-        net = _network(self.choice.value)
-        pin = self.person.phone_pin
-        try:
-            if net.host == PORTAL_HOST:
-                if net.site is not None:
-                    self.phone.spoof(net.host, net.site)
-                try:
-                    session = self.world.login(self.phone, pin=pin)
-                finally:
-                    self.phone.spoof(net.host, None)
-            else:
-                fake = MynaportalService(self.world.jlis, self.world.clock)
-                fake.host = net.host
-                session = fake.login(self.phone.mynaportal, pin=pin)
-        except ServiceError as exc:
-            extra = self.t(Text("暗証番号は使われず、何も署名されていません。利用履歴にも残りません。",
-                                "The PIN was not used and nothing was signed; nothing enters the usage history."))
-            self.login_result.value = verdict(False, esc(self.t(Text("アプリがログインを中止しました: ",
-                                                                       "The app stopped the login: ")))
-                                               + esc(exc.text.get(self.lang)) + f"<br>{esc(extra)}")
-            return False
-        when = f"{to_jst(session.logged_in_at):%H:%M}"
-        self.login_result.value = verdict(True, esc(self.t(Text(
-            f"ログインしました ({when})。利用履歴に記録されました。",
-            f"logged in ({when}); recorded in the usage history."))))
-        return True
+        ok = self.model.try_login(network or self.choice.value)
+        self.choice.value = self.model.network
+        self.login_result.value = self.model.login_html
+        return ok
 
     def submit_tax_return(self) -> Any:
-        """Log in and send a signed tax return (signature with the smartphone signing key)."""
-        from ...services import Procedure
-
-        try:
-            session = self.world.login(self.phone, pin=self.person.phone_pin)
-            receipt = session.submit(Procedure.TAX_RETURN, {"year": to_jst(self.world.now()).year - 1},
-                                     app=self.phone.mynaportal, password=self.person.phone_password)
-        except LabkitError as exc:
-            self.service_result.value = verdict(False, esc(exc.text.get(self.lang)))
-            return None
-        self.service_result.value = verdict(True, esc(receipt.statement.get(self.lang)))
+        receipt = self.model.submit_tax_return()
+        self.service_result.value = self.model.service_html
         return receipt
 
     def use_kiosk(self) -> Any:
-        try:
-            copy = self.world.kiosk.print_juminhyo(self.phone.mynaportal, pin=self.person.phone_pin)
-        except LabkitError as exc:
-            self.service_result.value = verdict(False, esc(exc.text.get(self.lang)))
-            return None
-        self.service_result.value = verdict(True, esc(self.t(Text(
-            f"{copy.store.ja} で住民票の写しを印刷しました", f"printed a residence record at {copy.store.en}"))))
+        copy = self.model.use_kiosk()
+        self.service_result.value = self.model.service_html
         return copy
 
     def history_rows(self) -> list[Any]:
-        """利用履歴 of the learner (newest first), as the app shows it."""
-        return list(self.world.jlis.usage_history(holder_id=self.person.holder_id))
+        return self.model.history_rows()
 
     @property
     def widget(self) -> Any:
@@ -265,7 +301,6 @@ class PortalSafetyLab(Lab):
 
 
 def portal_safety_lab(world: World, person: Person, phone: Phone) -> PortalSafetyLab:
-    """1-4 lab: ``lab.tls`` (genuine vs fake portal) and ``lab.history`` (利用履歴)."""
-    return PortalSafetyLab(world, person, phone)
-
-
+    """1-4 lab: ``lab.tls`` (genuine vs fake portal) and ``lab.history`` (利用履歴); ``lab.model``
+    (:class:`PortalSafety`) drives it without widgets."""
+    return PortalSafetyLab(PortalSafety(world, person, phone))

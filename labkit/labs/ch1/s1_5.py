@@ -16,6 +16,7 @@ from ...widgets._base import esc
 from ...world import Person, World
 from ..kit import (
     HtmlBlock,
+    InLanguage,
     Lab,
     button,
     button_row,
@@ -130,7 +131,7 @@ KEPT = Text("鍵は読み出せませんでした (GP-SE はエラーを返し�
                            "The keys could not be read (the GP-SE answers with errors and records the attempts).")
 
 
-class Gpse:
+class Gpse(InLanguage):
     """1-5's model: the other app's attempt, the finder's PIN guesses, the attacks and the
     owner's login, with what each showed (HTML); no widgets."""
 
@@ -143,9 +144,6 @@ class Gpse:
         self.other_html = verdict(None, esc(NOT_TRIED.get(self.lang)))
         self.attack_html = verdict(None, esc(NO_ATTACK.get(self.lang)))
         self.owner_html = ""
-
-    def t(self, text: Text) -> str:
-        return text.get(self.lang)
 
     def try_other_app(self) -> bool:
         """The game asks the SE service for a channel to the JPKI AP: denied."""

@@ -111,26 +111,54 @@ PRESET_TIMES: tuple[tuple[Text, str], ...] = (
 )
 
 
-class _ClockOnly:
-    """What the hotline needs of J-LIS to tell its hours: the time."""
+class Contacts:
+    """1-6's model: the lab clock (a :class:`~labkit.clock.SimulatedClock`), the hotline on it
+    and what the learner last heard from the voice guidance (HTML). No widgets."""
 
-    def __init__(self, clock: Any) -> None:
-        self.clock = clock
+    def __init__(self, clock: Any, lang: str = "ja") -> None:
+        self.lang = check_lang(lang)
+        self.clock = clock if hasattr(clock, "set") else SimulatedClock(clock.now())
+        self.hotline = Hotline(self.clock)  # type: ignore[arg-type]  # its hours need only now(); no loss reports here
+        self.heard_html = hint(esc(self.hotline.guidance().get(self.lang)))
 
-    def now(self) -> datetime:
-        return self.clock.now()
+    def status_now(self) -> HotlineStatus:
+        return hotline_status(self.clock.now())
+
+    def status_html(self) -> str:
+        return _status_html(self.status_now(), self.lang)[0]
+
+    def set_time(self, when: datetime | str) -> HotlineStatus:
+        self.clock.set(parse_time(when))
+        return self.status_now()
+
+    def advance(self, delta: timedelta) -> HotlineStatus:
+        self.clock.advance(delta)
+        return self.status_now()
+
+    def press(self, number: int) -> Text:
+        """A key on the phone during the voice guidance: 4 is the smartphone certificate."""
+        answer = self.hotline.press(number)
+        if number == HOTLINE_GUIDANCE_NUMBER:
+            extra = (Text("お問い合わせを受け付けます。", "Your enquiry is taken now.") if self.hotline.is_open()
+                     else Text("お問い合わせは受付時間外です (紛失・盗難による一時利用停止は24時間365日受け付けます)。",
+                               "Enquiries are closed now (suspension after loss or theft is taken 24 hours a day, "
+                               "365 days a year)."))
+            answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
+        self.heard_html = (f'<div class="labkit-lab-heard" data-key="{number}">'
+                           + hint(esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
+        return answer
 
 
 class ContactsLab(Lab):
-    """1-6: the simulated clock (presets and steps), whether the hotline answers now, and the
-    voice guidance (press 4)."""
+    """1-6's view over :class:`Contacts` (``model``): the clock's presets and steps, whether
+    the hotline answers now, and the voice guidance (press 4)."""
 
-    def __init__(self, clock: Any, lang: str = "ja") -> None:
+    def __init__(self, model: Contacts) -> None:
         import ipywidgets as w
 
-        self.lang = lang = check_lang(lang)
-        self.clock = clock if hasattr(clock, "set") else SimulatedClock(clock.now())
-        self.hotline = Hotline(_ClockOnly(self.clock))  # type: ignore[arg-type]
+        self.model = model
+        self.lang = lang = model.lang
+        self.clock, self.hotline = model.clock, model.hotline
         self.preset = w.Dropdown(options=[(t.get(lang), iso) for t, iso in PRESET_TIMES], value=None,
                                  description=self.t(Text("日時を選ぶ", "Pick a time")),
                                  style={"description_width": "initial"})
@@ -150,7 +178,7 @@ class ContactsLab(Lab):
                 key.layout.width = "3.2em"
                 line.append(key)
             keys.append(w.HBox(line))
-        self.heard = html_view(hint(esc(self.hotline.guidance().get(lang))), "labkit-lab-guidance")
+        self.heard = html_view(model.heard_html, "labkit-lab-guidance")
         self.widget_box = panel([
             html_view(hint(esc(self.t(Text(
                 "ラボの時計を動かして、フリーダイヤルの受付時間を確かめましょう。祝日の判定は国民の祝日に関する法律に"
@@ -166,34 +194,25 @@ class ContactsLab(Lab):
         self.redraw()
 
     def status_now(self) -> HotlineStatus:
-        return hotline_status(self.clock.now())
+        return self.model.status_now()
 
     def set_time(self, when: datetime | str) -> HotlineStatus:
-        self.clock.set(parse_time(when))
-        self.redraw()
-        return self.status_now()
+        return self._shown(self.model.set_time(when))
 
     def advance(self, delta: timedelta) -> HotlineStatus:
-        self.clock.advance(delta)
-        self.redraw()
-        return self.status_now()
+        return self._shown(self.model.advance(delta))
 
     def press(self, number: int) -> Text:
-        """A key on the phone during the voice guidance: 4 is the smartphone certificate."""
-        answer = self.hotline.press(number)
-        if number == HOTLINE_GUIDANCE_NUMBER:
-            extra = (Text("お問い合わせを受け付けます。", "Your enquiry is taken now.") if self.hotline.is_open()
-                     else Text("お問い合わせは受付時間外です (紛失・盗難による一時利用停止は24時間365日受け付けます)。",
-                               "Enquiries are closed now (suspension after loss or theft is taken 24 hours a day, "
-                               "365 days a year)."))
-            answer = Text(f"{answer.ja}。{extra.ja}", f"{answer.en}. {extra.en}")
-        self.heard.value = (f'<div class="labkit-lab-heard" data-key="{number}">'
-                            + hint(esc(f"[{number}] " + answer.get(self.lang))) + "</div>")
+        answer = self.model.press(number)
+        self.heard.value = self.model.heard_html
         return answer
 
+    def _shown(self, status: HotlineStatus) -> HotlineStatus:
+        self.redraw()
+        return status
+
     def redraw(self) -> None:
-        table, _ = _status_html(self.status_now(), self.lang)
-        self.status.value = table
+        self.status.value = self.model.status_html()
 
     @property
     def widget(self) -> Any:
@@ -201,5 +220,6 @@ class ContactsLab(Lab):
 
 
 def contacts_lab(clock: Any, lang: str = "ja") -> ContactsLab:
-    """1-6 lab: the hotline on the simulated ``clock`` (the notebook's ``ctx.clock``)."""
-    return ContactsLab(clock, lang)
+    """1-6 lab: the hotline on the simulated ``clock`` (the notebook's ``ctx.clock``);
+    ``lab.model`` (:class:`Contacts`) drives it without widgets."""
+    return ContactsLab(Contacts(clock, lang))

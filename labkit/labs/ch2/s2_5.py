@@ -30,14 +30,16 @@ from .shared import STATE_TEXT, Report, person_info, se_certificates
 # =========================================================================== 2-5
 
 OLD_PHONE = Text("旧スマホ (これまで使っていたスマホ)", "Old phone (registered)")
+PREVIEW = Text("いま新しいスマホで申請した場合 (まだ申請していません)",
+               "If you applied on the new phone now (not applied yet)")
 
-class DeviceChangeLab(Lab):
-    """2-5: the old phone (registered) and a new phone with the app installed. ``old_online``
-    False: the old phone is switched off (airplane mode) when the change starts."""
+class DeviceChange:
+    """2-5's model: the old phone (registered yesterday) and a new phone with the app
+    installed; ``old_online`` False: the old phone is switched off (airplane mode) when the
+    change starts. When the old phone was first online after the application, and what each
+    phone holds. No widgets."""
 
     def __init__(self, p: LabParams, *, old_online: bool) -> None:
-        from ...widgets import Timeline, device_change_timeline
-
         self.lang = p.lang
         self.world = lab_world(p, on_day(p.now, "09:00", days=-1))
         self.person = self.world.resident("sample")
@@ -47,61 +49,35 @@ class DeviceChangeLab(Lab):
         self.new = self.world.new_phone(self.person, name="new", model="Pixel 9")
         self.old.set_online(old_online)
         self.old_online_at: datetime | None = None
-        self._watch_old = AppWatcher(self.world, self.old)
-        self._watch_new = AppWatcher(self.world, self.new)
+        self._watch = (AppWatcher(self.world, self.old), AppWatcher(self.world, self.new))
 
-        def timeline() -> Any:
-            receipt = self.new.mynaportal.data.receipt
-            if receipt is None:
-                return _preview_device_change(self.world.now())
-            return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=self.world.now())
-        self.timeline = Timeline(timeline, lang=p.lang)
-        self.status = html_view("", "labkit-lab-status-box")
-        self.old_mockup = lab_phone(self.old, lang=p.lang, on_change=self.update)
-        self.new_mockup = lab_phone(self.new, card=self.person.card, advance=self.world.advance, lang=p.lang,
-                                   on_change=self.update)
-        self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
-        self.old_mockup.redraw()
-        self.update(force=True)
-        old_box = box([html_view(caption(OLD_PHONE.get(p.lang)),
-                              "labkit-lab-caption"), self.old_mockup], "labkit-lab-old-phone")
-        new_box = box([html_view(caption(Text("新しいスマホ (マイナポータルアプリをインストール済み)",
-                                            "New phone (Mynaportal app installed)").get(p.lang)), "labkit-lab-caption"),
-                        self.new_mockup], "labkit-lab-new-phone")
-        info = html_view(person_info(self.person, p.lang), "labkit-lab-info-box")
-        scenario = "online" if old_online else "offline"
-        self.widget = box([box([new_box, old_box], "labkit-lab-phones", row=True),
-                            box([self.status, info], "labkit-lab-row", row=True), self.timeline],
-                           f"labkit-lab labkit-lab-device-change labkit-lab-old-{scenario}")
-
-    def update(self, force: bool = False) -> None:
-        if not hasattr(self, "status"):
-            return
+    def sync(self) -> bool:
+        """The old phone, when online, fetches its pushes (and deletes on the deletion push);
+        True if something either phone shows changed."""
         if self.old.online:
             self.old.sync()  # a push reaches an online phone at once
-        changed = self._watch_old.changed() | self._watch_new.changed()
-        if not (changed or force):
-            return
+        changed = self._watch[0].changed() | self._watch[1].changed()
         receipt = self.new.mynaportal.data.receipt
         if receipt is not None and self.old_online_at is None and self.old.online:
             self.old_online_at = max(self.world.now(), receipt.applied_at)
-        self.status.value = self._status_html()
-        self.timeline.refresh()
-        for mockup in (getattr(self, "old_mockup", None), getattr(self, "new_mockup", None)):
-            if mockup is not None and mockup.model.fingerprint() != getattr(mockup, "_lab_seen", None):
-                mockup._lab_seen = mockup.model.fingerprint()
-                mockup.redraw()
+        return changed
 
-    def _status_html(self) -> str:
+    def timeline(self) -> Any:
+        from ...widgets import device_change_timeline
+
+        receipt, now = self.new.mynaportal.data.receipt, self.world.now()
+        if receipt is None:
+            return replace(device_change_timeline(now, now=now), title=PREVIEW)
+        return device_change_timeline(receipt.applied_at, old_online_at=self.old_online_at, now=now)
+
+    def status_html(self) -> str:
         lang = self.lang
         rows = []
         for name, phone in ((Text("旧スマホ", "old phone"), self.old), (Text("新しいスマホ", "new phone"), self.new)):
-            in_se = se_certificates(phone)
-            count = sum(in_se.values())
+            count = sum(se_certificates(phone).values())
             infos = self.world.jlis.device_status(phone.device_id).certificates
             states = sorted({STATE_TEXT[i.state].get(lang) for i in infos}) or ["—"]
-            rows.append([name.get(lang), Text(f"{count} 枚", f"{count}").get(lang),
-                         listing(lang, states)])
+            rows.append([name.get(lang), Text(f"{count} 枚", f"{count}").get(lang), listing(lang, states)])
         head = [Text("スマホ", "Phone").get(lang), Text("SE 内の証明書", "certificates in the SE").get(lang),
                 Text("J-LIS での状態", "state at J-LIS").get(lang)]
         when = when_text(self.world.now()).get(lang)
@@ -110,18 +86,56 @@ class DeviceChangeLab(Lab):
                 f"{html_table(head, rows, css='labkit-lab-phones-table')}</div>")
 
 
-def _preview_device_change(now: datetime) -> Any:
-    from ...widgets import device_change_timeline
+class DeviceChangeLab(Lab):
+    """2-5's view over :class:`DeviceChange` (``model``): both phones' mock-ups, their
+    certificates and the timeline of the 48-hour deletion window."""
 
-    model = device_change_timeline(now, now=now)
-    return replace(model, title=Text("いま新しいスマホで申請した場合 (まだ申請していません)",
-                                     "If you applied on the new phone now (not applied yet)"))
+    def __init__(self, model: DeviceChange) -> None:
+        from ...widgets import Timeline
+
+        self.model = m = model
+        self.lang, self.world, self.person, self.old, self.new = m.lang, m.world, m.person, m.old, m.new
+        self.timeline = Timeline(m.timeline, lang=m.lang)
+        self.status = html_view("", "labkit-lab-status-box")
+        self.old_mockup = lab_phone(self.old, lang=m.lang, on_change=self.update)
+        self.new_mockup = lab_phone(self.new, card=self.person.card, advance=self.world.advance, lang=m.lang,
+                                   on_change=self.update)
+        self.old_mockup.model.mark_read()  # yesterday's registration push was read long ago
+        self.old_mockup.redraw()
+        self.update(force=True)
+        old_box = box([html_view(caption(OLD_PHONE.get(m.lang)),
+                              "labkit-lab-caption"), self.old_mockup], "labkit-lab-old-phone")
+        new_box = box([html_view(caption(Text("新しいスマホ (マイナポータルアプリをインストール済み)",
+                                            "New phone (Mynaportal app installed)").get(m.lang)), "labkit-lab-caption"),
+                        self.new_mockup], "labkit-lab-new-phone")
+        info = html_view(person_info(self.person, m.lang), "labkit-lab-info-box")
+        scenario = "online" if self.old.online else "offline"
+        self.widget = box([box([new_box, old_box], "labkit-lab-phones", row=True),
+                            box([self.status, info], "labkit-lab-row", row=True), self.timeline],
+                           f"labkit-lab labkit-lab-device-change labkit-lab-old-{scenario}")
+
+    @property
+    def old_online_at(self) -> datetime | None:
+        return self.model.old_online_at
+
+    def update(self, force: bool = False) -> None:
+        if not hasattr(self, "status"):
+            return
+        if not (self.model.sync() or force):
+            return
+        self.status.value = self.model.status_html()
+        self.timeline.refresh()
+        for mockup in (getattr(self, "old_mockup", None), getattr(self, "new_mockup", None)):
+            if mockup is not None and mockup.model.fingerprint() != getattr(mockup, "_lab_seen", None):
+                mockup._lab_seen = mockup.model.fingerprint()
+                mockup.redraw()
 
 
 def device_change(ctx: course.Context | None = None, *, old_online: bool = True) -> DeviceChangeLab:
     """2-5: change to a new phone; the old phone online (deletes by itself) or switched off
-    (``old_online=False``: bring it back after 48 hours and see what stays)."""
-    return DeviceChangeLab(lab_params(ctx), old_online=old_online)
+    (``old_online=False``: bring it back after 48 hours and see what stays); ``lab.model``
+    (:class:`DeviceChange`) drives it without widgets."""
+    return DeviceChangeLab(DeviceChange(lab_params(ctx), old_online=old_online))
 
 
 def device_change_outcomes(ctx: course.Context | None = None) -> Report:

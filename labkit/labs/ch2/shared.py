@@ -279,16 +279,21 @@ def certificate_rows(world: World, person: Person, phone: Phone | None = None) -
     return rows
 
 
-def se_certificates(phone: Phone) -> dict[CaKind, bool]:
-    """Which smartphone certificates are in the phone's SE now (read from the SE itself,
-    not through the app: a factory reset removes the app, not the SE's contents)."""
+def se_certificate_ders(phone: Phone) -> dict[CaKind, bytes]:
+    """The smartphone certificates in the phone's SE now (DER, signing first), read from the SE
+    itself, not through the app: a factory reset removes the app, not the SE's contents."""
     from ...card import KeyRole
 
     jpki = phone.se.jpki
-    if jpki is None:
-        return {CaKind.SIGN: False, CaKind.AUTH: False}
-    return {CaKind.SIGN: jpki.certificate(KeyRole.SIGN) is not None,
-            CaKind.AUTH: jpki.certificate(KeyRole.AUTH) is not None}
+    found = {kind: jpki.certificate(role) if jpki is not None else None
+             for kind, role in ((CaKind.SIGN, KeyRole.SIGN), (CaKind.AUTH, KeyRole.AUTH))}
+    return {kind: der for kind, der in found.items() if der is not None}
+
+
+def se_certificates(phone: Phone) -> dict[CaKind, bool]:
+    """Which smartphone certificates are in the phone's SE now (:func:`se_certificate_ders`)."""
+    ders = se_certificate_ders(phone)
+    return {kind: kind in ders for kind in (CaKind.SIGN, CaKind.AUTH)}
 
 
 def status_html(world: World, person: Person, phone: Phone, lang: str, *, card: bool = True) -> str:
