@@ -51,7 +51,7 @@ from .contract import (
     UsageRecord,
 )
 from .http_guard import check_headers, parse_json, read_body, too_large
-from .ocsp_route import OcspPost, ocsp_answer
+from .ocsp_route import OcspAnswer, OcspPost, OcspShortcut
 from .refusals import Refusal, refuse
 from .wire import decode, encode, error_body, parse_serial, status_to_json
 
@@ -145,6 +145,8 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
     async def cert(request: Request) -> Response:
         return _der(await _call(jlis.certificate, parse_serial(request.path_params["serial"])), "cert")
 
+    answer = OcspAnswer(jlis)
+
     async def ocsp_get(request: Request) -> Response:
         text = unquote(request.path_params["b64"])
         try:
@@ -153,13 +155,13 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
             raw = None
         if raw is None:
             return _der(_ocsp_malformed(), "ocsp")
-        return _der(await ocsp_answer(jlis, raw), "ocsp")
+        return _der(await answer(raw), "ocsp")
 
     async def listing(request: Request) -> Response:
         return _json(200, {"certificates": await _call(demo) if demo else []})
 
     return [_route("/ca/{kind}.der", ca), _route("/crl/{kind}.crl", crl), _route("/certs/{serial}.der", cert),
-            Route("/ocsp", OcspPost(jlis, MAX_BODY), methods=["POST"]), _route("/ocsp/{b64:path}", ocsp_get),
+            Route("/ocsp", OcspPost(answer, MAX_BODY), methods=["POST"]), _route("/ocsp/{b64:path}", ocsp_get),
             _route("/demo", listing)]
 
 
@@ -257,7 +259,9 @@ def create_app(jlis: JlisApi, counter: CounterApi, clock: Clock, *,
                            "simulated_clock": isinstance(clock, SimulatedClock), "endpoints": ["/", *endpoints]})
 
     mounts = [Mount(ROUTERS[name], routes=routes[name], middleware=(guards or {}).get(name)) for name in ROUTERS]
-    return Starlette(routes=[_route("/", index), *mounts],
+    post = next(r.endpoint for r in routes["publication"] if isinstance(r.endpoint, OcspPost))
+    shortcut = [] if (guards or {}).get("publication") else [Middleware(OcspShortcut, post=post)]
+    return Starlette(routes=[_route("/", index), *mounts], middleware=shortcut,
                      exception_handlers={HTTPException: _http_error, Exception: _crash})
 
 

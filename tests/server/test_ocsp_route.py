@@ -3,6 +3,7 @@ as the full responder, a body in several pieces, and the usual refusals."""
 
 from __future__ import annotations
 
+import argparse
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,10 +11,17 @@ from typing import Any
 
 import pytest
 from async_support import run_async
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
-from test_server_http import _ocsp_request, by_status, client_for
+from starlette.middleware import Middleware
+from test_server_http import _Closed, _ocsp_request, by_status, client_for
 
-from labkit.office.server import MAX_BODY
+from labkit.cli.jlis import build_server
+from labkit.office.ocsp_route import OcspShortcut
+from labkit.office.server import MAX_BODY, create_app
+from labkit.pki import CaKind
+from labkit.pki._ocsp import issuer_hashes
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -86,3 +94,22 @@ def test_garbage_is_a_malformed_request_and_get_is_not_post(demo: TestClient) ->
     assert answer.status_code == 200
     assert ocsp.load_der_ocsp_response(answer.content).response_status is ocsp.OCSPResponseStatus.MALFORMED_REQUEST
     assert demo.put("/ocsp", content=b"", headers=OCSP).status_code == 405
+
+
+def test_the_shortcut_never_skips_a_publication_guard(demo: TestClient) -> None:
+    """POST /ocsp skips the router walk only while the publication router has no guard."""
+    assert any(m.cls is OcspShortcut for m in demo.app.user_middleware)  # type: ignore[attr-defined]
+    office = build_server(argparse.Namespace(db=":memory:", demo=False, now="2026-04-01T10:00:00+09:00",
+                                             host="127.0.0.1", port=8470, base_url=None))
+    issuer = x509.load_der_x509_certificate(office.jlis.ca_certificates()[CaKind.AUTH])
+    request = ocsp.OCSPRequestBuilder().add_certificate_by_hash(
+        *issuer_hashes(issuer, hashes.SHA1()), 12345, hashes.SHA1()).build().public_bytes(serialization.Encoding.DER)
+    for guards, status in (({"publication": [Middleware(_Closed)]}, 403), ({"counter": [Middleware(_Closed)]}, 200)):
+        app = create_app(office.jlis, office.counter, office.clock, guards=guards)
+        assert any(m.cls is OcspShortcut for m in app.user_middleware) is (status == 200)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            answer = TestClient(app).post("/ocsp", content=request, headers=OCSP)
+        assert answer.status_code == status
+        if status == 200:
+            assert ocsp.load_der_ocsp_response(answer.content).certificate_status is ocsp.OCSPCertStatus.UNKNOWN
