@@ -24,7 +24,7 @@ class ChangeCounter:
 
     def version(self, db: sqlite3.Connection) -> tuple[int, int]:
         """Call under the connection's lock; equal versions mean an unchanged database."""
-        return self.writes, int(db.execute("PRAGMA data_version").fetchone()[0])
+        return self.writes, db.execute("PRAGMA data_version").fetchone()[0]
 
 
 @contextmanager

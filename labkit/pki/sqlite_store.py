@@ -185,12 +185,15 @@ class SqliteStore(Store):
 
     def revision(self, kind: CaKind) -> int:
         """Read again only after a commit (by any connection): OCSP asks this per request."""
-        with self._read() as db:
-            version = self._changes.version(db)
-            known = self._revisions.get(kind)
-            if known is not None and known[0] == version:
-                return known[1]
-            row = db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
+        with self._lock:  # not _read(): its context manager alone was a third of the cost
+            try:
+                version = self._changes.version(self._db)
+                known = self._revisions.get(kind)
+                if known is not None and known[0] == version:
+                    return known[1]
+                row = self._db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
             revision = -1 if row is None else int(row[0])
             self._revisions[kind] = (version, revision)
         return revision
