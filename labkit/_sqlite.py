@@ -11,6 +11,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+class ChangeCounter:
+    """Has anything been committed to the database since last time? A cheap question (asked
+    per OCSP request): ``PRAGMA data_version`` moves on commits by any *other* connection,
+    this process's or another one's, and :meth:`wrote` counts the connection's own."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+    def wrote(self) -> None:
+        self.writes += 1
+
+    def version(self, db: sqlite3.Connection) -> tuple[int, int]:
+        """Call under the connection's lock; equal versions mean an unchanged database."""
+        return self.writes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
 @contextmanager
 def write_transaction(db: sqlite3.Connection, lock: threading.Lock | threading.RLock,
                       error: Callable[[sqlite3.Error], Exception]) -> Iterator[sqlite3.Connection]:

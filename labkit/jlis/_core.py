@@ -109,6 +109,9 @@ class JlisCore:
         self.push_policy = push_policy
         self.device_policy = device_policy
         self.lock = threading.RLock()
+        #: (database version when the last tick began, the next push then pending): a tick
+        #: with the same database before that push has nothing to do (:meth:`tick_due`).
+        self._ticked: tuple[tuple[int, int], datetime | None] | None = None
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(UTC).replace(microsecond=0)
@@ -147,9 +150,23 @@ class JlisCore:
     def tick(self) -> None:
         """Finish interrupted work, then process every application whose push is due."""
         with self.lock:
+            version = self.db.version()
+            if not self._tick_due(version):
+                return
             self.reconcile()
             for app in self.db.applications(state=ApplicationState.PENDING.value, due_by=self.now()):
                 self._process(app)
+            self._ticked = version, self.db.next_push_at(ApplicationState.PENDING.value)
+
+    def tick_due(self) -> bool:
+        """Would :meth:`tick` have work? Cheap (one PRAGMA): the OCSP fast path asks per request."""
+        return self._tick_due(self.db.version())
+
+    def _tick_due(self, version: tuple[int, int]) -> bool:
+        ticked = self._ticked
+        if ticked is None or ticked[0] != version:
+            return True  # something was committed (here or by another process) since
+        return ticked[1] is not None and self.now() >= ticked[1]
 
     def reconcile(self) -> None:
         """Certificates on a retired phone end revoked with the phone's reason; a card

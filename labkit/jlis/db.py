@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import write_transaction
+from .._sqlite import ChangeCounter, write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from ..office.wire import holder_from_json, holder_to_json
@@ -151,6 +151,7 @@ class JlisDb:
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         self._lock = threading.RLock()
+        self._changes = ChangeCounter()
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
             self._db.execute("PRAGMA busy_timeout = 10000")
@@ -173,7 +174,23 @@ class JlisDb:
     def tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (nested calls join the outer one)."""
         with write_transaction(self._db, self._lock, self._error) as db:
-            yield db
+            try:
+                yield db
+            finally:
+                self._changes.wrote()
+
+    def version(self) -> tuple[int, int]:
+        """Equal values mean nothing was committed to the file in between (see ChangeCounter)."""
+        with self._lock:
+            try:
+                return self._changes.version(self._db)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
+    def next_push_at(self, state: str) -> datetime | None:
+        """When the earliest application in ``state`` is due (None: there is none)."""
+        rows = self._all("SELECT MIN(push_at) FROM jlis_applications WHERE state = ?", (state,))
+        return _dt(rows[0][0]) if rows else None
 
     def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

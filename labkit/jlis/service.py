@@ -346,6 +346,11 @@ class JlisService:
             self.tick()
         return self.jpki.ocsp_respond(request_der)
 
+    def ocsp_cached(self, request_der: bytes) -> bytes | None:
+        """The pre-produced answer when no J-LIS work is due, else None (then :meth:`ocsp`):
+        no lock, no signing, fit for the server's event loop."""
+        return None if self.core.tick_due() else self.jpki.ocsp_responses.cached(request_der)
+
 
 def _event(r: UsageRow) -> UsageEvent:
     return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)

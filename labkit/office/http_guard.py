@@ -23,7 +23,7 @@ from ..errors import LabkitError
 from ..i18n import Text
 from .refusals import Refusal, refuse
 
-__all__ = ["BODY_TIMEOUT", "MAX_DEPTH", "parse_json", "read_body"]
+__all__ = ["BODY_TIMEOUT", "MAX_DEPTH", "check_headers", "parse_json", "read_body", "too_large"]
 
 #: Seconds a client has to send the whole body once the headers are in.
 BODY_TIMEOUT = 10.0
@@ -35,6 +35,19 @@ log = logging.getLogger("labkit.office.server")
 
 def _malformed(ja: str, en: str) -> LabkitError:
     return refuse(Refusal.MALFORMED, Text(ja, en))
+
+
+def too_large(limit: int) -> LabkitError:
+    return refuse(Refusal.TOO_LARGE, Text(f"上限 {limit} バイト", f"limit {limit} bytes"))
+
+
+def check_headers(given_type: str | None, length: str | None, content_type: str, limit: int) -> None:
+    """Refuse a wrong content type (415) or a declared length over ``limit`` (413)."""
+    if (given_type or "").split(";")[0].strip().lower() != content_type:
+        raise refuse(Refusal.UNSUPPORTED_MEDIA_TYPE, Text(f"{content_type} で送ってください",
+                                                          f"send {content_type}"), expected=content_type)
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        raise too_large(limit)
 
 
 async def read_body(request: Request, limit: int, too_large: Callable[[], LabkitError], *,

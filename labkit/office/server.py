@@ -53,7 +53,8 @@ from .contract import (
     RevocationRequest,
     UsageRecord,
 )
-from .http_guard import parse_json, read_body
+from .http_guard import check_headers, parse_json, read_body, too_large
+from .ocsp_route import OcspAnswer, OcspPost, OcspShortcut
 from .refusals import Refusal, refuse
 from .wire import decode, encode, error_body, parse_serial, status_to_json
 
@@ -80,15 +81,8 @@ def _error(exc: LabkitError) -> JSONResponse:
 
 async def _body(request: Request, content_type: str) -> bytes:
     """The request body, refusing a wrong content type (415) or more than MAX_BODY (413)."""
-    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if given != content_type:
-        raise refuse(Refusal.UNSUPPORTED_MEDIA_TYPE, Text(f"{content_type} で送ってください",
-                                                          f"send {content_type}"), expected=content_type)
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-        raise refuse(Refusal.TOO_LARGE, Text(f"上限 {MAX_BODY} バイト", f"limit {MAX_BODY} bytes"))
-    return await read_body(request, MAX_BODY, lambda: refuse(
-        Refusal.TOO_LARGE, Text(f"上限 {MAX_BODY} バイト", f"limit {MAX_BODY} bytes")))
+    check_headers(request.headers.get("content-type"), request.headers.get("content-length"), content_type, MAX_BODY)
+    return await read_body(request, MAX_BODY, lambda: too_large(MAX_BODY))
 
 
 async def _json_body(request: Request) -> Any:
@@ -146,8 +140,7 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
     async def cert(request: Request) -> Response:
         return _der(await _call(jlis.certificate, parse_serial(request.path_params["serial"])), "cert")
 
-    async def ocsp_post(request: Request) -> Response:
-        return _der(await _call(jlis.ocsp, await _body(request, "application/ocsp-request")), "ocsp")
+    answer = OcspAnswer(jlis)
 
     async def ocsp_get(request: Request) -> Response:
         text = unquote(request.path_params["b64"])
@@ -157,13 +150,14 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
             raw = None
         if raw is None:
             return _der(_ocsp_malformed(), "ocsp")
-        return _der(await _call(jlis.ocsp, raw), "ocsp")
+        return _der(await answer(raw), "ocsp")
 
     async def listing(request: Request) -> Response:
         return _json(200, {"certificates": await _call(demo) if demo else []})
 
     return [_route("/ca/{kind}.der", ca), _route("/crl/{kind}.crl", crl), _route("/certs/{serial}.der", cert),
-            _route("/ocsp", ocsp_post, "POST"), _route("/ocsp/{b64:path}", ocsp_get), _route("/demo", listing)]
+            Route("/ocsp", OcspPost(answer, MAX_BODY), methods=["POST"]), _route("/ocsp/{b64:path}", ocsp_get),
+            _route("/demo", listing)]
 
 
 def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], None] | None = None) -> list[Route]:
@@ -264,7 +258,9 @@ def create_app(jlis: JlisApi, counter: CounterApi, clock: Clock, *,
                            "simulated_clock": isinstance(clock, SimulatedClock), "endpoints": ["/", *endpoints]})
 
     mounts = [Mount(ROUTERS[name], routes=routes[name], middleware=(guards or {}).get(name)) for name in ROUTERS]
-    return Starlette(routes=[_route("/", index), *mounts],
+    post = next(r.endpoint for r in routes["publication"] if isinstance(r.endpoint, OcspPost))
+    shortcut = [] if (guards or {}).get("publication") else [Middleware(OcspShortcut, post=post)]
+    return Starlette(routes=[_route("/", index), *mounts], middleware=shortcut,
                      exception_handlers={HTTPException: _http_error, Exception: _crash})
 
 

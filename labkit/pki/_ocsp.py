@@ -3,7 +3,8 @@
 Choices:
 
 * One CertID per request (``cryptography`` parses no more); anything it cannot parse,
-  including multi-certificate requests, gets ``malformedRequest``.
+  including multi-certificate requests, gets ``malformedRequest``; so does a negative
+  serial number (the fuzzer's find: no response can even be signed for one).
 * A CertID whose issuer hashes match neither lab CA gets ``unauthorized`` (RFC 6960 §2.3:
   the responder is not authoritative for it), not a signed ``unknown``.
 * A serial the CA never issued is ``unknown``; 一時保留 is ``revoked`` with reason
@@ -95,6 +96,8 @@ def parse(request_der: bytes, authorities: Sequence[OcspAuthority]) -> ParsedReq
         algorithm = request.hash_algorithm
         nonce = _nonce(request)
     except (ValueError, TypeError, UnsupportedAlgorithm, NotImplementedError):  # NotImplemented: >1 CertID
+        return unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    if request.serial_number < 0:  # no certificate has one (RFC 5280 §4.1.2.2), none can be answered
         return unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
     for authority in authorities:
         known = (_issuer_hashes(authority.certificate, algorithm.name) if algorithm.name in _HASHES

@@ -11,6 +11,10 @@ once and reused for a validity window (``thisUpdate`` … ``nextUpdate`` = :data
   is signed anew at once, so a hold is never answered ``good`` from the cache;
 * a request with a nonce is answered live with the nonce echoed (RFC 6960 §4.4.1);
 * ``unknown`` is never stored: a certificate issued by another process is found at once.
+
+:meth:`PreProducedOcsp.cached` is the hot path: the request's exact DER (a request without a
+nonce is the same bytes every time) leads to the stored response without parsing or any
+store query (the revision is re-read only after a commit, ``PRAGMA data_version``).
 """
 
 from __future__ import annotations
@@ -55,10 +59,31 @@ class PreProducedOcsp:
         self._now = now
         self._max = max_entries
         self._entries: OrderedDict[tuple[CaKind, str, int], _Entry] = OrderedDict()
+        #: request DER (no nonce) -> its entry's key
+        self._aliases: OrderedDict[bytes, tuple[CaKind, str, int]] = OrderedDict()
         self._lock = threading.Lock()
         self.signed = 0  # responses signed since start (for benchmarks and tests)
 
+    def cached(self, request_der: bytes) -> bytes | None:
+        """The stored response for exactly this request if it is still current, else None
+        (then :meth:`respond` decides). Microseconds: no parsing, no signing, no store query
+        unless something was committed since."""
+        with self._lock:
+            key = self._aliases.get(bytes(request_der))
+            entry = None if key is None else self._entries.get(key)
+        if key is None or entry is None:
+            return None
+        try:
+            current = entry.revision == self._revision(key[0])
+        except LabkitError:
+            return None  # respond() answers internalError
+        now = self._now()
+        return entry.response if current and entry.produced <= now < entry.produced + WINDOW - REFRESH else None
+
     def respond(self, request_der: bytes) -> bytes:
+        hit = self.cached(request_der)
+        if hit is not None:
+            return hit
         parsed = _ocsp.parse(request_der, self._authorities)
         if isinstance(parsed, bytes):
             return parsed
@@ -73,10 +98,12 @@ class PreProducedOcsp:
                 entry = self._entries.get(key)
             if entry is not None and entry.produced <= now < entry.produced + WINDOW - REFRESH:
                 if entry.revision == revision:
+                    self._alias(bytes(request_der), key)
                     return entry.response
                 status = _ocsp.cert_status(authority.lookup(serial), authority.kind)
                 if status == entry.status:
                     entry.revision = revision
+                    self._alias(bytes(request_der), key)
                     return entry.response
             else:
                 status = _ocsp.cert_status(authority.lookup(serial), authority.kind)
@@ -90,7 +117,14 @@ class PreProducedOcsp:
             self._entries.move_to_end(key)
             while len(self._entries) > self._max:
                 self._entries.popitem(last=False)
+        self._alias(bytes(request_der), key)
         return response
+
+    def _alias(self, request_der: bytes, key: tuple[CaKind, str, int]) -> None:
+        with self._lock:
+            self._aliases[request_der] = key
+            while len(self._aliases) > self._max:
+                self._aliases.popitem(last=False)
 
     def _sign(self, parsed: _ocsp.ParsedRequest, status: _ocsp.CertStatus, now: datetime,
               next_update: datetime | None = None) -> bytes:
@@ -101,3 +135,4 @@ class PreProducedOcsp:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._aliases.clear()

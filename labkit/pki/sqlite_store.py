@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import write_transaction
+from .._sqlite import ChangeCounter, write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from .constants import CaKind, Reason
@@ -100,6 +100,8 @@ class SqliteStore(Store):
         super().__init__(serials)
         self.path = str(path)
         self._lock = threading.RLock()
+        self._changes = ChangeCounter()
+        self._revisions: dict[CaKind, tuple[tuple[int, int], int]] = {}
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -132,7 +134,10 @@ class SqliteStore(Store):
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; any exception rolls back and sqlite errors become StoreError."""
         with write_transaction(self._db, self._lock, self._error) as db:
-            yield db
+            try:
+                yield db
+            finally:
+                self._changes.wrote()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -179,9 +184,19 @@ class SqliteStore(Store):
         return CaRecord(kind, root, key, row[1], row[2], None if row[3] is None else bytes(row[3]), row[4])
 
     def revision(self, kind: CaKind) -> int:
-        with self._read() as db:
-            row = db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
-        return -1 if row is None else int(row[0])
+        """Read again only after a commit (by any connection): OCSP asks this per request."""
+        with self._lock:  # not _read(): its context manager alone was a third of the cost
+            try:
+                version = self._changes.version(self._db)
+                known = self._revisions.get(kind)
+                if known is not None and known[0] == version:
+                    return known[1]
+                row = self._db.execute("SELECT revision FROM cas WHERE kind = ?", (kind.value,)).fetchone()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+            revision = -1 if row is None else int(row[0])
+            self._revisions[kind] = (version, revision)
+        return revision
 
     def issue(self, ca: CaKind, build: Callable[[int], NewCertificate]) -> CertRecord:
         with self._tx() as db:

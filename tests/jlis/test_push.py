@@ -91,3 +91,24 @@ def test_issued_certificates_wait_for_confirmation(lab: Lab) -> None:
     assert status.pending_application is None and len(status.certificates) == 2
     # confirming again is harmless
     assert lab.confirm(receipt.application_id, "p1") == status
+
+
+def test_the_heartbeat_is_skipped_only_while_nothing_can_be_due(make_lab: Callable[..., Lab]) -> None:
+    """``tick`` (run before every J-LIS answer, OCSP included) does its queries only after a
+    commit or once the next push is due; the OCSP hot path steps aside while it is due."""
+    lab = make_lab("2026-04-01T21:00:00+09:00")
+    core = lab.jlis.core
+    receipt = lab.phone("p1").apply(lab.jlis, lab.card())
+    lab.jlis.tick()
+    assert not core.tick_due()
+    lab.clock.set(receipt.push_at - timedelta(seconds=1))
+    assert not core.tick_due()
+    lab.clock.set(receipt.push_at)
+    assert core.tick_due()
+    assert lab.jlis.ocsp_cached(b"\x30\x00") is None
+    lab.jlis.tick()  # the push is processed: the certificates are issued
+    assert [n.kind for n in lab.poll("p1")] == [NotificationKind.REGISTRATION_READY]
+    lab.jlis.tick()
+    assert not core.tick_due()
+    core.db.set_meta("probe", "1")  # any commit makes the next tick look again
+    assert core.tick_due()

@@ -73,3 +73,40 @@ def test_a_revocation_by_another_process_is_seen(tmp_path: Path, make_jpki: Call
     assert _answer(server, request).certificate_status is ocsp.OCSPCertStatus.GOOD  # issued elsewhere: found
     other.revoke(cert.serial_number)
     assert _answer(server, request).certificate_status is ocsp.OCSPCertStatus.REVOKED
+
+
+def test_the_hot_path_serves_the_same_request_bytes_only_while_current(jpki: Jpki, holder: Holder, ee_key: object,
+                                                                       clock: SimulatedClock) -> None:
+    cert = jpki.issue(CARD_AUTH, ee_key.public_key(), holder)  # type: ignore[attr-defined]
+    issuer = jpki.ca(CaKind.AUTH).certificate
+    request, cache = _request(cert, issuer), jpki.ocsp_responses
+    assert cache.cached(request) is None  # nothing produced yet: respond() signs
+    first = jpki.ocsp_respond(request)
+    assert cache.cached(request) == first and cache.cached(bytearray(request)) == first
+    assert cache.cached(_request(cert, issuer, b"0123456789abcdef")) is None  # a nonce is answered live
+    jpki.hold(cert.serial_number)
+    assert cache.cached(request) is None  # the revision moved: never "good" from the hot path
+    held = jpki.ocsp_respond(request)
+    assert _answer(jpki, request).certificate_status is ocsp.OCSPCertStatus.REVOKED
+    assert cache.cached(request) == held
+    clock.advance(WINDOW - REFRESH)
+    assert cache.cached(request) is None  # near the window's end: produced again by respond()
+
+
+def test_a_negative_serial_is_a_malformed_request(jpki: Jpki, holder: Holder, ee_key: object) -> None:
+    """The fuzzer's find: a CertID with a negative serial made the signer raise (HTTP 500)."""
+    cert = jpki.issue(CARD_AUTH, ee_key.public_key(), holder)  # type: ignore[attr-defined]
+    issuer = jpki.ca(CaKind.AUTH).certificate
+    good = ocsp.OCSPRequestBuilder().add_certificate_by_hash(
+        *_hashes(issuer), 5, hashes.SHA1()).build().public_bytes(serialization.Encoding.DER)
+    assert good.count(b"\x02\x01\x05") == 1
+    negative = good.replace(b"\x02\x01\x05", b"\x02\x01\xfb")  # INTEGER -5
+    assert ocsp.load_der_ocsp_request(negative).serial_number == -5
+    answer = ocsp.load_der_ocsp_response(jpki.ocsp_respond(negative))
+    assert answer.response_status is ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+    assert cert.serial_number > 0
+
+
+def _hashes(issuer: x509.Certificate) -> tuple[bytes, bytes]:
+    from labkit.pki._ocsp import issuer_hashes
+    return issuer_hashes(issuer, hashes.SHA1())
