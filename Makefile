@@ -85,7 +85,8 @@ hub: $(VENV)/.dev-installed
 	@echo "open http://127.0.0.1:$(HUB_PORT)/ and log in with a nickname and the class code"
 	$(COURSE_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
-# Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
+# Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab: audience
+# lecturer and the lecturer token (exported above) in the kernels' environment.
 lab: $(VENV)/.dev-installed
 	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -39,6 +39,7 @@ notebooks call; the current context) and :mod:`.authoring` (skeletons, execution
 imported here, so kernels load neither nbformat nor nbclient).
 """
 
+from .classroom import report_check, report_progress
 from .context import Context
 from .outline import (
     CHAPTERS,
@@ -58,5 +59,5 @@ __all__ = [
     "AUDIENCES", "CHAPTERS", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL", "PARAMS",
     "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
     "chapter_map_html", "current", "footer", "in_voila", "note", "render_markdown",
-    "resolve_params", "say", "section", "setup", "use",
+    "report_check", "report_progress", "resolve_params", "say", "section", "setup", "use",
 ]

@@ -165,14 +165,27 @@ def executed(path: Path, lang: str, audience: str) -> Any:
 
 
 def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str) -> Any:
+    """A papermill run; a lecturer's run has the lecturer token in the kernel's environment
+    (as `make lab` gives it), without which audience=lecturer shows no note (F12)."""
+    import os
+    import secrets
+
     import papermill as pm
 
-    pm.execute_notebook(
-        str(path), str(out),
-        parameters={"lang": lang, "audience": audience},
-        kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-        execution_timeout=120, log_output=False,
-    )
+    token = os.environ.get("LABKIT_LECTURER_TOKEN")
+    if audience == "lecturer":
+        os.environ["LABKIT_LECTURER_TOKEN"] = secrets.token_urlsafe(12)
+    try:
+        pm.execute_notebook(
+            str(path), str(out),
+            parameters={"lang": lang, "audience": audience},
+            kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+            execution_timeout=120, log_output=False,
+        )
+    finally:
+        os.environ.pop("LABKIT_LECTURER_TOKEN", None)
+        if token is not None:
+            os.environ["LABKIT_LECTURER_TOKEN"] = token
     return read(out)
 
 
