@@ -21,17 +21,19 @@ SANITIZE = HERE / "sanitize.cfg"
 FACTS = HERE / "facts.toml"
 LANGS = ("ja", "en")
 AUDIENCES = ("student", "lecturer")
+#: Every notebook page: the index, the sections, the glossary and the lecturer console.
+PAGES = (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE, course.CONSOLE_PAGE)
 
 
 def notebooks() -> list[Path]:
     """The course notebooks, in teaching order (landing page first)."""
-    order = {s.notebook: i for i, s in enumerate((course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE))}
+    order = {s.notebook: i for i, s in enumerate(PAGES)}
     found = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda p: (order.get(p.name, 999), p.name))
     return found
 
 
 def section_of(path: Path) -> course.Section:
-    for s in (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE):
+    for s in PAGES:
         if s.notebook == path.name:
             return s
     raise KeyError(path.name)
