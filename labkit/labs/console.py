@@ -291,8 +291,8 @@ class ConsoleView:
         self.event.add_class("labkit-console-event")
         send = button(t(L["send"]), "labkit-console-send", self._send, button_style="warning")
         self.reset_button = button(t(L["reset"]), "labkit-console-reset", self._reset, button_style="danger")
-        advances = [button(label.get(model.lang), f"labkit-console-advance-{sec}",
-                           lambda sec=sec: model.advance(sec) and self.redraw()) for sec, label in ADVANCES]
+        advances = [button(label.get(model.lang), f"labkit-console-advance-{sec}", self._advancer(sec))
+                    for sec, label in ADVANCES]
         self.section = w.Dropdown(description=t(L["next"]), options=[s.id for s in course.SECTIONS],
                                   style={"description_width": "initial"})
         self.section.add_class("labkit-console-section")
@@ -315,6 +315,12 @@ class ConsoleView:
         from IPython.display import display
 
         display(self.widget)
+
+    def _advancer(self, seconds: int) -> Callable[[], None]:
+        def advance() -> None:
+            self.model.advance(seconds)
+            self.redraw()
+        return advance
 
     def _select(self, student_id: str) -> None:
         self.model.select(student_id or None)

@@ -61,7 +61,7 @@
           setCookie(code, token);
         }
         try { window.sessionStorage.removeItem("labkit-class-retry:" + code); } catch (e) { /* ignore */ }
-        if (el.getAttribute("data-reload") === "1" && once("labkit-class-reloaded:" + location.pathname)) {
+        if (el.getAttribute("data-reload") === "1" && once("labkit-class-reloaded:" + code + location.pathname)) {
           window.setTimeout(function () { location.reload(); }, 800);
         }
       } else if (state === "invalid") {
