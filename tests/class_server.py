@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = "c1a55c0de"
+CODE = "C1A55C0DE"
 LECTURER_TOKEN = "test-lecturer-token"  # the same as the browser tests' Voilà (voila_server.py)
 START = "2026-04-01T10:00:00+09:00"
 
