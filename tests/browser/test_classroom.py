@@ -116,8 +116,11 @@ def count(page: Page, key: str) -> Any:
 
 def no_lecturer_text(page: Page) -> None:
     html = page.content()
-    assert "【講師】" not in html and NOTE_TEXT not in html and "labkit-note" not in html
+    assert "【講師】" not in html
+    assert NOTE_TEXT not in html
+    assert 'class="labkit-note"' not in html and 'class="labkit-badge labkit-lecturer-mode"' not in html
     assert VOILA_LECTURER_TOKEN not in html
+    expect(page.locator(".labkit-note")).to_have_count(0)
 
 
 def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: dict[str, Any],
