@@ -19,66 +19,10 @@ from ..clock import parse_time, to_jst
 from ..errors import LabkitError
 from ..i18n import Text, check_lang
 from ..widgets._base import esc
-from .kit import TD, TD_NOWRAP, TH, button, date_time_text, html_view, panel
+from .console_text import ADVANCES, COUNTS, EVENTS, ROSTER_HEADS, TH_COL, TIMELINE_ROWS, L, word
+from .kit import TD, TD_NOWRAP, button, date_time_text, html_view, panel
 
 __all__ = ["EVENTS", "ConsoleModel", "ConsoleView", "show"]
-
-L = {
-    "title": Text("講師コンソール", "Lecturer console"),
-    "need_token": Text("講師コンソールには講師トークンが必要です (?lecturer=…)。",
-                       "The lecturer console needs the lecturer token (?lecturer=…)."),
-    "counts": Text("クラス全体", "The whole class"),
-    "roster": Text("受講者", "Students"),
-    "timeline": Text("受講者のタイムライン", "A student's timeline"),
-    "checks": Text("節の確認問題 (集計)", "Section checks (aggregated)"),
-    "controls": Text("操作", "Controls"),
-    "class_now": Text("クラスの時刻", "Class time"),
-    "open_section": Text("開いている節", "Open section"),
-    "none": Text("なし", "none"),
-    "no_students": Text("まだ誰も参加していません。", "Nobody has joined yet."),
-    "pick": Text("受講者を選んでください。", "Choose a student."),
-    "no_events": Text("まだ記録はありません。", "Nothing recorded yet."),
-    "all": Text("全員", "Everyone"),
-    "student": Text("受講者", "Student"),
-    "event": Text("出来事", "Event"),
-    "send": Text("送る", "Send"),
-    "reset": Text("この受講者をやり直させる", "Reset this student"),
-    "open": Text("全員に開く", "Open for everyone"),
-    "next": Text("次の節", "Next section"),
-    "done": Text("実行しました", "Done"),
-    "updated": Text("更新", "Updated"),
-}
-
-#: The class-wide counts of ``GET /api/class/summary`` and their labels.
-COUNTS: tuple[tuple[str, Text], ...] = (
-    ("students", Text("受講者", "Students")),
-    ("applications", Text("申請", "Applications")),
-    ("pushes_due", Text("通知待ち", "Pushes due")),
-    ("registrations", Text("登録", "Registrations")),
-    ("suspensions", Text("一時停止", "Suspensions")),
-    ("revocations", Text("失効", "Revocations")),
-)
-
-#: Events the lecturer can send (``POST /api/class/events``).
-EVENTS: dict[str, Text] = {
-    "phone_lost": Text("スマホを紛失した", "Phone lost"),
-    "card_lost": Text("カードを紛失した", "Card lost"),
-    "push_now": Text("プッシュ通知を今届ける", "Push now"),
-}
-
-#: Moves of the class time (seconds).
-ADVANCES: tuple[tuple[int, Text], ...] = (
-    (600, Text("+10分", "+10 min")),
-    (3600, Text("+1時間", "+1 hour")),
-    (6 * 3600, Text("+6時間", "+6 hours")),
-    (86400, Text("+1日", "+1 day")),
-)
-
-TH_COL = TH.replace("<th ", '<th scope="col" ')
-ROSTER_HEADS = (Text("ニックネーム", "Nickname"), Text("節", "Section"), Text("手順", "Step"),
-                Text("最後の操作", "Last action"), Text("時刻 (実時間)", "When (real time)"),
-                Text("受講者の模擬時刻", "Student's simulated time"))
-
 
 def _when(value: object, lang: str, *, real: bool = False) -> str:
     """An ISO time from the server as the console shows it (``real``: time of day only)."""
@@ -213,8 +157,8 @@ class ConsoleModel:
             mark = ' style="background:#eff6ff"' if s.get("student_id") == self.selected else ""
             rows.append(f'<tr data-student="{sid}"{mark}>'
                         f'<th scope="row" style="text-align:left">{esc(str(s.get("nickname", "")))}</th>'
-                        f'{TD_NOWRAP}{esc(str(s.get("section") or "—"))}</td>{TD}{esc(str(s.get("step") or "—"))}</td>'
-                        f'{TD}{esc(str(s.get("last_action") or "—"))}</td>'
+                        f'{TD_NOWRAP}{esc(str(s.get("section") or "—"))}</td>{TD}{word(s.get("step"), lang)}</td>'
+                        f'{TD}{word(s.get("last_action"), lang)}</td>'
                         f'{TD_NOWRAP}{_when(s.get("last_seen"), lang, real=True)}</td>'
                         f'{TD_NOWRAP}{_when(s.get("now"), lang)}</td></tr>')
         return (f'<table class="labkit-console-roster" lang="{lang}" cellpadding="4" border="1" '
@@ -232,9 +176,10 @@ class ConsoleModel:
                  Text("操作", "Action"), Text("詳細", "Detail"))
         head = "".join(f'<th scope="col" style="text-align:left">{esc(h.get(lang))}</th>' for h in heads)
         rows = "".join(f'<tr>{TD_NOWRAP}{_when(e.get("at"), lang, real=True)}</td>'
-                       f'{TD_NOWRAP}{_when(e.get("now"), lang)}</td>{TD}{esc(str(e.get("action", "")))}</td>'
-                       f'{TD}{esc(str(e.get("detail") or ""))}</td></tr>'
-                       for e in self.events)
+                       f'{TD_NOWRAP}{_when(e.get("now"), lang)}</td>'
+                       f'<td style="text-align:left" data-action="{esc(str(e.get("action", "")))}">'
+                       f'{word(e.get("action"), lang)}</td>{TD}{esc(str(e.get("detail") or ""))}</td></tr>'
+                       for e in list(reversed(self.events))[:TIMELINE_ROWS])
         who = esc(self.nickname(self.selected))
         return (f'<table class="labkit-console-timeline" lang="{lang}" cellpadding="4" border="1" '
                 f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'

@@ -110,6 +110,16 @@ def join(page: Page, voila: VoilaServer, nickname: str) -> str:
     return str(stored["token"])
 
 
+def shoot(page: Page, selector: str, name: str) -> None:
+    """A tall viewport from ``selector`` down (Voilà scrolls inside the page, so a full-page
+    screenshot would show one screen only)."""
+    page.set_viewport_size({"width": 1000, "height": 1800})
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size({"width": 1000, "height": 800})
+
+
 def count(page: Page, key: str) -> Any:
     return page.locator(f'.labkit-console-count[data-key="{key}"] .labkit-console-value')
 
@@ -200,14 +210,16 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
         assert answer.json()["error"]["reason"] == "forbidden"
 
     # screenshots, as a lecturer would look at them
-    lecturer.screenshot(path=str(SHOTS / "console-ja.png"), full_page=True)
-    students[2][0].screenshot(path=str(SHOTS / "student-ja.png"), full_page=True)
+    shoot(lecturer, ".labkit-console", "console-ja")
+    mio = students[2][0]
+    shoot(mio, ".labkit-class-bar", "student-ja")
     open_app(lecturer, voila.app("console.ipynb", f"?lang=en&class={CODE}&lecturer={LECTURER_TOKEN}"))
     expect(count(lecturer, "registrations")).to_have_text("3")
-    lecturer.screenshot(path=str(SHOTS / "console-en.png"), full_page=True)
-    mio = students[2][0]
+    expect(lecturer.locator(".labkit-console-counts")).to_contain_text("Registrations")
+    shoot(lecturer, ".labkit-console", "console-en")
     open_app(mio, voila.app("2-3_apply.ipynb", f"?lang=en&class={CODE}"))
     expect(mio.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("mio")
-    mio.screenshot(path=str(SHOTS / "student-en.png"), full_page=True)
+    expect(mio.locator(".labkit-class-banner")).to_contain_text("Your lecturer opened", timeout=8_000)
+    shoot(mio, ".labkit-class-bar", "student-en")
     assert_clean(lecturer, lvisit)
     expect.set_options(timeout=5_000)
