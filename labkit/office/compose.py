@@ -25,7 +25,12 @@ from ..errors import ServiceError
 from ..i18n import Text
 from ..jlis import DEFAULT_PUSH_POLICY, JlisDb, JlisService, PushPolicy
 from ..municipality import CounterService, Municipality, ResidentRegistry
-from ..pki import Jpki, MemoryStore, SqliteStore, Store
+from ..pki import CaKind, Jpki, MemoryStore, SqliteStore, Store
+from .class_access import ClassContext, ClassCounter, ClassJlis, Ownership
+from .class_clock import ClassClock
+from .class_guard import class_guards
+from .class_routes import mount_class
+from .classroom import CA_MARGIN, ClassSetup, ClassStore
 from .contract import CounterApi, JlisApi
 from .demo import IMMEDIATE_PUSH, build_demo, demo_listing
 from .http import HttpCounter, HttpJlis, RemoteClock
@@ -55,11 +60,14 @@ class Office:
     says other kernels use the same office (they make the same sample people)."""
 
     def __init__(self, jlis: JlisApi, counter: CounterApi, clock: LabClock, *, shared: bool = False,
-                 app: Callable[[], Starlette] | None = None, close: Callable[[], None] | None = None) -> None:
+                 app: Callable[[], Starlette] | None = None, close: Callable[[], None] | None = None,
+                 classroom: ClassContext | None = None) -> None:
         self.jlis = jlis
         self.counter = counter
         self.clock = clock
         self.shared = shared
+        #: Class mode (issue 12): the class code, lecturer token, class store and clocks.
+        self.classroom = classroom
         self._app = app
         self._close = close
         self._server: tuple[Any, str, threading.Thread, socket.socket] | None = None
@@ -67,15 +75,26 @@ class Office:
     @classmethod
     def in_process(cls, clock: LabClock, *, db: str | None = None, demo: bool = False, base_url: str | None = None,
                    push_policy: PushPolicy | None = None,
-                   key_factory: Callable[[], rsa.RSAPrivateKey] | None = None) -> Office:
+                   key_factory: Callable[[], rsa.RSAPrivateKey] | None = None,
+                   classroom: ClassSetup | None = None) -> Office:
         """J-LIS and the city office (清瀬市) on ``clock``; ``db`` keeps the PKI, J-LIS and the
-        resident register in one SQLite file (else memory); ``demo`` fills the sample world."""
+        resident register in one SQLite file (else memory); ``demo`` fills the sample world.
+        ``classroom``: class mode (issue 12): the app is guarded (roles, tokens, ownership) and
+        J-LIS runs on a :class:`~labkit.office.classroom.ClassClock` (each student's own time)."""
         path = db or ":memory:"
         store: Store = SqliteStore(path) if db else MemoryStore()
         options: dict[str, Any] = {"base_url": base_url} if base_url else {}
         if key_factory is not None:
             options["key_factory"] = key_factory
-        jpki = Jpki.create(store, clock, **options)
+        class_store = ClassStore(path) if classroom is not None else None
+        holder: list[Jpki] = []
+        jlis_clock: LabClock = clock
+        if class_store is not None:
+            jlis_clock = ClassClock(clock, class_store, lambda: min(
+                holder[0].ca(kind).certificate.not_valid_after_utc for kind in CaKind) - CA_MARGIN,
+                on_change=lambda: remember_clock())
+        jpki = Jpki.create(store, jlis_clock, **options)
+        holder.append(jpki)
         records = JlisDb(path)
         service = JlisService(jpki, records, push_policy=push_policy or DEFAULT_PUSH_POLICY)
         registry = ResidentRegistry(path)
@@ -90,15 +109,26 @@ class Office:
 
         remember_clock()
 
-        def app() -> Starlette:
-            return create_app(service, counter, clock, demo=lambda: demo_listing(service),
-                              on_clock_change=remember_clock)
-        return cls(service, counter, clock, app=app)
+        if classroom is None or class_store is None or not isinstance(jlis_clock, ClassClock):
+            def app() -> Starlette:
+                return create_app(service, counter, clock, demo=lambda: demo_listing(service),
+                                  on_clock_change=remember_clock)
+            return cls(service, counter, clock, app=app)
+        code, token = class_store.credentials(classroom.code, classroom.lecturer_token)
+        access = Ownership(class_store, service, jlis_clock)
+        ctx = ClassContext(code, token, class_store, jlis_clock, access, ClassJlis(service, access),
+                           ClassCounter(counter, access))
+
+        def class_app() -> Starlette:
+            return mount_class(create_app(ctx.jlis, ctx.counter, jlis_clock, demo=lambda: demo_listing(service),
+                                          on_clock_change=remember_clock, guards=class_guards(ctx)), ctx)
+        return cls(ctx.jlis, ctx.counter, jlis_clock, app=class_app, classroom=ctx)
 
     @classmethod
-    def remote(cls, url: str, *, client: httpx.Client | None = None) -> Office:
-        """The office of a shared ``labkit jlis serve`` at ``url`` (``client``: e.g. a test client)."""
-        jlis = HttpJlis(url, client=client)
+    def remote(cls, url: str, *, client: httpx.Client | None = None, token: str | None = None) -> Office:
+        """The office of a shared ``labkit jlis serve`` at ``url`` (``client``: e.g. a test client;
+        ``token``: a class server's student or lecturer token, sent on every call)."""
+        jlis = HttpJlis(url, client=client, token=token)
         return cls(jlis, HttpCounter(jlis), RemoteClock(jlis), shared=True, close=jlis.close)
 
     def app(self) -> Starlette:

@@ -55,9 +55,12 @@ T = TypeVar("T")
 class HttpJlis:
     """A :class:`~labkit.office.contract.JlisApi` over ``labkit jlis serve`` at ``base_url``."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, client: httpx.Client | None = None) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30.0, client: httpx.Client | None = None,
+                 token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = client or httpx.Client(base_url=self.base_url, timeout=timeout)
+        #: Sent as ``Authorization: Bearer`` on every call (class mode, issue 12).
+        self._auth = {"authorization": f"Bearer {token}"} if token else {}
 
     def close(self) -> None:
         self._http.close()
@@ -71,7 +74,7 @@ class HttpJlis:
     # -- transport ----------------------------------------------------------------------------
     def _send(self, method: str, path: str, *, json_body: Any = None, content: bytes | None = None,
               content_type: str | None = None, params: dict[str, str] | None = None) -> httpx.Response:
-        headers = {"content-type": content_type} if content_type else None
+        headers = {**self._auth, **({"content-type": content_type} if content_type else {})} or None
         try:
             response = self._http.request(method, path, json=json_body, content=content, headers=headers,
                                           params=params)

@@ -26,6 +26,8 @@ class Refusal(StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"            # class mode: not yours, or for the lecturer only
+    NICKNAME_TAKEN = "nickname_taken"  # class mode: joining with a nickname in use
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
     # -- the four prerequisites (2-1 / 2-3)
@@ -70,8 +72,11 @@ class Refusal(StrEnum):
     RESIDENT_UNKNOWN = "resident_unknown"
     RESIDENT_EXISTS = "resident_exists"
     WRONG_CARD = "wrong_card"
+    # -- who is asking (device proof; class-mode tokens)
+    UNAUTHENTICATED = "unauthenticated"
     # -- the teaching clock
     CLOCK_NOT_SIMULATED = "clock_not_simulated"
+    CLOCK_OUT_OF_RANGE = "clock_out_of_range"
 
     @property
     def text(self) -> Text:
@@ -88,6 +93,9 @@ _TEXTS: dict[Refusal, Text] = {
     Refusal.UNSUPPORTED_MEDIA_TYPE: Text("この形式 (Content-Type) の要求は受け付けません",
                                          "this content type is not accepted here"),
     Refusal.NOT_FOUND: Text("見つかりません", "not found"),
+    Refusal.FORBIDDEN: Text("この操作は許可されていません (あなたのものではないか、講師だけの操作です)",
+                            "not allowed (not yours, or for the lecturer only)"),
+    Refusal.NICKNAME_TAKEN: Text("そのニックネームは既に使われています", "that nickname is already taken"),
     Refusal.UNAVAILABLE: Text("J-LIS に接続できません。しばらくしてからやり直してください",
                               "J-LIS cannot be reached; try again later"),
     Refusal.INTERNAL: Text("J-LIS 内部でエラーが起きました", "J-LIS had an internal error"),
@@ -162,8 +170,13 @@ _TEXTS: dict[Refusal, Text] = {
                                   "a resident with that My Number is already registered"),
     Refusal.WRONG_CARD: Text("このマイナンバーカードはご本人のものではありません",
                              "this My Number Card does not belong to this resident"),
+    Refusal.UNAUTHENTICATED: Text("要求した端末 (または利用者) を確認できません",
+                                  "the device (or user) making this request could not be authenticated"),
     Refusal.CLOCK_NOT_SIMULATED: Text("このサーバはシステム時計で動いているので時刻を進められません",
                                       "this server runs on the system clock; it cannot be advanced"),
+    Refusal.CLOCK_OUT_OF_RANGE: Text(
+        "ラボの認証局の証明書の有効期間を越えて時計を進めることはできません",
+        "the lab clock cannot move past the validity of the lab CA's certificates"),
 }
 
 #: HTTP status per reason (anything not listed: 409 Conflict, a refusal of the request's
@@ -173,6 +186,7 @@ HTTP_STATUS: dict[Refusal, int] = {
     Refusal.TOO_LARGE: 413,
     Refusal.UNSUPPORTED_MEDIA_TYPE: 415,
     Refusal.NOT_FOUND: 404,
+    Refusal.FORBIDDEN: 403,
     Refusal.UNAVAILABLE: 503,
     Refusal.INTERNAL: 500,
     Refusal.BAD_SIGNATURE: 403,
@@ -189,6 +203,7 @@ HTTP_STATUS: dict[Refusal, int] = {
     Refusal.CARD_UNKNOWN: 403,
     Refusal.RESIDENT_UNKNOWN: 404,
     Refusal.WRONG_CARD: 403,
+    Refusal.UNAUTHENTICATED: 401,
 }
 
 
