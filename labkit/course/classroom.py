@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ServiceError
-from ..i18n import Text
 from .params import JLIS_ENV, LECTURER_ENV, Params
 
 __all__ = ["COOKIE_PREFIX", "DEFAULT_URL", "ClassLink", "Student", "cookie_token", "report_check",
@@ -37,8 +36,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "http://127.0.0.1:8470"
 COOKIE_PREFIX = "labkit-class-"
-UNREACHABLE = Text("クラスのサーバーに接続できません。講師に知らせてください。",
-                   "Cannot reach the class server. Please tell your lecturer.")
 
 
 def server_url(env: Mapping[str, str] | None = None) -> str:
@@ -63,79 +60,56 @@ class Student:
 
 
 class ClassLink:
-    """The class API (v1, BOARD.md) as JSON over HTTP, with ``token`` as the bearer. Refusals
-    become :class:`ServiceError` with the server's bilingual text and reason; an unreachable
-    server is ``reason="unavailable"``."""
+    """The class API (v1) for the course: :class:`~labkit.office.class_client.ClassClient`
+    with a short timeout and :class:`Student` values. Refusals are :class:`ServiceError`
+    with the server's bilingual text and reason; an unreachable server is
+    ``reason="unavailable"``."""
 
     def __init__(self, url: str, token: str | None = None, *, timeout: float = 5.0) -> None:
-        import httpx
+        from ..office.class_client import ClassClient
 
         self.url = url.rstrip("/")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+        self.client = ClassClient(self.url, token, timeout=timeout)
 
     def close(self) -> None:
-        self._http.close()
+        self.client.close()
 
-    def call(self, method: str, path: str, body: Any = None) -> Any:
-        import httpx
-
-        try:
-            response = self._http.request(method, path, json=body)
-        except httpx.HTTPError as exc:
-            raise ServiceError(UNREACHABLE, reason="unavailable", url=self.url) from exc
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if response.status_code >= 400:
-            err = data.get("error") if isinstance(data, dict) else None
-            if isinstance(err, dict) and isinstance(err.get("ja"), str) and isinstance(err.get("en"), str):
-                raise ServiceError(Text(err["ja"], err["en"]), reason=str(err.get("reason", "refused")),
-                                   status=response.status_code)
-            raise ServiceError(Text(f"クラスのサーバーが HTTP {response.status_code} を返しました",
-                                    f"the class server answered HTTP {response.status_code}"),
-                               reason="refused", status=response.status_code)
-        return data
-
-    # -- students ------------------------------------------------------------------------
     def join(self, code: str, nickname: str) -> Student:
-        answer = self.call("POST", "/api/class/join", {"code": code, "nickname": nickname})
+        answer = self.client.join(code, nickname)
         return Student(str(answer["student_id"]), str(answer["nickname"]), str(answer["token"]), self.url)
 
     def me(self) -> dict[str, Any]:
-        return dict(self.call("GET", "/api/class/me"))
+        return self.client.me()
 
     def progress(self, section: str, step: str) -> None:
-        self.call("POST", "/api/class/progress", {"section": section, "step": step})
+        self.client.progress(section, step)
 
     def checks(self, section: str, score: int, total: int) -> None:
-        self.call("POST", "/api/class/checks", {"section": section, "score": score, "total": total})
+        self.client.checks(section, score, total)
 
     def state(self) -> dict[str, Any]:
-        return dict(self.call("GET", "/api/class/state"))
+        return self.client.state()
 
-    # -- the lecturer ----------------------------------------------------------------------
     def roster(self) -> list[dict[str, Any]]:
-        return list(self.call("GET", "/api/class/roster")["students"])
+        return self.client.roster()
 
     def summary(self) -> dict[str, Any]:
-        return dict(self.call("GET", "/api/class/summary"))
+        return self.client.summary()
 
     def timeline(self, student_id: str) -> list[dict[str, Any]]:
-        return list(self.call("GET", f"/api/class/students/{student_id}/timeline")["events"])
+        return self.client.timeline(student_id)
 
-    def advance_class(self, seconds: int) -> dict[str, Any]:
-        return dict(self.call("POST", "/api/class/clock", {"advance_seconds": seconds}) or {})
+    def advance_class(self, seconds: int) -> None:
+        self.client.advance_class(seconds)
 
-    def event(self, event: str, student_id: str | None = None) -> dict[str, Any]:
-        return dict(self.call("POST", "/api/class/events", {"student_id": student_id, "event": event}) or {})
+    def event(self, event: str, student_id: str | None = None) -> None:
+        self.client.event(event, student_id)
 
     def reset(self, student_id: str) -> None:
-        self.call("POST", f"/api/class/students/{student_id}/reset")
+        self.client.reset(student_id)
 
     def open(self, section: str) -> None:
-        self.call("POST", "/api/class/open", {"section": section})
+        self.client.open(section)
 
 
 def student_from_token(url: str, token: str) -> Student | None:
