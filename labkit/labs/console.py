@@ -19,7 +19,7 @@ from ..clock import parse_time, to_jst
 from ..errors import LabkitError
 from ..i18n import Text, check_lang
 from ..widgets._base import esc
-from .console_text import ADVANCES, COUNTS, EVENTS, ROSTER_HEADS, TH_COL, TIMELINE_ROWS, L, word
+from .console_text import ADVANCES, COUNTS, EVENTS, QUIET, ROSTER_HEADS, TH_COL, TIMELINE_ROWS, L, word
 from .kit import TD, TD_NOWRAP, button, date_time_text, html_view, panel
 
 __all__ = ["EVENTS", "ConsoleModel", "ConsoleView", "show"]
@@ -179,7 +179,7 @@ class ConsoleModel:
                        f'{TD_NOWRAP}{_when(e.get("now"), lang)}</td>'
                        f'<td style="text-align:left" data-action="{esc(str(e.get("action", "")))}">'
                        f'{word(e.get("action"), lang)}</td>{TD}{esc(str(e.get("detail") or ""))}</td></tr>'
-                       for e in list(reversed(self.events))[:TIMELINE_ROWS])
+                       for e in [e for e in reversed(self.events) if e.get("action") not in QUIET][:TIMELINE_ROWS])
         who = esc(self.nickname(self.selected))
         return (f'<table class="labkit-console-timeline" lang="{lang}" cellpadding="4" border="1" '
                 f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'

@@ -73,6 +73,11 @@ WORDS: dict[str, Text] = {
     "usage_history": Text("利用履歴", "usage history"), "status": Text("証明書の状態", "certificate status"),
     "advance_clock": Text("時計を進める", "clock moved"), "register_resident": Text("住民登録", "resident registered"),
     "issue_card": Text("カード発行", "card issued"), "report_card_loss": Text("カード紛失届", "card loss"),
+    "find_resident": Text("住民の照会", "resident lookup"),
+    "card_certificates": Text("カードの証明書", "card certificates"),
+    "change_attributes": Text("転居・氏名変更", "address or name change"),
+    "reset_pin": Text("暗証番号の初期化", "PIN reset"),
+    "lift_suspension_by_card": Text("一時停止の解除", "suspension lifted"),
     "phone_found": Text("スマホ発見", "phone found"), "card_found": Text("カード発見", "card found"),
     "open": Text("ページを開いた", "page opened"), "home": Text("アプリのトップ", "app home"),
     "menu": Text("メニュー", "menu"), "form": Text("申請の入力", "application form"),
@@ -90,6 +95,9 @@ def word(value: object, lang: str) -> str:
     known = WORDS.get(raw)
     return esc(known.get(lang) if known is not None else raw) if raw else "—"
 
+
+#: Routine reads a phone does by itself, left out of the timeline (they would drown the rest).
+QUIET = frozenset({"poll", "device_status"})
 
 #: The newest timeline entries shown (newest first).
 TIMELINE_ROWS = 40

@@ -175,7 +175,8 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
     lecturer.locator("button.labkit-console-send").click()
     expect(lecturer.locator('.labkit-console-message[data-outcome="ok"]')).to_be_visible()
     expect(count(lecturer, "suspensions")).not_to_have_text("0", timeout=2_000)
-    expect(lecturer.locator("table.labkit-console-timeline")).to_contain_text("phone_lost", timeout=REFRESH)
+    timeline = lecturer.locator("table.labkit-console-timeline")
+    expect(timeline.locator('[data-action="event:phone_lost"]')).to_have_text("講師: スマホ紛失", timeout=REFRESH)
 
     # open 2-4 for everyone: a banner with a link on the students' pages
     lecturer.locator(".labkit-console-section select").select_option("2-4")
