@@ -57,8 +57,8 @@ from .render import NOTE_LABEL, chapter_map_html, render_markdown
 from .runtime import chapter_map, current, footer, note, say, setup, use
 
 __all__ = [
-    "AUDIENCES", "CHAPTERS", "CONSOLE_PAGE", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL", "PARAMS",
-    "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
+    "AUDIENCES", "CHAPTERS", "CONSOLE_PAGE", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL",
+    "PARAMS", "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
     "chapter_map_html", "current", "footer", "in_voila", "note", "render_markdown",
     "report_check", "report_progress", "resolve_params", "say", "section", "setup", "use",
 ]

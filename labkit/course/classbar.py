@@ -117,7 +117,7 @@ class ClassBarModel:
 
     def banner_html(self) -> str:
         opened = self.open_section
-        if opened is None or opened == self.ctx.section.id:
+        if opened is None or opened == self.ctx.section.id or self.ctx.lecturer_token:
             return ""
         try:
             target = section(opened)

@@ -126,24 +126,23 @@ def student_from_token(url: str, token: str) -> Student | None:
     return Student(str(me["student_id"]), str(me["nickname"]), token, url)
 
 
-def verify_lecturer(p: Params, *, voila: bool, env: Mapping[str, str] | None = None) -> bool:
+def verify_lecturer(p: Params, *, voila: bool, env: Mapping[str, str] | None = None,
+                    ask_server: bool = False) -> bool:
     """True if ``p.lecturer_token`` is the lecturer's (reliability review F12).
 
     Outside Voilà (JupyterLab, papermill) the token comes from the kernel's environment,
     which only the person who started it controls. In Voilà it comes from the URL and is
-    checked: against the class server's lecturer-only endpoint in class mode, else against
-    ``LABKIT_LECTURER_TOKEN`` (constant time), else against a class server named by
-    ``LABKIT_JLIS``; an unreachable server means no."""
+    checked in constant time against ``LABKIT_LECTURER_TOKEN`` if the server has one, else
+    by the class server's lecturer-only endpoint in class mode (a class code, ``LABKIT_JLIS``
+    or ``ask_server``: the console); an unreachable server means no."""
     env = os.environ if env is None else env
     token = p.lecturer_token
     if not token:
         return False
     expected = env.get(LECTURER_ENV, "")
-    if not voila:
-        return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
-    if not p.class_code and expected:
-        return hmac.compare_digest(token.encode(), expected.encode())
-    if not p.class_code and not env.get(JLIS_ENV):
+    if expected and hmac.compare_digest(token.encode(), expected.encode()):
+        return True
+    if not voila or not (p.class_code or env.get(JLIS_ENV) or ask_server):
         return False
     link = ClassLink(server_url(env), token, timeout=3.0)
     try:

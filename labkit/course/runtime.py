@@ -18,7 +18,7 @@ from ..errors import ServiceError
 from ..i18n import Text
 from . import classroom, render
 from .context import Context
-from .outline import section
+from .outline import CONSOLE_PAGE, section
 from .params import in_voila, resolve_params, wait_for_voila_request
 
 _active: Context | None = None
@@ -61,7 +61,7 @@ def setup(section_id: str, **cell: str | int) -> Context:
     wait_for_voila_request(sec.id)  # a no-op unless Voilà preheats kernels
     voila = in_voila()
     p = resolve_params(cell, query_string=os.environ.get("QUERY_STRING", "") if voila else "", voila=voila)
-    verified = classroom.verify_lecturer(p, voila=voila)
+    verified = classroom.verify_lecturer(p, voila=voila, ask_server=sec is CONSOLE_PAGE)
     if p.audience == "lecturer" and not verified:
         p = replace(p, warnings=(*p.warnings, NO_TOKEN))
     _active = ctx = Context.create(sec, p, voila=voila, lecturer_verified=verified)

@@ -84,7 +84,10 @@ def test_class_mode_token_is_checked_by_the_class_server_and_unreachable_means_n
     assert (p.class_code, p.lecturer_token) == ("abc123", "tok")
     closed = "http://127.0.0.1:9"  # nothing listens on the discard port
     assert not classroom.verify_lecturer(p, voila=True, env={"LABKIT_JLIS": closed,
-                                                              "LABKIT_LECTURER_TOKEN": "tok"})
+                                                              "LABKIT_LECTURER_TOKEN": "other"})
+    assert not classroom.verify_lecturer(p, voila=True, env={"LABKIT_JLIS": closed}, ask_server=True)
+    # the server's own token (`make class` gives it to both) is checked without a request
+    assert classroom.verify_lecturer(p, voila=True, env={"LABKIT_JLIS": closed, "LABKIT_LECTURER_TOKEN": "tok"})
 
 
 def test_class_and_token_values_are_checked() -> None:
