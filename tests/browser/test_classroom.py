@@ -23,6 +23,7 @@ import pytest
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'")
 
 import test_voila_apps as base
+from axe import audit
 from class_server import CODE, LECTURER_TOKEN, ClassServer
 from playwright.sync_api import Browser, Page, expect
 from test_ch2_apps import STEP, apply_on, press, register_on, state
@@ -30,6 +31,7 @@ from test_voila_apps import assert_clean, open_app
 from voila_server import EXTERNAL, ROOT, VoilaServer
 from voila_server import LECTURER_TOKEN as VOILA_LECTURER_TOKEN
 
+axe = base.axe
 browser_type_launch_args = base.browser_type_launch_args
 browser_context_args = base.browser_context_args
 
@@ -134,7 +136,7 @@ def no_lecturer_text(page: Page) -> None:
 
 
 def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: dict[str, Any],
-                                       voila: VoilaServer, class_server: ClassServer) -> None:
+                                       voila: VoilaServer, class_server: ClassServer, axe: Path) -> None:
     expect.set_options(timeout=STEP)
     SHOTS.mkdir(parents=True, exist_ok=True)
     lecturer, lvisit = new_page(browser, browser_context_args)
@@ -142,6 +144,8 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
     console = lecturer.locator(".labkit-console")
     expect(console).to_be_visible()
     expect(count(lecturer, "students")).to_have_text("0")
+    problems = audit(lecturer, axe)
+    assert not problems, "\n".join(problems)
 
     students: list[tuple[Page, Visit, str]] = []
     for nickname in NICKNAMES:
@@ -222,5 +226,7 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
     expect(mio.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("mio")
     expect(mio.locator(".labkit-class-banner")).to_contain_text("Your lecturer opened", timeout=8_000)
     shoot(mio, ".labkit-class-bar", "student-en")
+    problems = audit(mio, axe) + audit(lecturer, axe)  # the class bar and banner; the console with a class
+    assert not problems, "\n".join(problems)
     assert_clean(lecturer, lvisit)
     expect.set_options(timeout=5_000)
