@@ -106,7 +106,8 @@ def say(ja: str, en: str) -> None:
 
 
 def note(ja: str, en: str) -> None:
-    """A lecturer-only note (補足説明): displayed only when the audience is ``lecturer``.
+    """A lecturer-only note (補足説明): displayed only for the audience ``lecturer`` with a
+    verified lecturer token (:attr:`Context.lecturer`).
 
     For students the cell has no output at all, so nothing of the note reaches the page."""
     ctx = current()
