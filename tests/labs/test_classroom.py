@@ -138,3 +138,30 @@ def test_console_refuses_without_the_lecturer_token(server: ClassServer) -> None
 
         refused = module.show()
     assert "講師トークン" in repr(refused)
+
+
+def test_check_scores_and_checklist_ticks_reach_the_console(server: ClassServer) -> None:
+    from labkit.i18n import Text
+    from labkit.widgets import Quiz
+    from labkit.widgets.tasks import TaskList
+
+    student = ClassLink(server.url).join(CODE, "yui")
+    console = ConsoleModel(ClassLink(server.url, LECTURER_TOKEN), lang="ja")
+    with course.use(student_context(student, "2-8")):
+        quiz = Quiz(sections=("2-8",), seed=1)
+        for _ in range(quiz.model.total):
+            quiz.answer(quiz.model.correct_position())
+            quiz.next()
+        tasks = TaskList(Text("チェック", "Checklist"), [Text("一", "one"), Text("二", "two")])
+        tasks.boxes[1].value = True
+    assert REPORTER.flush()
+    console.refresh()
+    check = console.summary["checks"]["2-8"]
+    assert check["answered"] == 1 and check["total"] == quiz.model.total
+    assert check["mean"] == quiz.model.total  # all right
+    row = next(r for r in console.roster if r["student_id"] == student.student_id)
+    assert (row["section"], row["step"]) == ("2-8", "task 2/2")
+    # outside class mode nothing is queued
+    with course.use(course.Context.create(course.section("2-8"))):
+        Quiz(sections=("2-8",), seed=1).answer(0)
+        assert not course.report_progress("open")
