@@ -197,6 +197,11 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
     expect(ren.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("ren", timeout=STEP)
     expect(ren.locator(".labkit-class-nickname-input")).to_be_hidden()
     no_lecturer_text(ren)
+    # the cookie lost (the browser kept localStorage): the page sets it again and reloads once
+    ren.context.clear_cookies()
+    ren.goto(voila.app("2-4_register.ipynb", f"?class={CODE}"))
+    expect(ren.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("ren", timeout=base.READY_TIMEOUT)
+    wait_rendered(ren)
     # audience=lecturer in a student's URL shows nothing more (F12)
     ren.goto(voila.app("2-3_apply.ipynb", f"?class={CODE}&audience=lecturer"))
     wait_rendered(ren)
