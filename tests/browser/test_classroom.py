@@ -218,6 +218,12 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
         answer = httpx.request(method, class_server.url + path, json=body, headers=as_aoi)
         assert answer.status_code == 403, (path, answer.text)
         assert answer.json()["error"]["reason"] == "forbidden"
+    # ... nor ren's phone on the J-LIS (its id from ren's timeline, read with the lecturer token)
+    events = httpx.get(f"{class_server.url}/api/class/students/{ren_id}/timeline",
+                       headers={"Authorization": f"Bearer {LECTURER_TOKEN}"}).json()["events"]
+    device = next(e["detail"].split()[-1] for e in events if e["action"] == "device_status")
+    answer = httpx.get(f"{class_server.url}/api/devices/{device}", headers=as_aoi)
+    assert answer.status_code == 403 and answer.json()["error"]["reason"] == "forbidden"
 
     # screenshots, as a lecturer would look at them
     shoot(lecturer, ".labkit-console", "console-ja")

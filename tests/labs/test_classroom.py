@@ -113,6 +113,9 @@ def test_a_class_with_three_students(server: ClassServer) -> None:
     assert other.status_code == 403 and other.json()["error"]["reason"] == "forbidden"
     own = httpx.get(f"{server.url}/api/status/{serial:x}", headers={"Authorization": f"Bearer {students[1].token}"})
     assert own.status_code == 200
+    device = httpx.get(f"{server.url}/api/devices/{phones[1].device_id}",
+                       headers={"Authorization": f"Bearer {students[0].token}"})
+    assert device.status_code == 403, device.text
     with pytest.raises(ServiceError) as refused:
         worlds[0].counter.report_card_loss(people[1].resident.my_number)
     assert refused.value.reason == "forbidden"
