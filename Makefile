@@ -13,10 +13,11 @@ SYSTEM_PACKAGES := pcscd libpcsclite1 libpcsclite-dev vsmartcard-vpcd opensc ope
 	pcsc-tools pkg-config gcc python3-dev openssl chromium fonts-noto-cjk poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run hub lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
+.PHONY: run class hub lab test test-fast lint bench fuzz slides handouts texts system-packages venv clean help
 
 help:
 	@echo "make run        serve the course with Voilà on http://127.0.0.1:$(PORT)/ (CLASS_SIZE=40 CLASS_SECTION=2-3)"
+	@echo "make class      the course in class mode + the class J-LIS; lecturer console (console.ipynb?lecturer=TOKEN)"
 	@echo "make hub        JupyterHub for a class on http://127.0.0.1:$(HUB_PORT)/ (nickname + class code)"
 	@echo "make lab        open the notebooks in JupyterLab (lecturers)"
 	@echo "make test       install system packages + test deps, lint, run the whole suite"
@@ -72,22 +73,47 @@ run: $(VENV)/.run-installed
 		--Voila.port_retries=0 $(foreach p,$(POOLS),--pool $(p)) --max-kernels $(MAX_KERNELS) \
 		--key-pool build/keys.sqlite
 
+# The class code and the lecturer token: from the environment, else new ones for this run.
+# They reach only the commands that need them (pages of `make run` are not in class mode).
+ifndef LABKIT_CLASS_CODE
+LABKIT_CLASS_CODE := $(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(3).upper())')
+endif
+ifndef LABKIT_LECTURER_TOKEN
+LABKIT_LECTURER_TOKEN := $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(12))')
+endif
+CLASS_SECRETS = LABKIT_CLASS_CODE=$(LABKIT_CLASS_CODE) LABKIT_LECTURER_TOKEN=$(LABKIT_LECTURER_TOKEN)
+
+# A class on this machine (issue 12): the class J-LIS (`labkit jlis serve --class`, per-student
+# worlds and clocks) and the course in class mode: every page asks a nickname once per browser;
+# the lecturer console is console.ipynb?lecturer=TOKEN.
+CLASS_PORT ?= 8470
+CLASS_NOW ?= 2026-04-01T10:00:00+09:00
+class: $(VENV)/.run-installed
+	@mkdir -p build
+	@echo "students: http://127.0.0.1:$(PORT)/   (class code $(LABKIT_CLASS_CODE))"
+	@echo "lecturer console: http://127.0.0.1:$(PORT)/voila/render/console.ipynb?lecturer=$(LABKIT_LECTURER_TOKEN)"
+	$(CLASS_SECRETS) $(PY) -m labkit jlis serve --class --port $(CLASS_PORT) --db build/class.sqlite \
+		--now $(CLASS_NOW) & trap "kill $$!" EXIT; \
+	$(COURSE_ENV) $(CLASS_SECRETS) LABKIT_JLIS=http://127.0.0.1:$(CLASS_PORT) $(PY) -m labkit.serve notebooks/ \
+		--no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0 $(foreach p,$(POOLS),--pool $(p)) \
+		--max-kernels $(MAX_KERNELS) --key-pool build/keys.sqlite
+
 # JupyterHub on this machine (127.0.0.1:8000): nickname + class code, one Voilà per student,
 # idle culling, the class J-LIS (127.0.0.1:8470) and the key pool as hub services.
 HUB_PORT ?= 8000
-LABKIT_CLASS_CODE ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(3))')
-LABKIT_LECTURER_TOKEN ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(12))')
 LABKIT_HUB_PORT := $(HUB_PORT)
-export LABKIT_CLASS_CODE LABKIT_LECTURER_TOKEN LABKIT_HUB_PORT
+export LABKIT_HUB_PORT
 
 hub: $(VENV)/.dev-installed
-	@echo "class code (students): $$LABKIT_CLASS_CODE   lecturer token: $$LABKIT_LECTURER_TOKEN"
+	@echo "class code (students): $(LABKIT_CLASS_CODE)   lecturer token: $(LABKIT_LECTURER_TOKEN)"
 	@echo "open http://127.0.0.1:$(HUB_PORT)/ and log in with a nickname and the class code"
-	$(COURSE_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
+	$(COURSE_ENV) $(CLASS_SECRETS) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
-# Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab.
+# Lecturers: notes (【講師】) are shown when a notebook is run in JupyterLab: audience
+# lecturer and the lecturer token in the kernels' environment (F12: the audience alone is not enough).
 lab: $(VENV)/.dev-installed
-	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer $(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(COURSE_ENV) LABKIT_AUDIENCE=lecturer LABKIT_LECTURER_TOKEN=$(LABKIT_LECTURER_TOKEN) $(VENV)/bin/jupyter lab \
+		notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Offline reveal.js slides, ja and en; 【講師】 notes become speaker notes (press s); each
 # section's figures and step screens (labkit.figures); build/slides/{ja,en}/slides.pdf.

@@ -105,11 +105,13 @@ class World:
     # -- construction ------------------------------------------------------------------------
     @classmethod
     def create(cls, *, now: datetime | str = DEFAULT_NOW, seed: int = 0, lang: str = "ja", jlis: str | None = None,
-               data_dir: str | Path | None = None, push_policy: PushPolicy | None = None,
+               token: str | None = None, data_dir: str | Path | None = None, push_policy: PushPolicy | None = None,
                key_factory: Callable[[], rsa.RSAPrivateKey] | None = None) -> World:
-        """A whole world in process, or (``jlis=URL``) phones and services around a shared J-LIS.
+        """A whole world in process, or (``jlis=URL``) phones and services around a shared J-LIS;
+        ``token``: a class J-LIS's student (or lecturer) token, sent with every call.
         ``data_dir`` keeps the SE stores in files (else in memory)."""
-        office = (Office.remote(jlis) if jlis is not None else
+        remote = (lambda url: Office.remote(url, token=token)) if token else Office.remote
+        office = (remote(jlis) if jlis is not None else
                   Office.in_process(SimulatedClock(now), push_policy=push_policy, key_factory=key_factory))
         return cls(office, lang=lang, seed=seed, data_dir=Path(data_dir) if data_dir is not None else None)
 

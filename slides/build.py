@@ -27,6 +27,7 @@ import html
 import http.server
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,7 @@ def execute(path: Path, lang: str, workdir: Path) -> Any:
     saved = dict(os.environ)
     for key in authoring.CLEAN_ENV_DROP:  # kernels inherit this environment
         os.environ.pop(key, None)
+    os.environ["LABKIT_LECTURER_TOKEN"] = secrets.token_urlsafe(12)  # the notes need it (F12)
     try:
         out = workdir / f"{path.stem}.{lang}.ipynb"
         pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent),

@@ -16,7 +16,7 @@ Every section notebook has the same frame (``python -m labkit.course new 1-1`` w
     # [prose]            one cell per paragraph group, Japanese first, English always present
     course.say(ja=\"\"\"...\"\"\", en=\"\"\"...\"\"\")
 
-    # [lecturer-note]    【講師】補足説明: output only when audience == "lecturer"
+    # [lecturer-note]    【講師】補足説明: output only for audience "lecturer" with the lecturer token
     course.note(ja=\"\"\"...\"\"\", en=\"\"\"...\"\"\")
 
     # [lab]              one or two calls into labkit, ending in a widget
@@ -31,17 +31,21 @@ the language too. Markdown cells are rendered by the server before the kernel ru
 only be removed server-wide (TagRemovePreprocessor), so both languages live in one code cell
 and the kernel, which knows the request's parameters, displays one of them. Lecturer notes
 work the same way: for students the note cell produces no output at all, so the note's text
-never reaches a student's browser (Voilà strips cell sources).
+never reaches a student's browser (Voilà strips cell sources). ``audience=lecturer`` in a URL
+is not enough: the lecturer token must be verified too (:mod:`.classroom`, review F12).
 
 The package, by job: :mod:`.outline` (course map), :mod:`.params` (parameters and their
-precedence), :mod:`.context` (one run), :mod:`.render` (HTML), :mod:`.runtime` (what the
-notebooks call; the current context) and :mod:`.authoring` (skeletons, execution, CLI; not
+precedence), :mod:`.context` (one run), :mod:`.classroom` and :mod:`.classbar` (class mode),
+:mod:`.render` (HTML), :mod:`.runtime` (what the notebooks call; the current context) and
+:mod:`.authoring` (skeletons, execution, CLI; not
 imported here, so kernels load neither nbformat nor nbclient).
 """
 
+from .classroom import report_check, report_progress
 from .context import Context
 from .outline import (
     CHAPTERS,
+    CONSOLE_PAGE,
     COURSE_TITLE,
     GLOSSARY_PAGE,
     INDEX,
@@ -55,8 +59,8 @@ from .render import NOTE_LABEL, chapter_map_html, render_markdown
 from .runtime import chapter_map, current, footer, note, say, setup, use
 
 __all__ = [
-    "AUDIENCES", "CHAPTERS", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL", "PARAMS",
-    "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
+    "AUDIENCES", "CHAPTERS", "CONSOLE_PAGE", "COURSE_TITLE", "DEFAULTS", "GLOSSARY_PAGE", "INDEX", "NOTE_LABEL",
+    "PARAMS", "SECTIONS", "Context", "Param", "Params", "Section", "built_sections", "chapter_map",
     "chapter_map_html", "current", "footer", "in_voila", "note", "render_markdown",
-    "resolve_params", "say", "section", "setup", "use",
+    "report_check", "report_progress", "resolve_params", "say", "section", "setup", "use",
 ]

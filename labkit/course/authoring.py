@@ -103,11 +103,12 @@ def skeleton(section_id: str) -> Any:
 # --------------------------------------------------------------------------- execution
 
 CLEAN_ENV_DROP = ("QUERY_STRING", "SERVER_SOFTWARE", "VOILA_PREHEAT", "LABKIT_AUDIENCE",
-                  "LABKIT_NOTEBOOK_DIR")
+                  "LABKIT_NOTEBOOK_DIR", "LABKIT_LECTURER_TOKEN", "LABKIT_CLASS_CODE", "HTTP_COOKIE")
 
 
 def clean_env() -> dict[str, str]:
-    """The environment for deterministic runs: no Voilà request, no lecturer default."""
+    """The environment for deterministic runs: no Voilà request, no lecturer default or
+    token, no class."""
     return {k: v for k, v in os.environ.items() if k not in CLEAN_ENV_DROP}
 
 

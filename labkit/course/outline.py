@@ -23,18 +23,22 @@ class Section:
 
     @property
     def notebook(self) -> str:
+        if self.id == "console":
+            return "console.ipynb"
         prefix = "00" if self.id in ("0", "index", "glossary") else self.id
         return f"{prefix}_{self.slug}.ipynb"
 
     def label(self, lang: str) -> str:
         """``2-1 事前準備``; the introduction has no number."""
         title = self.title.get(lang)
-        return title if self.id in ("0", "index", "glossary") else f"{self.id} {title}"
+        return title if self.id in ("0", "index", "glossary", "console") else f"{self.id} {title}"
 
 
 INDEX = Section("index", "index", COURSE_TITLE, 0)
 #: The glossary (用語集, labkit.lessons): linked from the prose, not part of the chapter map.
 GLOSSARY_PAGE = Section("glossary", "glossary", Text("用語集", "Glossary"), 0)
+#: The lecturer console (class mode, labkit.labs.console): not part of the chapter map.
+CONSOLE_PAGE = Section("console", "console", Text("講師コンソール", "Lecturer console"), 0)
 
 #: The chapter map of the outline, in teaching order. Add nothing here without the outline.
 SECTIONS: tuple[Section, ...] = (
@@ -74,6 +78,8 @@ def section(section_id: str) -> Section:
         return INDEX
     if section_id == GLOSSARY_PAGE.id:
         return GLOSSARY_PAGE
+    if section_id == CONSOLE_PAGE.id:
+        return CONSOLE_PAGE
     for s in SECTIONS:
         if s.id == section_id:
             return s

@@ -2,14 +2,21 @@
 papermill fills, and the Voilà query string (``?lang=en&audience=lecturer&now=...&seed=...``).
 
 Precedence: query string > parameters cell > defaults. ``LABKIT_AUDIENCE=lecturer`` in the
-environment (set by ``make lab``) turns the *default* audience into ``lecturer`` so that
-lecturers see the notes in JupyterLab. To add a parameter, add a :class:`Param` to
-:data:`PARAMS` and a field to :class:`Params`.
+environment (set by ``make lab``) turns the *default* audience into ``lecturer``. To add a
+parameter, add a :class:`Param` to :data:`PARAMS` and a field to :class:`Params`.
+
+Two more values are not parameters of the cell (``class`` is a Python keyword, and a token
+does not belong in a notebook): the class code (``?class=CODE``, else ``LABKIT_CLASS_CODE``)
+and the lecturer token (``?lecturer=TOKEN``; outside Voilà ``LABKIT_LECTURER_TOKEN``, which
+``make lab`` and the papermill runs set). ``audience=lecturer`` alone is only a wish: the
+notes and lecturer views need the token, checked by :mod:`labkit.course.classroom`
+(reliability review F12).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,16 +110,26 @@ class Params:
     seed: int
     depth: str = "basic"
     warnings: tuple[Text, ...] = ()
+    class_code: str = ""  # ?class=CODE or LABKIT_CLASS_CODE: the course in class mode
+    lecturer_token: str = ""  # ?lecturer=TOKEN (Voilà) or LABKIT_LECTURER_TOKEN (elsewhere); unchecked here
 
     def values(self) -> dict[str, Any]:
         """The parameters by name, without the warnings."""
         return {p.name: getattr(self, p.name) for p in PARAMS}
 
 
+#: Query keys and environment variables of the class mode (not cell parameters).
+CLASS_QUERY, LECTURER_QUERY = "class", "lecturer"
+CLASS_ENV, LECTURER_ENV, JLIS_ENV = "LABKIT_CLASS_CODE", "LABKIT_LECTURER_TOKEN", "LABKIT_JLIS"
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-.~]{1,128}$")
+
+
 def resolve_params(cell: Mapping[str, object], *, query_string: str = "",
-                   env: Mapping[str, str] | None = None) -> Params:
+                   env: Mapping[str, str] | None = None, voila: bool = False) -> Params:
     """Combine the parameters cell's values (missing ones take their defaults) with a Voilà
-    query string; pure, for tests."""
+    query string; pure, for tests. In Voilà (``voila``) the lecturer token comes from the
+    query string only: the server's environment (``make hub`` exports the token) is not the
+    visitor's."""
     env = os.environ if env is None else env
     unknown = sorted(set(cell) - set(DEFAULTS))
     if unknown:
@@ -132,7 +149,15 @@ def resolve_params(cell: Mapping[str, object], *, query_string: str = "",
                 warnings.append(read)
             else:
                 values[p.name] = read
-    return Params(**values, warnings=tuple(warnings))
+    class_code = (query.get(CLASS_QUERY) or env.get(CLASS_ENV, "")).strip()
+    token = query.get(LECTURER_QUERY, "") if voila else (query.get(LECTURER_QUERY) or env.get(LECTURER_ENV, ""))
+    for name, value in ((CLASS_QUERY, class_code), (LECTURER_QUERY, token)):
+        if value and not _TOKEN.fullmatch(value):
+            warnings.append(Text(f"URL の {name}= は使えない文字を含むため無視しました。",
+                                 f"Ignored {name}= in the URL (characters not allowed)."))
+    class_code = class_code if _TOKEN.fullmatch(class_code or "-") else ""
+    token = token if _TOKEN.fullmatch(token or "-") else ""
+    return Params(**values, warnings=tuple(warnings), class_code=class_code, lecturer_token=token)
 
 
 def in_voila(env: Mapping[str, str] | None = None) -> bool:

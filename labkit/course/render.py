@@ -54,7 +54,7 @@ def prose(ctx: Context, ja: str, en: str) -> Bundle:
 
 
 def note(ctx: Context, ja: str, en: str) -> Bundle | None:
-    """A lecturer-only note (補足説明); ``None`` unless the audience is ``lecturer``."""
+    """A lecturer-only note (補足説明); ``None`` unless :attr:`Context.lecturer` (audience and token)."""
     if not ja.strip() or not en.strip():
         raise InputError("補足説明は日本語と英語の両方が必要です。",
                          "a lecturer note needs both a Japanese and an English version")

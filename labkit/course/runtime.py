@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
-from . import render
+from ..errors import ServiceError
+from ..i18n import Text
+from . import classroom, render
 from .context import Context
-from .outline import section
+from .outline import CONSOLE_PAGE, section
 from .params import in_voila, resolve_params, wait_for_voila_request
 
 _active: Context | None = None
@@ -57,11 +60,43 @@ def setup(section_id: str, **cell: str | int) -> Context:
     sec = section(section_id)
     wait_for_voila_request(sec.id)  # a no-op unless Voilà preheats kernels
     voila = in_voila()
-    p = resolve_params(cell, query_string=os.environ.get("QUERY_STRING", "") if voila else "")
-    _active = ctx = Context.create(sec, p, voila=voila)
+    p = resolve_params(cell, query_string=os.environ.get("QUERY_STRING", "") if voila else "", voila=voila)
+    verified = classroom.verify_lecturer(p, voila=voila, ask_server=sec is CONSOLE_PAGE)
+    if p.audience == "lecturer" and not verified:
+        p = replace(p, warnings=(*p.warnings, NO_TOKEN))
+    _active = ctx = Context.create(sec, p, voila=voila, lecturer_verified=verified)
+    invalid = _find_student(ctx)
     if voila:
         show(render.header(ctx), kind="header", lang=ctx.lang)
+        if ctx.in_class:
+            from . import classbar
+
+            classbar.show(ctx, invalid=invalid)
     return ctx
+
+
+NO_TOKEN = Text("講師用の表示には講師トークンが必要です (?lecturer=…)。生徒用の表示にしています。",
+                "The lecturer view needs the lecturer token (?lecturer=…); showing the student view.")
+
+
+def _find_student(ctx: Context) -> bool:
+    """Class mode in Voilà: the student whose token the browser sent (cookie); reports the
+    page as opened. True if the browser's token was refused (it should forget it)."""
+    cookie = os.environ.pop("HTTP_COOKIE", "")  # used once, not inherited by subprocesses
+    if not (ctx.in_class and ctx.voila) or ctx.lecturer_token:
+        return False
+    token = classroom.cookie_token(ctx.class_code, cookie)
+    if token is None:
+        return False
+    try:
+        ctx.student = classroom.student_from_token(classroom.server_url(), token)
+    except ServiceError as exc:
+        ctx.warnings = (*ctx.warnings, exc.text)
+        return False
+    if ctx.student is None:
+        return True
+    classroom.report_progress("open")
+    return False
 
 
 def say(ja: str, en: str) -> None:
@@ -71,7 +106,8 @@ def say(ja: str, en: str) -> None:
 
 
 def note(ja: str, en: str) -> None:
-    """A lecturer-only note (補足説明): displayed only when the audience is ``lecturer``.
+    """A lecturer-only note (補足説明): displayed only for the audience ``lecturer`` with a
+    verified lecturer token (:attr:`Context.lecturer`).
 
     For students the cell has no output at all, so nothing of the note reaches the page."""
     ctx = current()

@@ -43,7 +43,23 @@ def lab_params(ctx: course.Context | None = None) -> LabParams:
 
 
 def lab_world(p: LabParams, at: datetime) -> World:
-    return World.create(now=at, seed=p.seed, lang=p.lang)
+    """The lab's world at ``at``. In class mode, once the student is known, it is the
+    student's world on the class J-LIS: their own clock moved forward to ``at`` (or to the
+    same time of day on a later day if their clock is past it: it never goes back), a seed
+    of their own. Before the student joins, the lab runs in the kernel as usual."""
+    ctx = course.current()
+    student = ctx.student
+    if student is None:
+        if ctx.in_class:
+            ctx.local_labs += 1
+        return World.create(now=at, seed=p.seed, lang=p.lang)
+    world = World.create(jlis=student.url, token=student.token, seed=student.seed, lang=p.lang)
+    now = world.now()
+    target = at
+    while target < now:
+        target += timedelta(days=1)
+    world.advance_to(target)
+    return world
 
 
 # =========================================================================== time as text
@@ -249,6 +265,8 @@ class AppWatcher:
         app = self.phone.mynaportal if self.phone.installed() else None
         state = app.state if app is not None else None
         if state is not None:
+            if state not in self.visited:
+                course.report_progress(state.value)  # class mode only (labkit.course.classroom)
             self.visited.add(state)
             if state is AppState.REGISTERED and self.registered_at is None:
                 self.registered_at = self.world.now()

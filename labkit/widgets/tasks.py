@@ -76,7 +76,12 @@ class TaskList(ViewMixin):
         self.redraw()
 
     def _toggled(self, index: int, value: bool) -> None:
+        was = index in self.model.done
         self.model.set(index, bool(value))
+        if value and not was:  # class mode: the lecturer's roster shows the step (else nothing is sent)
+            from .. import course
+
+            course.report_progress(f"task {index + 1}/{len(self.model.tasks)}")
         self.redraw()
 
     def redraw(self) -> None:

@@ -31,6 +31,7 @@ import test_voila_apps as base
 from axe import audit
 from playwright.sync_api import Page
 from test_voila_apps import assert_clean, open_app
+from voila_server import LECTURER
 
 from labkit import course
 
@@ -55,7 +56,7 @@ def test_lecturer_view_meets_wcag_aa_on_desktop_and_phone(app: tuple[Page, Any],
                                                           section: course.Section, lang: str) -> None:
     page, visit = app
     page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
-    open_app(page, voila.app(section.notebook, f"?lang={lang}&audience=lecturer"))
+    open_app(page, voila.app(section.notebook, f"?lang={lang}&{LECTURER}"))
     assert page.evaluate("() => document.documentElement.lang") == lang
     problems = audit(page, axe)
     assert_clean(page, visit)

@@ -33,7 +33,7 @@ pytest.importorskip("pytest_playwright",
 
 from axe import audit, axe_script
 from playwright.sync_api import Page, expect
-from voila_server import CHROMIUM, EXTERNAL, ROOT, VoilaServer
+from voila_server import CHROMIUM, EXTERNAL, LECTURER, LECTURER_TOKEN, ROOT, VoilaServer
 
 from labkit import course
 
@@ -225,14 +225,22 @@ def test_student_checks_passwords_in_the_2_1_lab(app: tuple[Page, Any], voila: A
 def test_lecturer_notes_only_for_lecturers(app: tuple[Page, Any], voila: Any) -> None:
     page, visit = app
     secret = "自身の理解で回答せずに"
+    # audience=lecturer alone (a student editing the URL) shows nothing more (F12)
     open_app(page, voila.app("00_introduction.ipynb", "?audience=lecturer"))
+    expect(page.locator(".labkit-note")).to_have_count(0)
+    assert secret not in page.content() and "【講師】" not in page.content()
+    expect(page.locator(".labkit-lecturer-mode")).to_have_count(0)
+    open_app(page, voila.app("00_introduction.ipynb", "?audience=lecturer&lecturer=wrong-token"))
+    expect(page.locator(".labkit-note")).to_have_count(0)
+
+    open_app(page, voila.app("00_introduction.ipynb", f"?{LECTURER}"))
     note = page.locator(".labkit-note")
     expect(note).to_have_count(1)
     expect(note).to_contain_text("【講師】")
     expect(note).to_contain_text(secret)
     expect(page.locator(".labkit-lecturer-mode")).to_be_visible()
     # links from a lecturer page stay in lecturer mode
-    assert "audience=lecturer" in page.locator(".labkit-home").get_attribute("href")
+    assert f"audience=lecturer&lecturer={LECTURER_TOKEN}" in page.locator(".labkit-home").get_attribute("href")
     assert_clean(page, visit)
 
     open_app(page, voila.app("00_introduction.ipynb"))

@@ -37,8 +37,15 @@ def course_command(port: int, *options: str) -> list[str]:
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *options]
 
 
+#: The lecturer token of the test servers: ``?audience=lecturer&lecturer=`` + this shows the
+#: notes (audience=lecturer alone does not: reliability review F12).
+LECTURER_TOKEN = "test-lecturer-token"
+LECTURER = f"audience=lecturer&lecturer={LECTURER_TOKEN}"
+
+
 def voila_env() -> dict[str, str]:
     env = authoring.clean_env()
+    env["LABKIT_LECTURER_TOKEN"] = LECTURER_TOKEN
     env["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
     return env

@@ -21,17 +21,19 @@ SANITIZE = HERE / "sanitize.cfg"
 FACTS = HERE / "facts.toml"
 LANGS = ("ja", "en")
 AUDIENCES = ("student", "lecturer")
+#: Every notebook page: the index, the sections, the glossary and the lecturer console.
+PAGES = (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE, course.CONSOLE_PAGE)
 
 
 def notebooks() -> list[Path]:
     """The course notebooks, in teaching order (landing page first)."""
-    order = {s.notebook: i for i, s in enumerate((course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE))}
+    order = {s.notebook: i for i, s in enumerate(PAGES)}
     found = sorted(NOTEBOOK_DIR.glob("*.ipynb"), key=lambda p: (order.get(p.name, 999), p.name))
     return found
 
 
 def section_of(path: Path) -> course.Section:
-    for s in (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE):
+    for s in PAGES:
         if s.notebook == path.name:
             return s
     raise KeyError(path.name)
@@ -165,14 +167,27 @@ def executed(path: Path, lang: str, audience: str) -> Any:
 
 
 def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str) -> Any:
+    """A papermill run; a lecturer's run has the lecturer token in the kernel's environment
+    (as `make lab` gives it), without which audience=lecturer shows no note (F12)."""
+    import os
+    import secrets
+
     import papermill as pm
 
-    pm.execute_notebook(
-        str(path), str(out),
-        parameters={"lang": lang, "audience": audience},
-        kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-        execution_timeout=120, log_output=False,
-    )
+    token = os.environ.get("LABKIT_LECTURER_TOKEN")
+    if audience == "lecturer":
+        os.environ["LABKIT_LECTURER_TOKEN"] = secrets.token_urlsafe(12)
+    try:
+        pm.execute_notebook(
+            str(path), str(out),
+            parameters={"lang": lang, "audience": audience},
+            kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+            execution_timeout=120, log_output=False,
+        )
+    finally:
+        os.environ.pop("LABKIT_LECTURER_TOKEN", None)
+        if token is not None:
+            os.environ["LABKIT_LECTURER_TOKEN"] = token
     return read(out)
 
 

@@ -169,7 +169,9 @@ def test_say_shows_one_language(captured: list) -> None:
 
 
 @pytest.mark.parametrize(("audience", "shown"), [("student", 0), ("lecturer", 1)])
-def test_note_only_for_lecturers(captured: list, audience: str, shown: int) -> None:
+def test_note_only_for_lecturers(captured: list, audience: str, shown: int,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABKIT_LECTURER_TOKEN", "t0ken")  # JupyterLab / papermill: the kernel's environment
     course.setup("0", lang="en", audience=audience)
     course.note(ja="講師向け", en="For lecturers")
     assert len(captured) == shown

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from notebook_support import (
     NOTEBOOK_DIR,
+    PAGES,
     bilingual_calls,
     labkit_outputs,
     notebooks,
@@ -29,7 +30,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def test_every_notebook_is_a_registered_section() -> None:
-    registered = {s.notebook for s in (course.INDEX, *course.SECTIONS, course.GLOSSARY_PAGE)}
+    registered = {s.notebook for s in PAGES}
     names = {p.name for p in NOTEBOOK_DIR.glob("*.ipynb")}
     assert names - registered == set(), "add the section to labkit.course.SECTIONS"
     assert course.INDEX.notebook in names and "00_introduction.ipynb" in names
