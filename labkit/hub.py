@@ -116,7 +116,11 @@ def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | 
     # Measured per student (tests/bench/bench_class.py): see deploy/GUIDE.md. Enforced by
     # Kubernetes; a local process spawner only reports it to the server as MEM_LIMIT.
     c.Spawner.mem_limit = mem_limit
+    # The class J-LIS runs in class mode (issue 12): students' pages join it with the class
+    # code; the lecturer token stays with the hub and the J-LIS, never in a student's server.
+    code, lecturer = os.environ.get("LABKIT_CLASS_CODE", ""), os.environ.get("LABKIT_LECTURER_TOKEN", "")
     c.Spawner.environment = {
+        "LABKIT_CLASS_CODE": code,
         "JUPYTER_PATH": str(ROOT / "share" / "jupyter"),
         "LABKIT_JLIS": f"http://127.0.0.1:{jlis_port}",
         "LABKIT_KEY_POOL": str(state / "keys.sqlite"),
@@ -129,8 +133,9 @@ def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | 
         {"name": "idle-culler",
          "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={cull_timeout}"]},
         {"name": "jlis",
-         "command": [sys.executable, "-m", "labkit", "jlis", "serve", "--port", str(jlis_port),
-                     "--db", str(state / "jlis.sqlite")]},
+         "command": [sys.executable, "-m", "labkit", "jlis", "serve", "--class", "--port", str(jlis_port),
+                     "--db", str(state / "jlis.sqlite")],
+         "environment": {"LABKIT_CLASS_CODE": code, "LABKIT_LECTURER_TOKEN": lecturer}},
         {"name": "keys",
          "command": [sys.executable, "-m", "labkit.keypool", "keep", str(state / "keys.sqlite"),
                      "--count", "400"]},

@@ -47,6 +47,30 @@ def test_limits_culling_and_the_class_jlis_service_are_set() -> None:
     deployment = next(d for d in docs if d["kind"] == "Deployment")
     command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
     assert command[:5] == ["python", "-m", "labkit", "jlis", "serve"]
+    # reachable from every student's pod, so class mode (tokens, ownership), codes from the secret
+    assert "--class" in command
+    env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"]
+           for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env == {"LABKIT_CLASS_CODE": "labkit-class", "LABKIT_LECTURER_TOKEN": "labkit-class"}
+    # students' pages get the class code, never the lecturer token
+    assert "LABKIT_CLASS_CODE" in values["singleuser"]["extraEnv"]
+    assert "LABKIT_LECTURER_TOKEN" not in values["singleuser"]["extraEnv"]
+
+
+def test_make_hub_runs_the_class_jlis_in_class_mode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("LABKIT_CLASS_CODE", "C0DE42")
+    monkeypatch.setenv("LABKIT_LECTURER_TOKEN", "lecturer-secret")
+    spawner = SimpleNamespace()
+    c = SimpleNamespace(JupyterHub=SimpleNamespace(), ConfigurableHTTPProxy=SimpleNamespace(),
+                        SimpleLocalProcessSpawner=SimpleNamespace(), Spawner=spawner)
+    hub.configure(c, state=tmp_path)
+    jlis = next(s for s in c.JupyterHub.services if s["name"] == "jlis")
+    assert "--class" in jlis["command"]
+    assert jlis["environment"] == {"LABKIT_CLASS_CODE": "C0DE42", "LABKIT_LECTURER_TOKEN": "lecturer-secret"}
+    assert spawner.environment["LABKIT_CLASS_CODE"] == "C0DE42"
+    assert "lecturer-secret" not in repr(spawner.environment)
 
 
 def test_the_images_run_what_make_hub_runs() -> None:
