@@ -27,18 +27,11 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
 from axe import audit
+from browser_support import assert_clean, open_app
 from playwright.sync_api import Page
-from test_voila_apps import assert_clean, open_app
 
 from labkit import course
-
-voila = base.voila
-app = base.app
-axe = base.axe
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +47,6 @@ def _id(section: course.Section) -> str:
 def test_lecturer_view_meets_wcag_aa_on_desktop_and_phone(app: tuple[Page, Any], voila: Any, axe: Any,
                                                           section: course.Section, lang: str) -> None:
     page, visit = app
-    page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
     open_app(page, voila.app(section.notebook, f"?lang={lang}&audience=lecturer"))
     assert page.evaluate("() => document.documentElement.lang") == lang
     problems = audit(page, axe)

@@ -5,7 +5,7 @@ check of every Chapter 2 app.
 
 Served by Voilà exactly as `make run` does, driven through Playwright with Debian's chromium;
 the fixtures (server, offline routing, screenshots of failures in build/browser-failures/)
-are the ones of test_voila_apps.py.
+are this folder's conftest.py.
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
+from browser_support import STEP, assert_clean, open_app, prose_langs
 from playwright.sync_api import Locator, Page, expect
-from test_voila_apps import assert_clean, open_app, prose_langs
-
-# The fixtures of test_voila_apps.py: the Voilà server, chromium, and a page that may only
-# talk to loopback and leaves a screenshot in build/browser-failures/ when a test fails.
-voila = base.voila
-app = base.app
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +30,7 @@ CARD_PASSWORD = "ABC123"
 PHONE_PASSWORD = "PHONE123"
 PHONE_PIN = "2468"
 MYNAPORTAL_RESULT = "result-jp-go-digital-mynaportal-lab"
-STEP = 20_000  # one click → kernel → redraw, on a busy 2-core machine
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Any:
-    """Every assertion here waits for the kernel's answer to a click: allow a loaded machine."""
-    expect.set_options(timeout=STEP)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other browser tests
+EXPECT_TIMEOUT = STEP  # every assertion here waits for the kernel's answer to a click
 
 
 # --------------------------------------------------------------------------- phone helpers
