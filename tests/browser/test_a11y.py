@@ -10,10 +10,10 @@ For each app, in Japanese and English (tests/browser/axe.py, ``audit``):
   reader reading an English page pronounces it as Japanese), and the page's language is the
   run's language.
 
-Here: the lecturer view of every app. The student view of every app, in both languages, is
-audited by test_voila_apps.py's render test, which loads each one anyway (one page load per
-view keeps the suite's time down). axe-core comes from npm at test time. The keyboard-only
-labs are in test_keyboard.py.
+Each page is audited once, in its lecturer view: the student view plus the lecturer notes and
+badge, so nothing a student sees goes unaudited (test_voila_apps.py's render test loads every
+student view and checks it has no notes). axe-core comes from npm at test time. The
+keyboard-only labs are in test_keyboard.py.
 """
 
 from __future__ import annotations
