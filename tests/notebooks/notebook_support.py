@@ -8,7 +8,7 @@ import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -206,22 +206,28 @@ def _submit(path: Path, lang: str, audience: str) -> Future[Any]:
 
 
 class _CleanEnvKernelManager(AsyncKernelManager):
-    """Starts the kernel with :func:`authoring.clean_env`, whatever a test running meanwhile
-    (in the main thread) has put into ``os.environ``."""
+    """Starts the kernel with :func:`authoring.clean_env` (plus ``extra_env``), whatever a test
+    running meanwhile in the main thread has put into ``os.environ``."""
+
+    extra_env: ClassVar[dict[str, str]] = {}
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        kw["env"] = authoring.clean_env()
+        kw["env"] = {**authoring.clean_env(), **self.extra_env}
         return await super()._async_pre_start_kernel(**kw)
 
 
-def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str) -> Any:
+def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str,
+                           env: dict[str, str] | None = None) -> Any:
+    """A papermill run; ``env`` is added to the kernel's clean environment (never through
+    ``os.environ``: runs go on in background threads)."""
     import papermill as pm
 
+    manager = type("_RunKernelManager", (_CleanEnvKernelManager,), {"extra_env": dict(env or {})})
     pm.execute_notebook(
         str(path), str(out),
         parameters={"lang": lang, "audience": audience},
         kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-        execution_timeout=120, log_output=False, kernel_manager_class=_CleanEnvKernelManager,
+        execution_timeout=120, log_output=False, kernel_manager_class=manager,
     )
     return read(out)
 
