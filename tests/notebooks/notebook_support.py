@@ -144,11 +144,9 @@ def bilingual_calls(cell_source: str) -> list[tuple[str, dict[str, str]]]:
 _RUNS: dict[tuple[str, str, str], Future[Any]] = {}
 _RUN_DIR: Any = None
 _POOL: ThreadPoolExecutor | None = None
+_NBVAL: Future[Any] | None = None
 #: Notebook runs at once in the background (each is a kernel: about one core).
 WORKERS = 2
-
-
-_NBVAL: Future[Any] | None = None
 
 
 def prefetch(runs: list[tuple[Path, str, str]], nbval: tuple[list[Path], Path] | None = None) -> None:
