@@ -120,14 +120,7 @@ def _log_in(url: str, name: str, code: str, deadline: float):
 
 @pytest.mark.slow
 def test_ten_students_log_in_at_once_and_each_opens_an_app(running_hub) -> None:
-    """Each student's own Voilà, reached through the hub's proxy, runs a lab and answers its
-    widgets. The lab is the light 2-1 password check: what is tested here is the hub (login,
-    spawning, proxy, one server per student); the heavy 2-3 application under load is
-    tests/bench/bench_class.py's."""
-    from student import Scenario, Step, run_student
-
-    check_2_1 = Scenario("2-1_preparation.ipynb", "?lang=ja", (Step("labkit-pwcheck-input", "ABC123"),),
-                         r"labkit-verdict-ok")
+    from student import APPLY_2_3, run_student
 
     url, state = running_hub
     names = [f"student{i:02d}" for i in range(10)]
@@ -140,7 +133,7 @@ def test_ten_students_log_in_at_once_and_each_opens_an_app(running_hub) -> None:
         jobs = []
         for name, (s, _) in zip(names, sessions, strict=True):
             cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
-            jobs.append(run_student(f"{url}/user/{name}", check_2_1, timeout=600, headers={"Cookie": cookie}))
+            jobs.append(run_student(f"{url}/user/{name}", APPLY_2_3, timeout=600, headers={"Cookie": cookie}))
         return await asyncio.gather(*jobs)
 
     outcomes = run_async(open_apps())
