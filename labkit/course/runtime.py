@@ -9,10 +9,13 @@ same process) uses ``with course.use(ctx): ...``, which restores the previous on
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
 from ..errors import ServiceError
 from ..i18n import Text
@@ -67,6 +70,7 @@ def setup(section_id: str, **cell: str | int) -> Context:
     _active = ctx = Context.create(sec, p, voila=voila, lecturer_verified=verified)
     invalid = _find_student(ctx)
     if voila:
+        keep_errors_in_the_server_log()
         show(render.header(ctx), kind="header", lang=ctx.lang)
         if ctx.in_class:
             from . import classbar
@@ -97,6 +101,59 @@ def _find_student(ctx: Context) -> bool:
         return True
     classroom.report_progress("open")
     return False
+
+
+_SERVER_LOG = logging.getLogger("labkit.kernel")
+
+
+def keep_errors_in_the_server_log() -> None:
+    """In Voilà, what goes wrong while the kernel handles a widget message (a malformed
+    ``comm_open``, a bad update, a failing click handler) goes to the server's log, never to
+    the page (review F13: a traceback gives away paths and versions). The kernel's stderr
+    stream is an iopub message to the browser, so library log records (the comm manager logs
+    such errors with their traceback) and warnings go to the kernel process's own stderr, the
+    server's log; a traceback for a comm message is logged there instead of being sent as an
+    ``error`` message. Cell errors while Voilà runs the notebook are Voilà's to show or hide
+    (``show_tracebacks``). Idempotent."""
+    root = logging.getLogger()
+    if any(getattr(h, "labkit_server_log", False) for h in root.handlers):
+        return
+    try:
+        fd = sys.stderr.fileno()  # ipykernel: the process's stderr from before it was captured
+    except (AttributeError, OSError, ValueError):
+        if sys.__stderr__ is None:
+            return
+        fd = sys.__stderr__.fileno()
+    handler = logging.StreamHandler(open(os.dup(fd), "w", encoding="utf-8", errors="replace", buffering=1))
+    handler.setFormatter(logging.Formatter("[labkit kernel %(process)d] %(levelname)s %(name)s: %(message)s"))
+    handler.labkit_server_log = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    _log_comm_tracebacks()
+
+
+def _log_comm_tracebacks() -> None:
+    """A traceback the shell would show for a comm message (ipywidgets shows one for an
+    exception in a widget's message handler or callback) goes to the log instead."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if shell is None or kernel is None:
+        return
+    show_traceback = shell.showtraceback
+
+    def showtraceback(exc_tuple: Any = None, *args: Any, **kwargs: Any) -> None:
+        parent = kernel.get_parent() or {}
+        kind = str(parent.get("header", {}).get("msg_type", ""))
+        if kind.startswith("comm_"):
+            _SERVER_LOG.error("%s failed", kind, exc_info=exc_tuple or True)
+            return
+        show_traceback(exc_tuple, *args, **kwargs)
+
+    shell.showtraceback = showtraceback
 
 
 def say(ja: str, en: str) -> None:

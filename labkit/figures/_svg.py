@@ -9,6 +9,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 #: Noto Sans CJK JP (Debian fonts-noto-cjk) first: the same glyphs on screen, slide and paper.
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Noto Sans CJK', sans-serif"
@@ -64,6 +65,19 @@ def wrap(text: str, size: float, width: float, max_lines: int = 8) -> list[str]:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:-1] + "…"
     return lines
+
+
+TEXT_SIZE = 12
+
+
+class TextStyle(TypedDict, total=False):
+    """How :meth:`Canvas.text` draws a line (its keywords), passed on by :meth:`Canvas.block`."""
+
+    size: float
+    anchor: str
+    fill: str
+    weight: str
+    cls: str
 
 
 @dataclass
@@ -122,7 +136,7 @@ class Canvas:
         y: float,
         text: str,
         *,
-        size: float = 12,
+        size: float = TEXT_SIZE,
         anchor: str = "start",
         fill: str = INK,
         weight: str = "normal",
@@ -142,18 +156,16 @@ class Canvas:
         text: str,
         width: float,
         *,
-        size: float = 12,
-        anchor: str = "start",
-        fill: str = INK,
-        weight: str = "normal",
         leading: float = 1.35,
-        cls: str = "",
         max_lines: int = 8,
+        **style: Unpack[TextStyle],
     ) -> float:
-        """Wrapped text whose first baseline is ``y``; returns the y below the last line."""
+        """Wrapped text whose first baseline is ``y``, each line drawn by :meth:`text` in
+        ``style``; returns the y below the last line."""
+        size = style.get("size", TEXT_SIZE)
         lines = wrap(text, size, width, max_lines)
         for i, line in enumerate(lines):
-            self.text(x, y + i * size * leading, line, size=size, anchor=anchor, fill=fill, weight=weight, cls=cls)
+            self.text(x, y + i * size * leading, line, **style)
         return y + len(lines) * size * leading
 
     def document(self, *, title: str, desc: str, lang: str) -> str:

@@ -4,13 +4,14 @@ and :mod:`.glossary`; the views in :mod:`.render`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 from ..i18n import Text
 from ..widgets.quiz_data import QUESTIONS, Question
 
-__all__ = ["Lesson", "QuizItem", "T", "Term", "checks", "texts"]
+__all__ = ["Lesson", "LessonRow", "QuizItem", "T", "Term", "checks", "lessons", "texts"]
 
 #: A check question with its choices and explained answer (the quiz widget's item).
 QuizItem = Question
@@ -48,11 +49,15 @@ class Term:
         return extra or (own,)
 
 
+#: (ja, en) text pairs, as the chapters write them.
+Pairs = Sequence[tuple[str, str]]
+
+
 def T(ja: str, en: str) -> Text:
     return Text(ja, en)
 
 
-def texts(pairs: Sequence[tuple[str, str]]) -> tuple[Text, ...]:
+def texts(pairs: Pairs) -> tuple[Text, ...]:
     return tuple(T(ja, en) for ja, en in pairs)
 
 
@@ -63,3 +68,23 @@ def checks(*ids: str) -> tuple[QuizItem, ...]:
     if missing:
         raise KeyError(f"no such quiz item(s): {missing}")
     return tuple(by_id[i] for i in ids)
+
+
+class LessonRow(TypedDict):
+    """A lesson as a chapter's table writes it: (ja, en) pairs and quiz ids."""
+
+    goals: Pairs
+    summary: Pairs
+    cautions: NotRequired[Pairs]
+    checks: NotRequired[Sequence[str]]
+    tasks: NotRequired[Pairs]
+
+
+def lessons(table: Mapping[str, LessonRow]) -> tuple[Lesson, ...]:
+    """A chapter's lessons from its table (section id → row), in the table's order: the
+    chapters are text, the wrapping into :class:`Text` and quiz items is done once here."""
+    return tuple(
+        Lesson(section, goals=texts(row["goals"]), summary=texts(row["summary"]),
+               cautions=texts(row.get("cautions", ())), checks=checks(*row.get("checks", ())),
+               tasks=texts(row.get("tasks", ())))
+        for section, row in table.items())

@@ -10,10 +10,10 @@ For each app, in Japanese and English (tests/browser/axe.py, ``audit``):
   reader reading an English page pronounces it as Japanese), and the page's language is the
   run's language.
 
-Here: the lecturer view of every app. The student view of every app, in both languages, is
-audited by test_voila_apps.py's render test, which loads each one anyway (one page load per
-view keeps the suite's time down). axe-core comes from npm at test time. The keyboard-only
-labs are in test_keyboard.py.
+Each page is audited once, in its lecturer view: the student view plus the lecturer notes and
+badge, so nothing a student sees goes unaudited (test_voila_apps.py's render test loads every
+student view and checks it has no notes). axe-core comes from npm at test time. The
+keyboard-only labs are in test_keyboard.py.
 """
 
 from __future__ import annotations
@@ -27,19 +27,12 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
 from axe import audit
+from browser_support import assert_clean, open_app
 from playwright.sync_api import Page
-from test_voila_apps import assert_clean, open_app
 from voila_server import LECTURER
 
 from labkit import course
-
-voila = base.voila
-app = base.app
-axe = base.axe
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +48,6 @@ def _id(section: course.Section) -> str:
 def test_lecturer_view_meets_wcag_aa_on_desktop_and_phone(app: tuple[Page, Any], voila: Any, axe: Any,
                                                           section: course.Section, lang: str) -> None:
     page, visit = app
-    page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
     open_app(page, voila.app(section.notebook, f"?lang={lang}&{LECTURER}"))
     assert page.evaluate("() => document.documentElement.lang") == lang
     problems = audit(page, axe)

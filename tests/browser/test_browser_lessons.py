@@ -3,7 +3,7 @@ still there (kept in the browser's localStorage by the course template's labkit-
 and shown in the contents; a 「もっと詳しく」 block opened with the keyboard; the ``depth``
 URL parameter opening those blocks for engineers; the glossary page and its anchors.
 
-Fixtures (Voilà server, offline routing, screenshots on failure) are test_voila_apps.py's.
+Fixtures (Voilà server, offline routing, screenshots on failure): this folder's conftest.py.
 """
 
 from __future__ import annotations
@@ -18,26 +18,17 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
+from browser_support import READY_TIMEOUT, STEP, assert_clean, open_app
 from playwright.sync_api import Page, expect
-from test_voila_apps import assert_clean, open_app
 
 from labkit.lessons import lesson
 
-voila = base.voila
-app = base.app
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
-
 pytestmark = pytest.mark.browser
-
-STEP = 20_000  # a click → kernel → redraw, on a busy machine
-
 
 def answer_every_question(page: Page, total: int) -> None:
     """Answer the section's check as a student: the first choice, then 'next question'."""
     check = page.locator(".labkit-check")
-    expect(check).to_be_visible(timeout=base.READY_TIMEOUT)  # widgets mount after the page
+    expect(check).to_be_visible(timeout=READY_TIMEOUT)  # widgets mount after the page
     for i in range(total):
         expect(check.locator(".labkit-quiz-question")).to_contain_text(f"Q{i + 1} / {total}")
         expect(check.locator(".labkit-quiz-fb[data-correct='none']")).to_have_count(1)
@@ -50,8 +41,8 @@ def answer_every_question(page: Page, total: int) -> None:
 
 def wait_ready(page: Page) -> None:
     """After a reload: Voilà streams the page while the kernel runs the cells."""
-    page.wait_for_selector("#rendered_cells", state="attached", timeout=base.READY_TIMEOUT)
-    page.wait_for_selector("#loading", state="detached", timeout=base.READY_TIMEOUT)
+    page.wait_for_selector("#rendered_cells", state="attached", timeout=READY_TIMEOUT)
+    page.wait_for_selector("#loading", state="detached", timeout=READY_TIMEOUT)
     expect(page.locator(".labkit-prose").first).to_be_visible()
 
 

@@ -6,7 +6,7 @@ until the PIN locks and an extraction attack that erases the keys (1-5), the hot
 the simulated clock (1-6).
 
 Uses the Voilà server, browser settings and the ``app`` fixture (offline, screenshot on
-failure in build/browser-failures/) of test_voila_apps.py. ``LABKIT_SCREENSHOTS=<dir>`` keeps
+failure in build/browser-failures/) of this folder's conftest.py. ``LABKIT_SCREENSHOTS=<dir>`` keeps
 a screenshot of every app after its lab was clicked through, for a look by eye.
 """
 
@@ -21,20 +21,10 @@ import pytest
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'")
 
+from browser_support import assert_clean, open_app, prose_langs
 from playwright.sync_api import Locator, Page, expect
-from test_voila_apps import (  # the shared fixtures (no conftest.py in this folder, see there)
-    app,
-    assert_clean,
-    browser_context_args,
-    browser_type_launch_args,
-    open_app,
-    prose_langs,
-    voila,
-)
 
 from labkit import course
-
-__all__ = ["app", "browser_context_args", "browser_type_launch_args", "voila"]
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +45,7 @@ PIN, PASSWORD = "2468", "PHONE123"  # the lab values the notebooks show (labkit.
 WIDGETS_TIMEOUT = 30_000  # widgets mount after the cells ran; slow when the machine is busy
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Any:
-    """Every click is a round trip to the kernel: allow a busy 2-core machine some time."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
+EXPECT_TIMEOUT = 15_000  # every click is a round trip to the kernel
 
 
 def open_section(page: Page, voila: Any, section_id: str, lang: str) -> None:

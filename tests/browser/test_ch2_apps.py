@@ -1,11 +1,11 @@
 """Chapter 2 apps in a browser, clicked through as a student would: the application at night
 with the push the next morning and the registration, a login to Mynaportal, a device change,
-a loss and find, and a revocation after a factory reset; plus a Japanese and an English render
-check of every Chapter 2 app.
+a loss and find, and a revocation after a factory reset. (Each Chapter 2 app's render in
+Japanese and English is checked with the others in test_voila_apps.py.)
 
 Served by Voilà exactly as `make run` does, driven through Playwright with Debian's chromium;
 the fixtures (server, offline routing, screenshots of failures in build/browser-failures/)
-are the ones of test_voila_apps.py.
+are this folder's conftest.py.
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
+from browser_support import STEP, assert_clean, open_app
 from playwright.sync_api import Locator, Page, expect
-from test_voila_apps import assert_clean, open_app, prose_langs
-
-# The fixtures of test_voila_apps.py: the Voilà server, chromium, and a page that may only
-# talk to loopback and leaves a screenshot in build/browser-failures/ when a test fails.
-voila = base.voila
-app = base.app
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +30,7 @@ CARD_PASSWORD = "ABC123"
 PHONE_PASSWORD = "PHONE123"
 PHONE_PIN = "2468"
 MYNAPORTAL_RESULT = "result-jp-go-digital-mynaportal-lab"
-STEP = 20_000  # one click → kernel → redraw, on a busy 2-core machine
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Any:
-    """Every assertion here waits for the kernel's answer to a click: allow a loaded machine."""
-    expect.set_options(timeout=STEP)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other browser tests
+EXPECT_TIMEOUT = STEP  # every assertion here waits for the kernel's answer to a click
 
 
 # --------------------------------------------------------------------------- phone helpers
@@ -86,9 +70,7 @@ def apply_on(phone: Locator, *, change: bool = False, sign: bool = True) -> None
     press(phone, "submit")
     state(phone, "read_card")
     expect(phone.locator(".labkit-cardread-view")).to_have_attribute("data-stage", "waiting")
-    phone.locator(".labkit-cardread-hold").click()
-    state(phone, "read_success")
-    phone.locator(".labkit-cardread-remove").click()
+    read_card(phone)
     state(phone, "read_done")
     press(phone, "next")
     if change:
@@ -101,6 +83,25 @@ def apply_on(phone: Locator, *, change: bool = False, sign: bool = True) -> None
     state(phone, "auth_pin")
     type_into(phone, "pin", PHONE_PIN)
     type_into(phone, "pin_again", PHONE_PIN)
+    press(phone, "next")
+    state(phone, "applied")
+
+
+def read_card(phone: Locator) -> None:
+    """Hold the card to the phone until it is read, then take it away."""
+    phone.locator(".labkit-cardread-hold").click()
+    state(phone, "read_success")
+    phone.locator(".labkit-cardread-remove").click()
+
+
+def submit_for_signing(phone: Locator) -> None:
+    """From a filled-in form for the signing certificate alone: confirm, submit, read the card,
+    set the signing password; ends on the applied screen."""
+    tick(phone, "confirmed")
+    press(phone, "submit")
+    read_card(phone)
+    press(phone, "next")
+    type_into(phone, "password", PHONE_PASSWORD)
     press(phone, "next")
     state(phone, "applied")
 
@@ -141,34 +142,6 @@ def status_row(lab: Locator, where: str, kind: str) -> Locator:
 def in_state(value: str) -> re.Pattern[str]:
     """Class pattern of a status row in ``value`` (good / held / revoked) at J-LIS."""
     return re.compile(rf"\blabkit-lab-state-{value}\b")
-
-
-# --------------------------------------------------------------------------- render checks
-
-APPS = {
-    "2-2_install.ipynb": (".labkit-lab-install", "Playストア", "Play Store"),
-    "2-3_apply.ipynb": (".labkit-lab-apply", "メニュー", "Menu"),
-    "2-4_register.ipynb": (".labkit-lab-register", "登録する", "Register"),
-    "2-5_device_change.ipynb": (".labkit-lab-device-change", "メニュー", "Menu"),
-    "2-6_loss.ipynb": (".labkit-lab-loss", "電話する", "Call"),
-    "2-7_stop_using.ipynb": (".labkit-lab-stop-using", "端末を初期化する", "Factory reset"),
-    "2-8_faq.ipynb": (".labkit-quiz", "有効期限の例", "Examples: valid until"),
-}
-
-
-@pytest.mark.parametrize("notebook", list(APPS))
-def test_ch2_app_renders_in_japanese_and_english(app: tuple[Page, Any], voila: Any, notebook: str) -> None:
-    page, visit = app
-    lab, ja, en = APPS[notebook]
-    for lang, word in (("ja", ja), ("en", en)):
-        open_app(page, voila.app(notebook, f"?lang={lang}"))
-        assert_clean(page, visit)
-        assert prose_langs(page) == {lang}
-        expect(page.locator(lab).first).to_be_visible()
-        expect(page.locator("#rendered_cells")).to_contain_text(word)
-        expect(page.locator(".labkit-note")).to_have_count(0)
-    if notebook != "2-8_faq.ipynb":
-        expect(page.locator(".labkit-phone-frame").first).to_be_visible()
 
 
 # --------------------------------------------------------------------------- flows
@@ -315,15 +288,7 @@ def test_ch2_phone_lost_then_found(app: tuple[Page, Any], voila: Any) -> None:
     press(phone, "apply")
     expect(phone.locator(".labkit-phone-check-auth input")).not_to_be_checked()
     type_into(phone, "password", CARD_PASSWORD)
-    tick(phone, "confirmed")
-    press(phone, "submit")
-    phone.locator(".labkit-cardread-hold").click()
-    state(phone, "read_success")
-    phone.locator(".labkit-cardread-remove").click()
-    press(phone, "next")
-    type_into(phone, "password", PHONE_PASSWORD)
-    press(phone, "next")
-    state(phone, "applied")
+    submit_for_signing(phone)
     press(phone, "close")
     phone.locator(".labkit-phone-advance-10m").click()
     register_on(phone)
@@ -347,15 +312,7 @@ def test_ch2_card_lost_then_found_in_english(app: tuple[Page, Any], voila: Any) 
     press(phone, "menu")
     press(phone, "card_found")
     type_into(phone, "password", "FOUND2026")
-    tick(phone, "confirmed")
-    press(phone, "submit")
-    phone.locator(".labkit-cardread-hold").click()
-    state(phone, "read_success")
-    phone.locator(".labkit-cardread-remove").click()
-    press(phone, "next")
-    type_into(phone, "password", PHONE_PASSWORD)
-    press(phone, "next")
-    state(phone, "applied")
+    submit_for_signing(phone)
     expect(status_row(lab, "phone", "auth")).to_have_class(in_state("good"))
     press(phone, "close")
     phone.locator(".labkit-phone-advance-10m").click()

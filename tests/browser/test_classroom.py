@@ -22,18 +22,13 @@ import pytest
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
 from axe import audit
+from browser_support import READY_TIMEOUT, STEP, assert_clean, open_app
 from class_server import CODE, LECTURER_TOKEN, ClassServer
 from playwright.sync_api import Browser, Page, expect
-from test_ch2_apps import STEP, apply_on, press, register_on, state
-from test_voila_apps import assert_clean, open_app
+from test_ch2_apps import apply_on, press, register_on, state
 from voila_server import EXTERNAL, ROOT, VoilaServer
 from voila_server import LECTURER_TOKEN as VOILA_LECTURER_TOKEN
-
-axe = base.axe
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
 
 pytestmark = pytest.mark.browser
 
@@ -87,12 +82,12 @@ def new_page(browser: Browser, args: dict[str, Any]) -> tuple[Page, Visit]:
         r.abort()
     page.route(EXTERNAL, route)
     page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
-    page.set_default_navigation_timeout(base.READY_TIMEOUT)
+    page.set_default_navigation_timeout(READY_TIMEOUT)
     return page, visit
 
 
 def wait_rendered(page: Page) -> None:
-    page.wait_for_selector("#loading", state="detached", timeout=base.READY_TIMEOUT)
+    page.wait_for_selector("#loading", state="detached", timeout=READY_TIMEOUT)
     expect(page.locator(".labkit-prose").first).to_be_visible()
 
 
@@ -103,7 +98,7 @@ def join(page: Page, voila: VoilaServer, nickname: str) -> str:
     bar = page.locator(".labkit-class-bar")
     expect(bar).to_contain_text("クラスに参加する")
     bar.locator(".labkit-class-nickname-input input").fill(nickname)
-    with page.expect_navigation(timeout=base.READY_TIMEOUT):
+    with page.expect_navigation(timeout=READY_TIMEOUT):
         bar.locator("button.labkit-class-join").click()
     wait_rendered(page)
     expect(page.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text(nickname, timeout=STEP)
@@ -200,7 +195,7 @@ def test_a_lecturer_and_three_students(browser: Browser, browser_context_args: d
     # the cookie lost (the browser kept localStorage): the page sets it again and reloads once
     ren.context.clear_cookies()
     ren.goto(voila.app("2-4_register.ipynb", f"?class={CODE}"))
-    expect(ren.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("ren", timeout=base.READY_TIMEOUT)
+    expect(ren.locator(".labkit-class-bar .labkit-class-nickname")).to_have_text("ren", timeout=READY_TIMEOUT)
     wait_rendered(ren)
     # audience=lecturer in a student's URL shows nothing more (F12)
     ren.goto(voila.app("2-3_apply.ipynb", f"?class={CODE}&audience=lecturer"))

@@ -21,15 +21,9 @@ pytest.importorskip("playwright.sync_api",
 pytest.importorskip("pytest_playwright",
                     reason="pytest-playwright is not installed: pip install -e '.[dev]'")
 
-import test_voila_apps as base
+from browser_support import READY_TIMEOUT, STEP, assert_clean, open_app
 from playwright.sync_api import Locator, Page, expect
-from test_ch2_apps import CARD_PASSWORD, PHONE_PASSWORD, PHONE_PIN, STEP
-from test_voila_apps import assert_clean, open_app
-
-voila = base.voila
-app = base.app
-browser_type_launch_args = base.browser_type_launch_args
-browser_context_args = base.browser_context_args
+from test_ch2_apps import CARD_PASSWORD, PHONE_PASSWORD, PHONE_PIN
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +42,7 @@ FOCUS = """(scope) => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect(page: Page) -> Any:
-    page.set_default_navigation_timeout(base.READY_TIMEOUT)  # Voilà streams the whole run
-    expect.set_options(timeout=STEP)
-    yield
-    expect.set_options(timeout=5_000)
+EXPECT_TIMEOUT = STEP  # every assertion waits for the kernel's answer to a key
 
 
 class Keyboard:
@@ -174,7 +163,7 @@ def test_2_3_application_push_and_registration_by_keyboard(app: tuple[Page, Any]
     phone = lab.locator(".labkit-phone")
     kb = Keyboard(page, phone.locator(".labkit-phone-frame"))
     expect(phone.locator(".labkit-phone-titlebar")).to_have_attribute("data-state", "home",
-                                                                      timeout=base.READY_TIMEOUT)
+                                                                      timeout=READY_TIMEOUT)
     apply_by_keyboard(kb, phone)
     kb.press(phone_button(phone, "close"))
     on_screen(phone, "home")
@@ -197,7 +186,7 @@ def test_2_4_registration_and_log_in_by_keyboard(app: tuple[Page, Any], voila: A
     phone = lab.locator(".labkit-phone")
     kb = Keyboard(page, phone.locator(".labkit-phone-frame"))
     expect(phone.locator(".labkit-phone-live")).to_contain_text("A push notification has arrived",
-                                                                timeout=base.READY_TIMEOUT)
+                                                                timeout=READY_TIMEOUT)
     register_by_keyboard(kb, phone)
     expect(lab.locator(".labkit-cert-status-good")).to_have_count(2)
     kb.press(phone_button(phone, "close"))

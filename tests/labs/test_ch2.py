@@ -75,6 +75,19 @@ def _apply_on(mock: Any, person: Any, *, sign: bool = True, change: bool = False
     mock.buttons["close"].click()
 
 
+def _submit_for_signing(mock: Any, person: Any) -> None:
+    """From a filled-in form for the signing certificate alone: confirm, submit, read the
+    card, set the signing password; the application is then made."""
+    mock.checks["confirmed"].value = True
+    mock.buttons["submit"].click()
+    mock.card_step.hold_button.click()
+    mock.card_step.remove_button.click()
+    mock.buttons["next"].click()
+    mock.inputs["password"].value = person.phone_password
+    mock.buttons["next"].click()
+    assert 'data-state="applied"' in mock.title.value, mock.error.value
+
+
 def _login(mock: Any, pin: str) -> tuple[str, str]:
     """Log in from the app's top screen and come back to it: (state reached, error shown)."""
     mock.buttons["login"].click()
@@ -299,14 +312,7 @@ def test_phone_lost_hotline_then_found_at_the_counter() -> None:
     mock.buttons["apply"].click()
     assert mock.checks["sign"].value and not mock.checks["auth"].value
     mock.inputs["password"].value = lab.person.card_password
-    mock.checks["confirmed"].value = True
-    mock.buttons["submit"].click()
-    mock.card_step.hold_button.click()
-    mock.card_step.remove_button.click()
-    mock.buttons["next"].click()
-    mock.inputs["password"].value = lab.person.phone_password
-    mock.buttons["next"].click()
-    assert 'data-state="applied"' in mock.title.value, mock.error.value
+    _submit_for_signing(mock, lab.person)
     mock.buttons["close"].click()
     mock.clock_buttons["10m"].click()
     mock.buttons["register"].click()
@@ -332,14 +338,7 @@ def test_card_lost_then_found_lift_in_the_app() -> None:
     mock.buttons["card_found"].click()
     assert "sign" not in mock.checks
     mock.inputs["password"].value = lab.person.card_password
-    mock.checks["confirmed"].value = True
-    mock.buttons["submit"].click()
-    mock.card_step.hold_button.click()
-    mock.card_step.remove_button.click()
-    mock.buttons["next"].click()
-    mock.inputs["password"].value = lab.person.phone_password
-    mock.buttons["next"].click()
-    assert 'data-state="applied"' in mock.title.value, mock.error.value
+    _submit_for_signing(mock, lab.person)
     assert _states(lab)["phone-auth"] is CertState.GOOD  # resumed at once
     mock.buttons["close"].click()
     mock.clock_buttons["10m"].click()

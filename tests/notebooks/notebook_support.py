@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ast
 import re
+import secrets
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from labkit import course
 from labkit.course import authoring
@@ -141,15 +144,48 @@ def bilingual_calls(cell_source: str) -> list[tuple[str, dict[str, str]]]:
     return calls
 
 
-_RUNS: dict[tuple[str, str, str], Any] = {}
+_RUNS: dict[tuple[str, str, str], Future[Any]] = {}
 _RUN_DIR: Any = None
+_POOL: ThreadPoolExecutor | None = None
+_NBVAL: Future[Any] | None = None
+#: Notebook runs at once in the background (each is a kernel: about one core).
+WORKERS = 2
+
+
+def prefetch(runs: list[tuple[Path, str, str]], nbval: tuple[list[Path], Path] | None = None) -> None:
+    """Start the session's notebook runs in the background, WORKERS at a time: the nbval run
+    (``(paths, junit)``, the longest) first, then each ``(path, lang, audience)`` in the order
+    the tests read them. The tests then find their runs done or under way, and the machine's
+    cores stay busy while a test checks one. The runs are the ones :func:`executed` and
+    :func:`nbval_run` return; without a prefetch they run when first asked for."""
+    global _POOL, _NBVAL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(WORKERS, thread_name_prefix="notebooks")
+    if nbval is not None and _NBVAL is None:
+        _NBVAL = _POOL.submit(run_nbval, *nbval)
+    for path, lang, audience in runs:
+        _submit(path, lang, audience)
+
+
+def stop_prefetch() -> None:
+    """At the session's end: drop the runs not started (a stopped session), wait for the rest."""
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+
+
+def nbval_run(paths: list[Path], junit: Path) -> tuple[Any, dict[str, list[tuple[str, str | None]]]]:
+    """:func:`run_nbval`'s result, from the prefetched run if there is one."""
+    return _NBVAL.result() if _NBVAL is not None else run_nbval(paths, junit)
 
 
 def executed(path: Path, lang: str, audience: str) -> Any:
     """The notebook run through papermill with these parameters, once per test session
     (the parameter matrix and the content checks share runs). Kernels get an environment
     without Voilà request variables or the lecturer default."""
-    import os
+    return _submit(path, lang, audience).result()
+
+
+def _submit(path: Path, lang: str, audience: str) -> Future[Any]:
     import tempfile
 
     global _RUN_DIR
@@ -158,36 +194,45 @@ def executed(path: Path, lang: str, audience: str) -> Any:
         if _RUN_DIR is None:
             _RUN_DIR = tempfile.TemporaryDirectory(prefix="papermill-")
         out = Path(_RUN_DIR.name) / f"{path.stem}.{lang}.{audience}.ipynb"
-        saved = {k: os.environ.pop(k) for k in authoring.CLEAN_ENV_DROP if k in os.environ}
-        try:
-            _RUNS[key] = execute_with_papermill(path, out, lang=lang, audience=audience)
-        finally:
-            os.environ.update(saved)
+        if _POOL is not None:
+            _RUNS[key] = _POOL.submit(execute_with_papermill, path, out, lang=lang, audience=audience)
+        else:
+            done: Future[Any] = Future()
+            try:
+                done.set_result(execute_with_papermill(path, out, lang=lang, audience=audience))
+            except Exception as exc:
+                done.set_exception(exc)
+            _RUNS[key] = done
     return _RUNS[key]
 
 
-def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str) -> Any:
-    """A papermill run; a lecturer's run has the lecturer token in the kernel's environment
-    (as `make lab` gives it), without which audience=lecturer shows no note (F12)."""
-    import os
-    import secrets
+class _CleanEnvKernelManager(AsyncKernelManager):
+    """Starts the kernel with :func:`authoring.clean_env` (plus ``extra_env``), whatever a test
+    running meanwhile in the main thread has put into ``os.environ``."""
 
+    extra_env: ClassVar[dict[str, str]] = {}
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        kw["env"] = {**authoring.clean_env(), **self.extra_env}
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def execute_with_papermill(path: Path, out: Path, *, lang: str, audience: str,
+                           env: dict[str, str] | None = None) -> Any:
+    """A papermill run; ``env`` is added to the kernel's clean environment (never through
+    ``os.environ``: runs go on in background threads); a lecturer's run gets a lecturer token."""
     import papermill as pm
 
-    token = os.environ.get("LABKIT_LECTURER_TOKEN")
-    if audience == "lecturer":
-        os.environ["LABKIT_LECTURER_TOKEN"] = secrets.token_urlsafe(12)
-    try:
-        pm.execute_notebook(
-            str(path), str(out),
-            parameters={"lang": lang, "audience": audience},
-            kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-            execution_timeout=120, log_output=False,
-        )
-    finally:
-        os.environ.pop("LABKIT_LECTURER_TOKEN", None)
-        if token is not None:
-            os.environ["LABKIT_LECTURER_TOKEN"] = token
+    env = dict(env or {})
+    if audience == "lecturer":  # as `make lab` gives it; without it audience=lecturer shows no note (F12)
+        env.setdefault("LABKIT_LECTURER_TOKEN", secrets.token_urlsafe(12))
+    manager = type("_RunKernelManager", (_CleanEnvKernelManager,), {"extra_env": env})
+    pm.execute_notebook(
+        str(path), str(out),
+        parameters={"lang": lang, "audience": audience},
+        kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+        execution_timeout=120, log_output=False, kernel_manager_class=manager,
+    )
     return read(out)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from notebook_support import notebooks, read, run_nbval
+from notebook_support import nbval_run, notebooks, read, run_nbval
 
 pytestmark = pytest.mark.notebooks
 
@@ -19,7 +19,7 @@ NOTEBOOKS = notebooks()
 
 @pytest.fixture(scope="session")
 def nbval_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict]:
-    return run_nbval(NOTEBOOKS, tmp_path_factory.mktemp("nbval") / "junit.xml")
+    return nbval_run(NOTEBOOKS, tmp_path_factory.mktemp("nbval") / "junit.xml")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

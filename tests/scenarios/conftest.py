@@ -1,18 +1,21 @@
-"""Scenario fixtures: every card and SE key comes from a pre-generated pool, and every
-scenario module runs twice, with its worlds' back office in process and over HTTP."""
+"""Scenario fixtures: every card and SE key comes from a pre-generated pool; every scenario
+runs with its worlds' back office in process, and those marked ``@over_http``
+(world_support.py) once more with it over HTTP."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from world_support import OFFICE_MODES, office_mode, pooled_keys
+from world_support import office_mode, pooled_keys
 
 
-@pytest.fixture(scope="module", autouse=True, params=OFFICE_MODES)
+@pytest.fixture(autouse=True)
 def office(request: pytest.FixtureRequest) -> Iterator[str]:
-    with office_mode(request.param):
-        yield request.param
+    """``in_process``, or each of OFFICE_MODES for a test marked ``@over_http``."""
+    mode = getattr(request, "param", "in_process")
+    with office_mode(mode):
+        yield mode
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ refuses them."""
 from __future__ import annotations
 
 import pytest
-from world_support import new_world, registered
+from world_support import new_world, over_http, registered
 
 from labkit.errors import ServiceError
 from labkit.jlis import NotificationKind
@@ -15,6 +15,7 @@ from labkit.pki import CertState, Reason
 from labkit.services import Procedure
 
 
+@over_http
 def test_address_change_revokes_signing_only() -> None:
     world = new_world()
     person, phone = registered(world)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from world_support import new_world, registered
+from world_support import new_world, over_http, registered
 
 from labkit.errors import ServiceError
 from labkit.jlis import DeviceState, NotificationKind
@@ -37,6 +37,7 @@ def world() -> World:
     w.close()
 
 
+@over_http
 def test_device_change_screens_and_old_phone_online_deletes(world: World) -> None:
     person = world.resident("sample")
     _, old = registered(world)
@@ -108,6 +109,7 @@ def test_old_phone_offline(world: World, offline_for: timedelta, deleted: bool) 
         assert _certs_in_se(old) == 0
 
 
+@over_http
 def test_one_device_per_person(world: World) -> None:
     """FAQ Q3: a second phone applying as a new application (not 機種変更) is refused."""
     person, _ = registered(world)

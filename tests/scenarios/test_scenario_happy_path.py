@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from world_support import new_world
+from world_support import new_world, over_http
 
 from labkit.jlis import NotificationKind, UsageKind
 from labkit.phone import BANK, AppState
@@ -17,6 +17,7 @@ from labkit.se import DataCategory
 from labkit.services import Procedure
 
 
+@over_http
 def test_install_apply_register_and_use_everywhere() -> None:
     world = new_world()
     hanako = world.resident("sample")
@@ -147,6 +148,7 @@ def test_only_one_certificate_needs_only_its_password(certificates: tuple[str, .
     world.close()
 
 
+@over_http
 def test_world_apply_helper_and_time_left_in_the_push_window() -> None:
     world = new_world()
     person = world.resident("sample")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from world_support import new_world, registered
+from world_support import new_world, over_http, registered
 
 from labkit.errors import ServiceError
 from labkit.jlis import LossItem, NotificationKind
@@ -28,6 +28,7 @@ def _states(world: World, phone: object) -> dict[str, CertState]:
     return {c.kind.value: c.state for c in world.jlis.device_status(phone.device_id).certificates}  # type: ignore[attr-defined]
 
 
+@over_http
 def test_phone_lost_at_3am_on_a_sunday_then_found(world: World) -> None:
     person, phone = registered(world)
     bank_app = phone.install(BANK)
@@ -70,6 +71,7 @@ def test_phone_lost_at_3am_on_a_sunday_then_found(world: World) -> None:
     assert account.name == person.name
 
 
+@over_http
 def test_card_lost_then_found_resumes_in_the_app(world: World) -> None:
     person, phone = registered(world)
     world.report_loss(person, LossItem.CARD)
@@ -107,6 +109,7 @@ def test_card_lost_then_found_resumes_in_the_app(world: World) -> None:
     assert world.bank.open_account(bank_app, password=person.phone_password).name == person.name
 
 
+@over_http
 def test_wrong_identity_at_the_hotline_is_refused(world: World) -> None:
     person, _ = registered(world)
     report = person.loss_report(LossItem.PHONE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from world_support import new_world
+from world_support import new_world, over_http
 
 from labkit.clock import JST
 from labkit.jlis import NotificationKind
@@ -43,6 +43,7 @@ def test_push_time(applied: str, push: str) -> None:
     world.close()
 
 
+@over_http
 def test_applied_at_21_registration_waits_for_the_morning_push() -> None:
     world, _, phone = _apply_at("2026-04-01T21:00:00")
     app = phone.mynaportal

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from world_support import new_world, registered
+from world_support import new_world, over_http, registered
 
 from labkit.errors import LabkitError
 from labkit.jlis import LossItem, UsageKind
@@ -31,6 +31,7 @@ def _bilingual(error: LabkitError) -> None:
     assert error.message("ja") == ja and error.message("en") == en
 
 
+@over_http
 def test_every_refusal_says_why_in_both_languages() -> None:
     world = new_world()
     person, phone = registered(world)

@@ -4,10 +4,8 @@ under attack; the app refuses a fake Mynaportal (real TLS); biometrics replace t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from world_support import new_world, registered
+from world_support import new_world, registered, shared_registered
 
 from labkit.errors import AccessDeniedError, ServiceError
 from labkit.phone import BANK, GAME, Phone
@@ -16,16 +14,7 @@ from labkit.services import MynaportalService, SiteKind
 from labkit.services.webpki import LOOKALIKE_HOST, PORTAL_HOST
 from labkit.world import Person, World
 
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[tuple[World, Person, Phone]]:
-    """One registered phone for the tests that do not change its certificates."""
-    from world_support import pooled_keys
-    with pooled_keys():
-        world = new_world()
-        person, phone = registered(world)
-    yield world, person, phone
-    world.close()
+shared = pytest.fixture(scope="module", name="shared")(shared_registered)
 
 
 def test_other_app_is_denied_by_the_se_access_rules(shared: tuple[World, Person, Phone]) -> None:

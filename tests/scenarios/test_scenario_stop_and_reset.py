@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from cryptography import x509
-from world_support import new_world, registered
+from world_support import new_world, over_http, registered
 
 from labkit.errors import ServiceError
 from labkit.jlis import DeviceState
@@ -24,6 +24,7 @@ def world() -> Iterator[World]:
     w.close()
 
 
+@over_http
 def test_stop_using_revokes_and_clears_the_se(world: World) -> None:
     person, phone = registered(world)
     serials = [c.serial for c in phone.mynaportal.status().certificates]

@@ -24,6 +24,14 @@ from labkit.world import Person, World
 
 #: How the scenario worlds reach their back office.
 OFFICE_MODES = ("in_process", "remote")
+
+#: Run a scenario in both OFFICE_MODES. Every scenario runs in process; the marked subset is
+#: what crosses the wire in a way the in-process run cannot show: each kind of back-office
+#: call and its answer (application, push, registration, usage, loss report, revocation,
+#: counter work) and the bilingual refusals coming back as JSON. Rules that the back office
+#: computes the same way wherever it runs (push times, offline periods, SE and app checks)
+#: stay in process.
+over_http = pytest.mark.parametrize("office", OFFICE_MODES, indirect=True)
 _mode = contextvars.ContextVar("office_mode", default="in_process")
 
 #: Enough distinct keys that no world ever sees the same key twice (a world uses ~8-14).
@@ -82,3 +90,13 @@ def registered(world: World, key: str = "sample", **phone_options: object) -> tu
     phone = world.new_phone(person, **phone_options)  # type: ignore[arg-type]
     world.apply(person, phone)
     return person, phone
+
+
+def shared_registered() -> Iterator[tuple[World, Person, Phone]]:
+    """One world with a registered phone (keys from the pool) for a module's tests that do not
+    change its certificates; a module makes it its module-scoped ``shared`` fixture."""
+    with pooled_keys():
+        world = new_world()
+        person, phone = registered(world)
+    yield world, person, phone
+    world.close()

@@ -3,11 +3,10 @@ stable reasons with Japanese and English text, the kiosk's start date, the usage
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from world_support import new_world, pooled_keys, registered
+from world_support import new_world, registered, shared_registered
 
 from labkit.errors import ServiceError
 from labkit.i18n import Text
@@ -17,14 +16,7 @@ from labkit.pki import Failure, Problem
 from labkit.services import FAILURE_REFUSALS, Procedure, refusal_for
 from labkit.world import Person, World
 
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[tuple[World, Person, Phone]]:
-    with pooled_keys():
-        world = new_world()
-        person, phone = registered(world)
-    yield world, person, phone
-    world.close()
+shared = pytest.fixture(scope="module", name="shared")(shared_registered)
 
 
 def test_every_failure_maps_to_a_bilingual_refusal() -> None:
