@@ -195,6 +195,26 @@ def panel(children: Sequence[Any], css: str, title: str | None = None) -> Any:
                max_width="64em", overflow="auto")
 
 
+MORE = Text("もっと詳しく (技術者向け)", "More detail (for engineers)")
+
+
+def engineer_depth() -> bool:
+    """True when the run asked for the engineers' depth (``depth=engineer``)."""
+    return course.current().params.get("depth") == "engineer"
+
+
+def deeper(children: Sequence[Any], lang: str, what: Text, css: str) -> Any:
+    """The technical layer of a lab (APDU traces, GP tables) folded into a 「もっと詳しく
+    (技術者向け)」 section: closed for students, open with ``depth=engineer`` (issue 11)."""
+    import ipywidgets as w
+
+    body = box(children, f"labkit-more-body {css}")
+    fold = w.Accordion(children=[body], titles=[f"{MORE.get(lang)}: {what.get(lang)}"])
+    fold.selected_index = 0 if engineer_depth() else None
+    fold.add_class("labkit-more-widget")
+    return fold
+
+
 def button_row(*children: Any) -> Any:
     """Buttons side by side at their natural width (a VBox would stretch them)."""
     return box(children, "", row=True, align_items="center")

@@ -99,12 +99,23 @@ def test_more_detail_opens_with_the_keyboard_and_depth_opens_it(app: tuple[Page,
     page.keyboard.press("Enter")
     expect(more).to_have_attribute("open", "")
     expect(more.get_by_text("OCSP", exact=False).first).to_be_visible()
+    # the lab's technical layer (the GP-SE inspector) is folded the same way, and opens
+    # with the keyboard too
+    fold = page.locator(".labkit-more-widget .jupyter-widget-Collapse-header").first
+    expect(fold).to_contain_text("もっと詳しく (技術者向け)")
+    expect(page.locator(".labkit-lab-se .labkit-se-state")).to_be_hidden()
+    expect(fold).to_have_attribute("aria-expanded", "false")
+    fold.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".labkit-lab-se .labkit-se-state")).to_be_visible()
+    expect(fold).to_have_attribute("aria-expanded", "true")
     assert_clean(page, visit)
 
     open_app(page, voila.app("2-7_stop_using.ipynb", "?lang=en&depth=engineer"))
     more = page.locator("details.labkit-more").first
     expect(more).to_have_attribute("open", "")
     expect(more.locator("summary")).to_have_text("More detail (for engineers)")
+    expect(page.locator(".labkit-lab-se .labkit-se-state")).to_be_visible()  # opened by depth=engineer
     next_link = page.locator(".labkit-footer .labkit-next")
     assert re.search(r"depth=engineer", next_link.get_attribute("href") or "")
     assert_clean(page, visit)

@@ -32,12 +32,12 @@ LANGS = ["ja", "en"]
 T = {  # what the page says, per language
     "ja": {"good": "有効", "no_personal": "記録されていません", "tax": "税関係情報", "name": "見本　花子",
            "female": "女性", "juminhyo": "住民票の写し", "biometric": "生体認証", "mismatch": "一致しません",
-           "fake": "偽サイト", "refused": "拒否", "auth_tab": "利用者証明用", "apdu": "APDU",
+           "fake": "偽サイト", "refused": "拒否", "auth_tab": "利用者証明用", "apdu": "APDU", "more": "もっと詳しく",
            "preset": "平日 (水) 20:00", "holiday": "祝日 (みどりの日・月) 18:00", "holiday_name": "みどりの日",
            "desk": "スマホ用電子証明書の窓口", "press4": "4番を押してください"},
     "en": {"good": "valid", "no_personal": "not recorded", "tax": "tax information", "name": "見本　花子",
            "female": "female", "juminhyo": "residence record", "biometric": "biometric", "mismatch": "failed",
-           "fake": "fake site", "refused": "denied", "auth_tab": "User auth", "apdu": "APDU",
+           "fake": "fake site", "refused": "denied", "auth_tab": "User auth", "apdu": "APDU", "more": "More detail",
            "preset": "Weekday (Wed) 20:00", "holiday": "Holiday (Greenery Day, Mon) 18:00",
            "holiday_name": "Greenery Day", "desk": "smartphone e-certificate desk", "press4": "press 4"},
 }
@@ -260,6 +260,8 @@ def test_1_5_inspect_deny_lock_and_erase(app: tuple[Page, Any], voila: Any, lang
     open_section(page, voila, "1-5", lang)
     expect(page.locator(".labkit-lab-summary")).to_contain_text(words["tax"])
     inspector = page.locator(".labkit-lab-inspector")
+    expect(inspector.locator(".labkit-se-content")).to_be_hidden()  # a technical layer: closed for students
+    inspector.get_by_text(words["more"]).first.click()  # 「もっと詳しく (技術者向け)」
     expect(inspector.locator(".labkit-se-state")).to_have_attribute("data-state", "SECURED")
     expect(inspector.locator(".labkit-se-content .labkit-se-app").first).to_be_visible()
 
@@ -285,6 +287,7 @@ def test_1_5_inspect_deny_lock_and_erase(app: tuple[Page, Any], voila: Any, lang
     expect(attack.locator(".labkit-lab-erased")).to_be_visible()
     expect(inspector.locator(".labkit-se-state")).to_have_attribute("data-state", "CARD_LOCKED")
     expect(attack.locator(".labkit-trace-table")).to_contain_text("READ BINARY")
+    attack.get_by_text(words["more"]).first.click()
     expect(attack.locator('.labkit-trace-row[data-sw="6D00"]').first).to_be_visible()
     attack.locator(".labkit-lab-owner-login").click()
     expect(attack.locator(".labkit-lab-login-refused")).to_contain_text("GP-SE")

@@ -402,3 +402,16 @@ def test_labs_use_the_notebook_context() -> None:
     assert to_jst(lab.world.now()) == datetime(2026, 6, 1, 21, 0, tzinfo=JST)
     assert lab.world.now() - timedelta(0) == lab.world.clock.now()
     lab.close()
+
+
+@pytest.mark.parametrize(("depth", "opened"), [("basic", None), ("engineer", 0)])
+def test_the_gp_se_inspector_is_folded_for_students_and_open_for_engineers(depth: str, opened: Any) -> None:
+    """Issue 11: the technical layer (GP tables, APDUs) sits in 「もっと詳しく (技術者向け)」,
+    closed at depth=basic, open at depth=engineer."""
+    run = course.Context.create(course.section("2-7"), course.resolve_params({"depth": depth}))
+    with course.use(run):
+        lab = ch2.stop_using(ctx())
+    [fold] = [c for c in lab.widget.children if "labkit-more-widget" in c._dom_classes]
+    assert fold.selected_index == opened
+    assert fold.titles[0] == "もっと詳しく (技術者向け): GP-SE の中を見る"
+    assert lab.inspector.widget in fold.children[0].children

@@ -14,7 +14,7 @@ from ...phone import Phone
 from ...reader import InProcessTransport, JpkiClient
 from ...widgets._base import esc
 from ...world import Person, World
-from ..kit import HtmlBlock, Lab, date_text, hint, kv_table, lab_phone, panel
+from ..kit import HtmlBlock, Lab, date_text, deeper, hint, kv_table, lab_phone, panel
 from .texts import ROLE_CERT, SEX
 
 
@@ -132,9 +132,8 @@ class LearnerWorld(Lab):
         short = {KeyRole.SIGN: Text("署名用", "Signing"), KeyRole.AUTH: Text("利用者証明用", "User auth")}
         tabs = w.Tab(children=[self.viewers[r].widget for r in roles], titles=[short[r].get(lang) for r in roles])
         tabs.add_class("labkit-lab-card-tabs")
-        apdu_title = Text("カードとのやりとり (APDU) を見る", "Show the exchange with the card (APDUs)")
-        apdus = w.Accordion(children=[self.trace.widget], titles=[self.t(apdu_title)])
-        apdus.selected_index = None
+        apdus = deeper([self.trace.widget], lang,
+                       Text("カードとのやりとり (APDU)", "the exchange with the card (APDUs)"), "labkit-lab-card-apdus")
         self.card = panel([tabs, apdus], "labkit-lab-card",
             self.t(Text("マイナンバーカードの電子証明書", "The My Number Card's certificates")))
         self.phone_view = lab_phone(m.phone, lang=lang)

@@ -20,6 +20,7 @@ from ..kit import (
     Lab,
     button,
     button_row,
+    deeper,
     hint,
     html_view,
     kv_table,
@@ -232,8 +233,9 @@ class GpseLab(Lab):
         self.trace = ApduTraceViewer(lang=lang, max_rows=40)
         self.trace.attach(phone.se, Text("スマホの GP-SE", "phone GP-SE"))
         self.se_view = SeInspector(phone.se, lang=lang)
-        self.inspector = panel([self.se_view.widget], "labkit-lab-inspector",
-            self.t(Text("GP-SE の中を見る", "Inside the GP-SE")))
+        self.inspector = panel([deeper([self.se_view.widget], lang, Text("GP-SE の中を見る", "inside the GP-SE"),
+                                       "labkit-lab-inspector-body")], "labkit-lab-inspector",
+            self.t(Text("GP-SE の中", "Inside the GP-SE")))
         self.phone_view = lab_phone(phone, lang=lang)
         self.check = panel([html_view(hint(esc(self.t(CHECK_HOWTO))), "labkit-lab-note"), self.phone_view.widget],
                            "labkit-lab-check", self.t(Text("アプリで確認する", "Checking in the app")))
@@ -262,7 +264,9 @@ class GpseLab(Lab):
                             "labkit-lab-laser", self.run_fault_attack, button_style="danger"),
                     button(self.t(Text("本人がログインしてみる", "The owner tries to log in")),
                             "labkit-lab-owner-login", self.owner_login)]),
-            self.attack_result, self.owner_result, self.trace.widget], "labkit-lab-attack",
+            self.attack_result, self.owner_result,
+            deeper([self.trace.widget], lang, Text("GP-SE とのやりとり (APDU)", "the exchange with the GP-SE (APDUs)"),
+                   "labkit-lab-attack-apdus")], "labkit-lab-attack",
             self.t(Text("盗み出そうとすると自動的に消去", "Extraction attempts erase the data")))
 
     # -- the model's actions, then a redraw -----------------------------------------------------

@@ -15,6 +15,7 @@ from ..kit import (
     box,
     button,
     caption,
+    deeper,
     html_view,
     lab_params,
     lab_phone,
@@ -91,8 +92,10 @@ class ApplyLab(Lab):
         info = html_view(person_info(self.person, m.lang), "labkit-lab-info-box")
         steps = box([self.steps.widget, self.to_push], "labkit-lab-side", flex="1 1 22em")
         side = box([steps, box([info], "labkit-lab-side", flex="1 1 22em")], "labkit-lab-row", row=True)
-        self.widget = box([self.mockup, side, self.timeline, self.trace],
-                           "labkit-lab labkit-lab-apply")
+        apdus = deeper([self.trace], m.lang, Text("カードと GP-SE とのやりとり (APDU)",
+                                                  "the exchange with the card and the GP-SE (APDUs)"),
+                       "labkit-lab-apdus")
+        self.widget = box([self.mockup, side, self.timeline, apdus], "labkit-lab labkit-lab-apply")
 
     def advance_to_push(self) -> None:
         """The button: the model moves the clock; the phone fetches and shows the push."""
@@ -153,8 +156,9 @@ class RegisterLab(Lab):
         self.mockup = lab_phone(self.phone, advance=self.world.advance, lang=m.lang, on_change=self.update)
         self.update()
         intro = html_view(caption(SE_CAPTION.get(m.lang)), "labkit-lab-caption")
-        self.widget = box([self.mockup, intro, self.inspector, self.certs, self.trace],
-                           "labkit-lab labkit-lab-register")
+        se = deeper([intro, self.inspector, self.trace], m.lang, Text("GP-SE の中とやりとり (APDU)",
+                                                                     "inside the GP-SE and its APDUs"), "labkit-lab-se")
+        self.widget = box([self.mockup, self.certs, se], "labkit-lab labkit-lab-register")
 
     def update(self) -> None:
         if not hasattr(self, "mockup") or not self.watch.changed():

@@ -11,6 +11,7 @@ from ..kit import (
     LabParams,
     box,
     button,
+    deeper,
     html_view,
     lab_params,
     lab_phone,
@@ -84,7 +85,8 @@ class StopUsingLab(Lab):
         info = html_view(person_info(self.person, m.lang, card_password=False), "labkit-lab-info-box")
         side = box([box([self.reset_button, self.check_button], "labkit-lab-buttons", row=True), self.status,
                     self.checks, info], "labkit-lab-side")
-        self.widget = box([self.mockup, side, self.inspector],
+        inside = deeper([self.inspector], m.lang, Text("GP-SE の中を見る", "inside the GP-SE"), "labkit-lab-se")
+        self.widget = box([self.mockup, side, inside],
                           "labkit-lab labkit-lab-stop-using")
 
     def factory_reset(self) -> None:

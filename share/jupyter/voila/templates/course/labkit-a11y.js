@@ -12,7 +12,9 @@
      lang="ja" so that a screen reader pronounces them as Japanese;
    - every table sits in a .labkit-scroll box: on a narrow screen it scrolls inside it, not
      the page; a box that does scroll becomes a named region keyboard users can focus;
-   - the page's content is the main landmark. */
+   - the page's content is the main landmark;
+   - a folding section's header (ipywidgets Accordion: 「もっと詳しく (技術者向け)」 around APDU
+     traces and the GP-SE) is a button: focusable, aria-expanded, opened with Enter or Space. */
 (function () {
   "use strict";
   var lastHome = null;
@@ -90,6 +92,17 @@
     document.querySelectorAll(".widget-toggle-button").forEach(function (b) {
       var pressed = String(b.classList.contains("mod-active"));
       if (b.getAttribute("aria-pressed") !== pressed) { b.setAttribute("aria-pressed", pressed); }
+    });
+    document.querySelectorAll(".jupyter-widget-Collapse-header").forEach(function (h) {
+      if (!h.hasAttribute("role")) {
+        h.setAttribute("role", "button");
+        h.setAttribute("tabindex", "0");
+        h.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); h.click(); }
+        });
+      }
+      var open = String(h.parentElement.classList.contains("jupyter-widget-Collapse-open"));
+      if (h.getAttribute("aria-expanded") !== open) { h.setAttribute("aria-expanded", open); }
     });
     recoverFocus();
     followScreens();
