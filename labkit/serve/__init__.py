@@ -17,6 +17,9 @@ every kernel starts and imports at once, and a 2-core machine falls behind (Voil
 - **culling** as in ``voila.json`` (idle kernels of closed pages go after 10 minutes), and
   the page's own shutdown on close, which Voilà 0.5 refuses for want of an XSRF token
   (voila#1458): here the kernel shutdown beacon is accepted (it names a random kernel id);
+- **the class's pool follows the lecturer** (class mode, :mod:`.follow`): when the console
+  opens the next section for all, the class-size pool moves there and the old section's
+  idle preheated kernels are stopped;
 - **keys**: ``LABKIT_KEY_POOL`` points the kernels at a key pool that a low-priority
   background process keeps stocked (:mod:`labkit.keypool`).
 
@@ -26,20 +29,23 @@ Usage: ``python -m labkit.serve notebooks/ [voila options] [--pool ID=N ...] [--
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import keypool
 from ..course import INDEX, SECTIONS
+from .follow import ClassFollower
 from .pools import PoolFiller
 from .queue import QUEUE_COOKIE, REFRESH_SECONDS, Gate, full_page, handler_classes
 
-__all__ = ["QUEUE_COOKIE", "REFRESH_SECONDS", "Gate", "PoolFiller", "cell_timeout", "full_page", "main"]
+__all__ = ["QUEUE_COOKIE", "REFRESH_SECONDS", "ClassFollower", "Gate", "PoolFiller", "cell_timeout", "follow_the_class",
+           "full_page", "main"]
 
 
 def notebook_of(section_id: str) -> str:
@@ -60,6 +66,18 @@ def parse_pools(items: Sequence[str]) -> dict[str, int]:
             raise SystemExit(f"--pool {item!r}: write SECTION=N, e.g. 2-3=40")
         pools[notebook_of(key.strip())] = int(value)
     return pools
+
+
+def follow_the_class(filler: PoolFiller, env: Mapping[str, str] | None = None) -> ClassFollower | None:
+    """In class mode (``make class``: LABKIT_JLIS, LABKIT_CLASS_CODE and the lecturer token in
+    the environment) the class pool follows the section the lecturer opens for all."""
+    env = os.environ if env is None else env
+    url, code, token = (env.get(k, "") for k in ("LABKIT_JLIS", "LABKIT_CLASS_CODE", "LABKIT_LECTURER_TOKEN"))
+    if not (url and code and token):
+        return None
+    follower = ClassFollower(url, token, filler, notebook_of)
+    asyncio.get_event_loop().call_soon(lambda: asyncio.ensure_future(follower.run()))
+    return follower
 
 
 def course_voila_class() -> Any:
@@ -84,6 +102,7 @@ def course_voila_class() -> Any:
 
                 km.shutdown_kernel = shutdown_and_refill
                 filler.refill_all(delay=0)
+                follow_the_class(filler)
             settings["labkit_gate"] = gate
             return settings
 

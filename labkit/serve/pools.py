@@ -98,6 +98,26 @@ class PoolFiller:
                     await asyncio.sleep(self.stagger * 4)
             await asyncio.sleep(self.stagger)
 
+    async def follow(self, notebook: str) -> list[str]:
+        """The lecturer opened ``notebook``'s section for all (the console's 「全員に開く」): it
+        takes the class's pool size, the other sections' class pools stop refilling and their
+        idle preheated kernels are shut down, making room under the cap for the new section's.
+        Kernels serving a page are not touched. Returns the ids of the kernels shut down."""
+        named = {n: size for n, size in self.pools.items() if n != "default"}
+        size = max(named.values(), default=0)
+        if size <= 0 or (named.get(notebook) == size and sum(named.values()) == size):
+            return []
+        for n in named:
+            self.pools[n] = 0
+        self.pools[notebook] = size
+        idle = [task.result()["kernel_id"] for n in named if n != notebook
+                for task in list(self.km._pools.get(n, []))
+                if task.done() and not task.cancelled() and task.exception() is None]
+        for kernel_id in idle:
+            await self.km.shutdown_kernel(kernel_id)
+        self.fill(delay=0, notebook_name=notebook)
+        return idle
+
     def refill_all(self, delay: float = 0) -> None:
         for notebook in self.notebooks():
             self.fill(delay=delay, notebook_name=notebook)

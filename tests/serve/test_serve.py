@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from async_support import run_async
@@ -165,3 +166,69 @@ def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> No
     assert serve._configured_timeout(tmp_path / "missing.json") == 120
     assert serve.course_config_file().name == "voila.json" and serve.course_config_file().exists()
     assert serve._load(serve.course_config_file())["VoilaConfiguration"]["template"] == "course"
+
+
+def test_the_class_pool_follows_the_section_the_lecturer_opens(tmp_path) -> None:
+    """Issue 13 with issue 12: the console's 「全員に開く」 moves the class's pool of preheated
+    kernels to the opened section; the old section's idle kernels are stopped, a kernel
+    serving a page is not, other sections' default pools are left alone."""
+    from class_server import LECTURER_TOKEN, ClassServer
+
+    from labkit.office.class_client import ClassClient
+
+    km = FakeKernels()
+    stopped: list[str] = []
+    loop_started: list[str] = []
+
+    def done(kernel_id: str) -> Any:
+        future = asyncio.get_event_loop().create_future()
+        future.set_result({"kernel_id": kernel_id})
+        return future
+
+    async def shutdown_kernel(kernel_id: str) -> None:  # Voilà's removes the kernel from its pool
+        stopped.append(kernel_id)
+        for pool in km._pools.values():
+            pool[:] = [t for t in pool if t.result()["kernel_id"] != kernel_id]
+
+    def voila_fill(delay=None, notebook_name=None, **kwargs) -> None:
+        pool = km._pools.setdefault(notebook_name, [])
+        pool.append(done(f"{notebook_name}#{len(pool)}"))
+        loop_started.append(notebook_name)
+
+    km.shutdown_kernel = shutdown_kernel
+    km.fill_if_needed = voila_fill
+    gate = serve.Gate(km, max_kernels=10, hold=0)
+    filler = serve.PoolFiller(km, {"default": 1, "2-3_apply.ipynb": 3}, 10, stagger=0, fill_delay=0, gate=gate)
+    server = ClassServer(tmp_path)
+    try:
+        lecturer = ClassClient(server.url, LECTURER_TOKEN)
+        follower = serve.ClassFollower(server.url, LECTURER_TOKEN, filler, serve.notebook_of, interval=0.05)
+
+        async def scenario() -> None:
+            km._pools["2-3_apply.ipynb"] = [done("a"), done("b")]  # idle (the others serve pages)
+            km._pools["1-1_definition.ipynb"] = [done("d")]  # a default pool
+            assert await follower.check() is None  # nothing opened yet: nothing moves
+            assert stopped == []
+            await asyncio.to_thread(lecturer.open, "2-4")
+            assert await follower.check() == "2-4"
+            for _ in range(100):
+                await asyncio.sleep(0.02)
+                if filler._worker is not None and filler._worker.done():
+                    break
+            assert await follower.check() == "2-4"  # seen once: no second move
+
+        run_async(scenario())
+        lecturer.close()
+    finally:
+        server.stop()
+    assert sorted(stopped) == ["a", "b"]
+    assert filler.pools == {"default": 1, "2-3_apply.ipynb": 0, "2-4_register.ipynb": 3}
+    assert loop_started == ["2-4_register.ipynb"] * 3
+    assert [t.result()["kernel_id"] for t in km._pools["1-1_definition.ipynb"]] == ["d"]
+    assert follower.moves == [("2-4", ["a", "b"])]
+
+
+def test_the_course_server_follows_the_class_only_in_class_mode() -> None:
+    filler = serve.PoolFiller(FakeKernels(), {"default": 0}, 4, stagger=0, fill_delay=0,
+                              gate=serve.Gate(FakeKernels(), max_kernels=4, hold=0))
+    assert serve.follow_the_class(filler, env={"LABKIT_JLIS": "http://127.0.0.1:1"}) is None
