@@ -2,7 +2,7 @@
 
 from . import tlv
 from ._apdu import ApduFormatError, CommandAPDU, ResponseAPDU, StatusWordError
-from ._device import ApduExchange, CardDevice
+from ._device import ApduExchange, CardDevice, background, current_purpose
 from .cla import ClassByte, parse_cla, with_channel
 from .sw import SW, describe_sw, is_success, sw_more_data, sw_tries_left, tries_from_sw
 
@@ -15,6 +15,8 @@ __all__ = [
     "CommandAPDU",
     "ResponseAPDU",
     "StatusWordError",
+    "background",
+    "current_purpose",
     "describe_sw",
     "is_success",
     "parse_cla",

@@ -17,6 +17,7 @@ from ..apdu import (
     CommandAPDU,
     ResponseAPDU,
     StatusWordError,
+    current_purpose,
     parse_cla,
     sw_more_data,
 )
@@ -100,7 +101,7 @@ class CardOS:
             except Exception:  # a bug must not cross the transport: 6F00, logged
                 log.exception("card OS: unexpected error for %s", bytes(command).hex())
                 response = SW.NO_PRECISE_DIAGNOSIS.to_bytes(2, "big")
-            exchange = ApduExchange(bytes(command), response, self._channel_of(command))
+            exchange = ApduExchange(bytes(command), response, self._channel_of(command), current_purpose())
             observers = list(self._observers)
         for observer in observers:
             try:

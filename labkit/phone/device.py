@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..apdu import background
 from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
@@ -39,6 +40,9 @@ from ..services.tls import TlsResult
 from ..services.webpki import SiteKind
 from .apps import CATALOG, MYNAPORTAL, MYNAPORTAL_PACKAGE, AppPackage
 from .network import Internet, offline_error
+
+#: the purpose of the APDUs a phone exchanges to prove itself before each poll (a lab assumption)
+DEVICE_PROOF = "device-proof"
 
 if TYPE_CHECKING:
     from .mynaportal import MynaportalApp
@@ -314,7 +318,8 @@ class Phone:
     def _proof(self) -> DeviceProof | None:
         for prove in list(self._provers.values()):
             try:
-                return prove()
+                with background(DEVICE_PROOF):  # traces fold these APDUs away (and count them)
+                    return prove()
             except LabkitError:
                 continue  # e.g. no device key yet: J-LIS asks for no proof then
         return None

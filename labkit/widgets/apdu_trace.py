@@ -125,14 +125,22 @@ class ApduTraceModel:
         self.rows: deque[TraceRow] = deque(maxlen=limit)
         self.channel: int | None = None  # the filter; None = every channel
         self.total = 0  # exchanges seen since the last clear (including dropped ones)
+        #: background exchanges (e.g. the phone's device proof before each poll, a lab
+        #: assumption) are counted, not listed: they would push the learner's own steps away
+        self.background = 0
         self._decoders: dict[tuple[int, int], TraceDecoder] = {}
         self._lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
         self._attached: list[tuple[Any, Callable[[ApduExchange], None], Callable[[], None] | None]] = []
 
     # -- recording ----------------------------------------------------------------------------
-    def record(self, exchange: ApduExchange, source: Text | None = None, *, device_key: int = 0) -> TraceRow:
-        """Decode one exchange and keep it; returns the row."""
+    def record(self, exchange: ApduExchange, source: Text | None = None, *,
+               device_key: int = 0) -> TraceRow | None:
+        """Decode one exchange and keep it; returns the row (None for background work)."""
+        if exchange.purpose is not None:
+            with self._lock:
+                self.background += 1
+            return None
         raw = bytes(exchange.command)
         info = parse_cla(raw[0]) if raw else None
         channel = exchange.channel if exchange.channel is not None else (info.channel if info else 0)
@@ -194,6 +202,7 @@ class ApduTraceModel:
         with self._lock:
             self.rows.clear()
             self.total = 0
+            self.background = 0
             for decoder in self._decoders.values():
                 decoder.reset()
         for listener in list(self._listeners):
@@ -218,8 +227,12 @@ class ApduTraceModel:
     def summary(self) -> str:
         shown = len(self.visible())
         if self.lang == "ja":
-            return f"全 {self.total} 件 / 表示 {shown} 件 (保存は最新 {self.limit} 件まで)"
-        return f"{self.total} exchanges, {shown} shown (the latest {self.limit} are kept)"
+            text = f"全 {self.total} 件 / 表示 {shown} 件 (保存は最新 {self.limit} 件まで)"
+            return text + (f"。ほかにスマホが J-LIS に自分を証明するやりとり {self.background} 件 (ラボの想定) は省略"
+                           if self.background else "")
+        text = f"{self.total} exchanges, {shown} shown (the latest {self.limit} are kept)"
+        return text + (f"; {self.background} exchanges in which the phone proves itself to J-LIS (a lab "
+                       "assumption) left out" if self.background else "")
 
     def html(self, max_rows: int = 50) -> str:
         lang = self.lang

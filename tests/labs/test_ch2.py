@@ -415,3 +415,21 @@ def test_the_gp_se_inspector_is_folded_for_students_and_open_for_engineers(depth
     assert fold.selected_index == opened
     assert fold.titles[0] == "もっと詳しく (技術者向け): GP-SE の中を見る"
     assert lab.inspector.widget in fold.children[0].children
+
+
+def test_the_phones_background_device_proofs_do_not_push_the_application_out_of_the_trace() -> None:
+    """Each poll makes the phone prove itself to J-LIS in its SE (a lab assumption); the lab's
+    trace counts those exchanges instead of listing them, so the learner's own application
+    (the card's VERIFY, the SE's key generation) stays in view however long the page is open."""
+    lab = ch2.apply(ctx())
+    _apply_on(lab.mockup, lab.person)
+    seen = lab.trace.model.total
+    for _ in range(30):  # the phone widget's watcher polls like this while the page is open
+        lab.phone.sync()
+    model = lab.trace.model
+    assert model.total == seen and model.background >= 30
+    shown = model.html(max_rows=lab.trace.max_rows)
+    assert "VERIFY" in shown and "鍵ペア生成" in shown
+    assert not any(r.entry.command.startswith("81 2A 00 9D") or r.entry.command.startswith("80 2A 00 9D")
+                   for r in model.visible())
+    assert f"J-LIS に自分を証明するやりとり {model.background} 件 (ラボの想定) は省略" in model.summary()
