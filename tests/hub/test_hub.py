@@ -7,6 +7,7 @@ npm, installed on first use like the slides' reveal.js) runs once for the slow t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -97,7 +98,32 @@ def running_hub(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
             proc.wait()
+        _reap(state)
         log.close()
+
+
+def _reap(state: Path) -> None:
+    """JupyterHub starts its services and the students' servers in sessions of their own, so
+    stopping the hub's group leaves them running: stop every process working under ``state``
+    (its cwd, or a path in its command line: the J-LIS and key-pool services, the servers and
+    their kernels)."""
+    import psutil
+
+    left = []
+    for p in psutil.process_iter(["cwd", "cmdline"]):
+        try:
+            cwd, cmd = p.info["cwd"] or "", " ".join(p.info["cmdline"] or [])
+        except (psutil.Error, TypeError):
+            continue
+        if p.pid != os.getpid() and (cwd.startswith(str(state)) or str(state) in cmd):
+            left.append(p)
+    for p in left:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    _, alive = psutil.wait_procs(left, timeout=15)
+    for p in alive:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
 
 
 def _log_in(url: str, name: str, code: str, deadline: float):
