@@ -54,3 +54,24 @@ def write_transaction(db: sqlite3.Connection, lock: threading.Lock | threading.R
         except sqlite3.Error as exc:
             db.execute("ROLLBACK")
             raise error(exc) from exc
+
+
+def open_database(path: str, schema: str) -> sqlite3.Connection:
+    """A store's connection: autocommit (transactions via :func:`write_transaction`), shared
+    by threads under the store's lock, WAL on files, ``synchronous=FULL`` (an acknowledged
+    write survives a crash), and ``schema``'s statements applied. Raises ``sqlite3.Error``."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    db.execute("PRAGMA busy_timeout = 10000")
+    if path != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in schema.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return db

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import ChangeCounter, write_transaction
+from .._sqlite import ChangeCounter, open_database, write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from ..office.wire import holder_from_json, holder_to_json
@@ -153,15 +153,7 @@ class JlisDb:
         self._lock = threading.RLock()
         self._changes = ChangeCounter()
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            with self.tx() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+            self._db = open_database(self.path, _SCHEMA)
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
 

@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import write_transaction
+from .._sqlite import open_database, write_transaction
 from ..clock import Clock, SystemClock
 from ..errors import StoreError
 from ..i18n import Text
@@ -164,15 +164,7 @@ class ClassStore:
         self.wall: Clock = wall or SystemClock()
         self._lock = threading.RLock()
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            with self._tx() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+            self._db = open_database(self.path, _SCHEMA)
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
         self._offsets = {sid: off for sid, off in self._all("SELECT student_id, offset_s FROM class_students")}
