@@ -138,7 +138,7 @@ def configure(c: Any, *, port: int = 8000, jlis_port: int = 8470, state: Path | 
          "environment": {"LABKIT_CLASS_CODE": code, "LABKIT_LECTURER_TOKEN": lecturer}},
         {"name": "keys",
          "command": [sys.executable, "-m", "labkit.keypool", "keep", str(state / "keys.sqlite"),
-                     "--count", "400"]},
+                     "--count", "400", "--parent", str(os.getpid())]},
     ]
 
 

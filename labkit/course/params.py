@@ -171,9 +171,8 @@ def wait_for_voila_request(section_id: str = "index") -> None:
     does not depend on it (:mod:`labkit.preheat`), then wait for it so that QUERY_STRING is
     the student's, not empty. Outside preheating this is a no-op."""
     if os.environ.get("VOILA_PREHEAT", "False") != "False":
-        from voila.utils import wait_for_request
-
         from ..preheat import prepare
+        from .voila_request import wait_for_request
 
         prepare(section_id)
         wait_for_request()

@@ -155,11 +155,11 @@ def _configured_timeout(path: Path | None = None) -> int | None:
 # --------------------------------------------------------------------------- keys
 
 def stock_keys(path: Path, count: int, stop: threading.Event, every: float = 30) -> None:
-    """Keep the key pool stocked from a low-priority child process until ``stop``."""
+    """Keep the key pool stocked from a child process on idle CPU time until ``stop``."""
     while not stop.is_set():
         if keypool.size(path) < count // 2:
-            subprocess.run(["nice", "-n", "15", sys.executable, "-m", "labkit.keypool", "fill", str(path),
-                            "--count", str(count)], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run([sys.executable, "-m", "labkit.keypool", "fill", str(path), "--count", str(count),
+                            "--parent", str(os.getpid())], check=False, stdout=subprocess.DEVNULL)
         stop.wait(every)
 
 

@@ -61,10 +61,11 @@ def test_lecturer_default_from_the_environment() -> None:
 
 
 def test_preheated_kernels_wait_for_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    import voila.utils
+    from labkit.course import voila_request
 
     calls: list[int] = []
-    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: calls.append(1))
+    monkeypatch.setattr(voila_request, "wait_for_request", lambda: calls.append(1))
+    monkeypatch.setattr("labkit.preheat.prepare", lambda section: {})
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     course.params.wait_for_voila_request()
     assert calls == []

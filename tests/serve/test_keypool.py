@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def test_two_pools_claiming_concurrently_never_share_a_key(tmp_path: Path) -> No
         assert db.execute("SELECT count(*) FROM rsa2048").fetchone()[0] == 0
 
 
-def test_the_cli_stocks_a_pool(tmp_path: Path, capsys) -> None:
+def test_the_cli_stocks_a_pool(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(keypool, "idle_priority", lambda: "idle")  # not this test process
     pool = tmp_path / "p.sqlite"
     assert keypool.main(["fill", str(pool), "--count", "2"]) == 0
     assert "2 keys (2 added)" in capsys.readouterr().out
@@ -105,3 +107,48 @@ def test_a_lab_world_takes_its_keys_from_the_stock(monkeypatch) -> None:
     with World.create() as world:
         world.resident("sample")
     assert before - len(keypool._stock) == 6  # 2 roots, 2 OCSP responders, the card's 2 keys
+
+
+def test_the_pool_is_stocked_on_idle_cpu_only(tmp_path) -> None:
+    """`labkit.keypool fill` (what `make run` and the hub start) runs under SCHED_IDLE, so key
+    generation takes only CPU time that no kernel or server wants."""
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "labkit.keypool", "fill", str(tmp_path / "k.sqlite"),
+                             "--count", "200"])
+    try:
+        deadline = time.monotonic() + 30
+        policy = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            policy = os.sched_getscheduler(proc.pid)
+            if policy == os.SCHED_IDLE:
+                break
+            time.sleep(0.05)
+        assert policy == os.SCHED_IDLE
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_filler_whose_server_is_gone_stops(tmp_path) -> None:
+    """A course server that stops (or is killed) leaves no key generator running on: the
+    filler notices it was orphaned and exits after the key it is making."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    pid_file = tmp_path / "pid"
+    server = ("import os, subprocess, sys; p = subprocess.Popen([sys.executable, '-m', 'labkit.keypool', 'fill', "
+              f"{str(tmp_path / 'k.sqlite')!r}, '--count', '100000', '--parent', str(os.getpid())]); "
+              f"open({str(pid_file)!r}, 'w').write(str(p.pid)); import time; time.sleep(2)")
+    subprocess.run([sys.executable, "-c", server], check=True, timeout=60)  # starts it, waits 2 s, exits
+    filler = psutil.Process(int(pid_file.read_text()))
+    try:
+        filler.wait(timeout=30)
+    except psutil.TimeoutExpired:
+        filler.kill()
+        raise AssertionError("the orphaned filler kept generating keys") from None
+    assert 0 < keypool.size(tmp_path / "k.sqlite") < 100000
