@@ -6,8 +6,8 @@ student's language and parameters, so nothing that depends on them can run earli
 wait is idle time: :func:`prepare` spends it on everything that does not depend on the
 request, so that after the request only the section's own work is left:
 
-- imports: ipywidgets, the course widgets, the chapter's labs and their whole labkit stack
-  (about 1 s of a 2-core machine's time per kernel);
+- imports: ipywidgets, the course widgets, the lessons and figures, the chapter's labs and
+  their whole labkit stack (about 1 s of a 2-core machine's time per kernel);
 - RSA keys: the keys a lab world and its first application need (:mod:`labkit.keypool`),
   claimed from the server's pool or generated now;
 - the Markdown renderer of the prose.
@@ -50,7 +50,7 @@ def prepare(section_id: str) -> dict[str, int]:
     module sits above the labs; the course runtime calls it while it waits)."""
     import ipywidgets  # noqa: F401  (the widgets' first import is the biggest)
 
-    from . import widgets  # noqa: F401
+    from . import figures, lessons, widgets  # noqa: F401  (every section page shows them)
     from .course import render
 
     render._md()  # mistune and its plugins

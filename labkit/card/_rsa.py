@@ -59,9 +59,11 @@ def private_to_der(key: rsa.RSAPrivateKey) -> bytes:
 
 @functools.lru_cache(maxsize=32)
 def private_from_der(der: bytes) -> rsa.RSAPrivateKey:
-    """Load (and validate, ~30 ms) a PKCS#8 key; keys are immutable, so repeated loads of
-    the same image — tests, a reloaded emulator — share one object."""
-    key = serialization.load_der_private_key(der, password=None)
+    """Load a PKCS#8 key from a card image; keys are immutable, so repeated loads of the same
+    image — tests, a reloaded emulator — share one object. The key is the card's own memory,
+    written by labkit, so OpenSSL's consistency check (~30 ms a key, paid per card on every
+    page that issues one) is skipped, as a card does not re-check its key at power-up."""
+    key = serialization.load_der_private_key(der, password=None, unsafe_skip_rsa_key_validation=True)
     if not isinstance(key, rsa.RSAPrivateKey) or key.key_size != KEY_BITS:
         raise ValueError("not an RSA-2048 private key")
     return key

@@ -33,11 +33,10 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..apdu import SW, CommandAPDU, StatusWordError, tlv
-from ..card import Aid, CardQuirks, Ins, JpkiApplet, JpkiFile, JpkiProfile, KeyRole
+from ..card import Aid, CardQuirks, Ins, JpkiApplet, JpkiFile, JpkiProfile, KeyRole, _rsa
 from ..card._eeprom import CardStateError, b64, unb64
 from ..card._fileapp import FileSession
 from ..cardos import PROPRIETARY, handles
@@ -84,18 +83,6 @@ _PIN_P2 = {0x80 | JpkiFile.AUTH_PIN: KeyRole.AUTH, 0x80 | JpkiFile.SIGN_PIN: Key
 _CERT_P1 = {CertSlot.AUTH: (KeyRole.AUTH, False), CertSlot.AUTH_CA: (KeyRole.AUTH, True),
             CertSlot.SIGN: (KeyRole.SIGN, False), CertSlot.SIGN_CA: (KeyRole.SIGN, True)}
 _ERASE_P2 = {0x00: (KeyRole.AUTH, KeyRole.SIGN), 0x01: (KeyRole.AUTH,), 0x02: (KeyRole.SIGN,)}
-
-
-def _private_to_der(key: rsa.RSAPrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
-def _private_from_der(der: bytes) -> rsa.RSAPrivateKey:
-    key = serialization.load_der_private_key(der, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("not an RSA private key")
-    return key
 
 
 def _public_template(public: rsa.RSAPublicNumbers) -> bytes:
@@ -146,11 +133,11 @@ class SealedKeys(MutableMapping[KeyRole, rsa.RSAPrivateKey]):
 
     def __getitem__(self, role: KeyRole) -> rsa.RSAPrivateKey:
         if role not in self._cache:
-            self._cache[role] = _private_from_der(self.material[role])
+            self._cache[role] = _rsa.private_from_der(self.material[role])
         return self._cache[role]
 
     def __setitem__(self, role: KeyRole, key: rsa.RSAPrivateKey) -> None:
-        self.material[role] = _private_to_der(key)
+        self.material[role] = _rsa.private_to_der(key)
         self._cache[role] = key
 
     def __delitem__(self, role: KeyRole) -> None:
