@@ -9,6 +9,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .i18n import Text
 
 
 class ChangeCounter:
@@ -75,3 +81,49 @@ def open_database(path: str, schema: str) -> sqlite3.Connection:
         db.execute("ROLLBACK")
         raise
     return db
+
+
+def to_ts(when: datetime) -> int:
+    """How the stores keep a time: whole seconds since the epoch."""
+    return int(when.timestamp())
+
+
+def from_ts(ts: int | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+class SqliteTables:
+    """A store's tables in one SQLite database (or ``":memory:"``) opened by
+    :func:`open_database`: one connection shared by threads under one lock; sqlite3 errors
+    become a :class:`StoreError` saying ``FAILED``."""
+
+    FAILED: Text
+
+    def __init__(self, path: str | Path, schema: str) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            self._db = open_database(self.path, schema)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
+    @classmethod
+    def _error(cls, exc: sqlite3.Error) -> StoreError:
+        return StoreError(cls.FAILED, cause=f"{type(exc).__name__}: {exc}")
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one)."""
+        with write_transaction(self._db, self._lock, self._error) as db:
+            yield db
+
+    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

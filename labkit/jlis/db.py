@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,8 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import ChangeCounter, open_database, write_transaction
-from ..errors import StoreError
+from .._sqlite import ChangeCounter, SqliteTables, from_ts, to_ts
 from ..i18n import Text
 from ..office.wire import holder_from_json, holder_to_json
 from ..pki import CaKind, Holder, Reason
@@ -69,14 +67,6 @@ CREATE TABLE IF NOT EXISTS jlis_card_issuances (
     issuance_id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, known TEXT NOT NULL, state TEXT NOT NULL,
     at INTEGER NOT NULL);
 """
-
-
-def _ts(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def _dt(ts: int | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
 def _hex(serial: int) -> str:
@@ -145,27 +135,19 @@ class UsageRow:
     text: Text
 
 
-class JlisDb:
+class JlisDb(SqliteTables):
     """The J-LIS tables in one SQLite database; thread-safe (one connection, one lock)."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        self._lock = threading.RLock()
-        self._changes = ChangeCounter()
-        try:
-            self._db = open_database(self.path, _SCHEMA)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
+    FAILED = Text("J-LIS のデータベースを操作できません", "the J-LIS database failed")
 
-    @staticmethod
-    def _error(exc: sqlite3.Error) -> StoreError:
-        return StoreError(Text("J-LIS のデータベースを操作できません", "the J-LIS database failed"),
-                          cause=f"{type(exc).__name__}: {exc}")
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        super().__init__(path, _SCHEMA)
+        self._changes = ChangeCounter()
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (nested calls join the outer one)."""
-        with write_transaction(self._db, self._lock, self._error) as db:
+        """One write transaction (nested calls join the outer one); counted for :meth:`version`."""
+        with self._tx() as db:
             try:
                 yield db
             finally:
@@ -182,18 +164,7 @@ class JlisDb:
     def next_push_at(self, state: str) -> datetime | None:
         """When the earliest application in ``state`` is due (None: there is none)."""
         rows = self._all("SELECT MIN(push_at) FROM jlis_applications WHERE state = ?", (state,))
-        return _dt(rows[0][0]) if rows else None
-
-    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, args).fetchall()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from exc
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        return from_ts(rows[0][0]) if rows else None
 
     # -- meta -------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -241,7 +212,7 @@ class JlisDb:
         with self.tx() as db:
             db.execute("INSERT OR REPLACE INTO jlis_devices VALUES (?, ?, ?, ?, ?, ?)",
                        (row.device_id, row.holder_id, row.se_id, row.state,
-                        None if row.retire_reason is None else int(row.retire_reason), _ts(at)))
+                        None if row.retire_reason is None else int(row.retire_reason), to_ts(at)))
 
     # -- applications -----------------------------------------------------------------------
     _APP = ("SELECT application_id, device_id, holder_id, se_id, kind, certificates, public_keys, card_serial, "
@@ -255,7 +226,7 @@ class JlisDb:
             code, ja, en = json.loads(r[11])
             refusal = (code, Text(ja, en))
         return ApplicationRow(r[0], r[1], r[2], r[3], r[4], tuple(CaKind(k) for k in json.loads(r[5])), keys,
-                              int(r[7], 16), r[8], _dt(r[9]), _dt(r[10]), refusal, r[12],  # type: ignore[arg-type]
+                              int(r[7], 16), r[8], from_ts(r[9]), from_ts(r[10]), refusal, r[12],  # type: ignore[arg-type]
                               tuple(int(s, 16) for s in json.loads(r[13])))
 
     def add_application(self, app: ApplicationRow) -> None:
@@ -264,7 +235,7 @@ class JlisDb:
                        (app.application_id, app.device_id, app.holder_id, app.se_id, app.kind,
                         json.dumps([k.value for k in app.certificates]),
                         json.dumps({k.value: v.hex() for k, v in app.public_keys.items()}),
-                        _hex(app.card_serial), app.state, _ts(app.applied_at), _ts(app.push_at),
+                        _hex(app.card_serial), app.state, to_ts(app.applied_at), to_ts(app.push_at),
                         None, app.old_device_id, json.dumps([_hex(s) for s in app.revoked])))
 
     def application(self, application_id: str) -> ApplicationRow | None:
@@ -276,7 +247,7 @@ class JlisDb:
         rows = self._all(self._APP + " WHERE state = ? AND (? IS NULL OR holder_id = ?) AND (? IS NULL OR push_at <= ?)"
                          " AND (? IS NULL OR device_id = ?) ORDER BY push_at, applied_at, application_id",
                          (state, holder_id, holder_id, None if due_by is None else 1,
-                          None if due_by is None else _ts(due_by), device_id, device_id))
+                          None if due_by is None else to_ts(due_by), device_id, device_id))
         return [self._app(r) for r in rows]
 
     def set_application_state(self, application_id: str, state: str, *, expected: str,
@@ -329,20 +300,20 @@ class JlisDb:
         with self.tx() as db:
             db.execute("INSERT INTO jlis_notifications (device_id, kind, due_at, expires_at, application_id, "
                        "serials, ja, en) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (device_id, kind, _ts(due_at), None if expires_at is None else _ts(expires_at),
+                       (device_id, kind, to_ts(due_at), None if expires_at is None else to_ts(expires_at),
                         application_id, json.dumps([_hex(s) for s in serials]), text.ja, text.en))
 
     def due(self, device_id: str, now: datetime) -> list[NotificationRow]:
         rows = self._all("SELECT id, device_id, kind, due_at, expires_at, application_id, serials, ja, en "
                          "FROM jlis_notifications WHERE device_id = ? AND delivered_at IS NULL AND lapsed = 0 "
-                         "AND due_at <= ? ORDER BY due_at, id", (device_id, _ts(now)))
-        return [NotificationRow(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]), r[5],  # type: ignore[arg-type]
+                         "AND due_at <= ? ORDER BY due_at, id", (device_id, to_ts(now)))
+        return [NotificationRow(r[0], r[1], r[2], from_ts(r[3]), from_ts(r[4]), r[5],  # type: ignore[arg-type]
                                 tuple(int(s, 16) for s in json.loads(r[6])), Text(r[7], r[8])) for r in rows]
 
     def mark_delivered(self, ids: list[int], at: datetime) -> None:
         with self.tx() as db:
             for nid in ids:
-                db.execute("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", (_ts(at), nid))
+                db.execute("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", (to_ts(at), nid))
 
     def mark_lapsed(self, ids: list[int]) -> None:
         with self.tx() as db:
@@ -355,24 +326,24 @@ class JlisDb:
         with self.tx() as db:
             cur = db.execute("INSERT INTO jlis_usage (at, kind, holder_id, serial, device_id, service, outcome, ja, en)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (_ts(at), kind, holder_id, None if serial is None else _hex(serial), device_id,
+                             (to_ts(at), kind, holder_id, None if serial is None else _hex(serial), device_id,
                               service, outcome, text.ja, text.en))
             row_id = cur.lastrowid
         assert row_id is not None
-        return UsageRow(row_id, datetime.fromtimestamp(_ts(at), UTC), kind, holder_id, serial, device_id, service,
+        return UsageRow(row_id, datetime.fromtimestamp(to_ts(at), UTC), kind, holder_id, serial, device_id, service,
                         outcome, text)
 
     def usage(self, holder_id: str, limit: int) -> list[UsageRow]:
         rows = self._all("SELECT id, at, kind, holder_id, serial, device_id, service, outcome, ja, en FROM jlis_usage "
                          "WHERE holder_id = ? ORDER BY at DESC, id DESC LIMIT ?", (holder_id, limit))
-        return [UsageRow(r[0], _dt(r[1]), r[2], r[3], None if r[4] is None else int(r[4], 16),  # type: ignore[arg-type]
+        return [UsageRow(r[0], from_ts(r[1]), r[2], r[3], None if r[4] is None else int(r[4], 16),  # type: ignore[arg-type]
                          r[5], r[6], r[7], Text(r[8], r[9])) for r in rows]
 
     # -- nonces -----------------------------------------------------------------------------
     def spend_nonce(self, nonce: bytes, at: datetime) -> bool:
         """Record a request nonce; False if it was seen before (a replay)."""
         with self.tx() as db:
-            cur = db.execute("INSERT OR IGNORE INTO jlis_nonces VALUES (?, ?)", (nonce.hex(), _ts(at)))
+            cur = db.execute("INSERT OR IGNORE INTO jlis_nonces VALUES (?, ?)", (nonce.hex(), to_ts(at)))
             return cur.rowcount == 1
 
     # -- card issuances at the counter (journal) ----------------------------------------------
@@ -380,7 +351,7 @@ class JlisDb:
         """Intent first: the holder's card certificates that existed before this issuance."""
         with self.tx() as db:
             db.execute("INSERT INTO jlis_card_issuances VALUES (?, ?, ?, 'open', ?)",
-                       (issuance_id, holder_id, json.dumps([_hex(s) for s in known]), _ts(at)))
+                       (issuance_id, holder_id, json.dumps([_hex(s) for s in known]), to_ts(at)))
 
     def end_issuance(self, issuance_id: str, state: str) -> None:
         with self.tx() as db:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,9 +27,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import open_database, write_transaction
+from .._sqlite import SqliteTables, from_ts, to_ts
 from ..clock import Clock, SystemClock
-from ..errors import StoreError
 from ..i18n import Text
 from .refusals import Refusal, refuse
 
@@ -148,52 +145,20 @@ def clean_nickname(value: object) -> str:
     return text
 
 
-def _ts(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def _dt(ts: int | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
-
-
-class ClassStore:
+class ClassStore(SqliteTables):
     """The class tables; thread-safe (one connection, one lock), like :class:`~labkit.jlis.JlisDb`."""
 
+    FAILED = Text("クラスのデータベースを操作できません", "the class database failed")
+
     def __init__(self, path: str | Path = ":memory:", *, wall: Clock | None = None) -> None:
-        self.path = str(path)
         self.wall: Clock = wall or SystemClock()
-        self._lock = threading.RLock()
-        try:
-            self._db = open_database(self.path, _SCHEMA)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
+        super().__init__(path, _SCHEMA)
         self._offsets = {sid: off for sid, off in self._all("SELECT student_id, offset_s FROM class_students")}
         self._hashes = {h: sid for sid, h in self._all("SELECT student_id, token_hash FROM class_students")}
-
-    @staticmethod
-    def _error(exc: sqlite3.Error) -> StoreError:
-        return StoreError(Text("クラスのデータベースを操作できません", "the class database failed"),
-                          cause=f"{type(exc).__name__}: {exc}")
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with write_transaction(self._db, self._lock, self._error) as db:
-            yield db
-
-    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, args).fetchall()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from exc
 
     def pragma(self, name: str) -> Any:
         """A PRAGMA's value (tests check ``journal_mode`` and ``synchronous``)."""
         return self._all(f"PRAGMA {name}")[0][0]
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
     # -- meta ---------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -231,7 +196,7 @@ class ClassStore:
                 raise refuse(Refusal.FORBIDDEN, Text(f"満員です ({MAX_STUDENTS} 人まで)",
                                                      f"the class is full ({MAX_STUDENTS} students)"))
             db.execute("INSERT INTO class_students (student_id, nickname, token_hash, joined_at) VALUES (?, ?, ?, ?)",
-                       (sid, nickname, token_hash(token), _ts(now)))
+                       (sid, nickname, token_hash(token), to_ts(now)))
         self._offsets[sid] = 0
         self._hashes[token_hash(token)] = sid
         return Student(sid, nickname, 0, None, None, now, None), token
@@ -247,7 +212,7 @@ class ClassStore:
         return found
 
     def _student(self, r: tuple[Any, ...]) -> Student:
-        return Student(r[0], r[1], r[2], r[3], r[4], _dt(r[5]) or self.wall.now(), _dt(r[6]))
+        return Student(r[0], r[1], r[2], r[3], r[4], from_ts(r[5]) or self.wall.now(), from_ts(r[6]))
 
     def student(self, sid: str) -> Student | None:
         rows = self._all("SELECT student_id, nickname, offset_s, section, step, joined_at, last_seen "
@@ -277,7 +242,7 @@ class ClassStore:
     def set_check(self, sid: str, section: str, score: int, total: int) -> None:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO class_checks VALUES (?, ?, ?, ?, ?)",
-                       (sid, section, score, total, _ts(self.wall.now())))
+                       (sid, section, score, total, to_ts(self.wall.now())))
 
     def checks(self) -> dict[str, dict[str, Any]]:
         """Per section: how many answered, the mean score and the total."""
@@ -314,8 +279,8 @@ class ClassStore:
         now = self.wall.now()
         with self._tx() as db:
             db.execute("INSERT INTO class_log (student_id, at, sim, action, detail) VALUES (?, ?, ?, ?, ?)",
-                       (sid, _ts(now), _ts(sim), action, detail[:200]))
-            db.execute("UPDATE class_students SET last_seen = ? WHERE student_id = ?", (_ts(now), sid))
+                       (sid, to_ts(now), to_ts(sim), action, detail[:200]))
+            db.execute("UPDATE class_students SET last_seen = ? WHERE student_id = ?", (to_ts(now), sid))
 
     def timeline(self, sid: str, limit: int = 500) -> list[dict[str, Any]]:
         rows = self._all("SELECT at, sim, action, detail FROM class_log WHERE student_id = ? ORDER BY id DESC LIMIT ?",

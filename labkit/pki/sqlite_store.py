@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .._sqlite import ChangeCounter, write_transaction
+from .._sqlite import ChangeCounter, from_ts, to_ts, write_transaction
 from ..errors import StoreError
 from ..i18n import Text
 from .constants import CaKind, Reason
@@ -75,21 +75,13 @@ def _hex(serial: int) -> str:
     return f"{serial:040x}"
 
 
-def _ts(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def _dt(ts: int | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
-
-
 def _at(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
 def _cert(row: tuple[Any, ...]) -> CertRecord:
     serial, ca, profile, holder, nb, na, der, reason, revoked_at, invalidity = row
-    revocation = None if reason is None else Revocation(Reason(reason), _at(revoked_at), _dt(invalidity))
+    revocation = None if reason is None else Revocation(Reason(reason), _at(revoked_at), from_ts(invalidity))
     return CertRecord(int(serial, 16), CaKind(ca), profile, holder, _at(nb), _at(na), bytes(der), revocation)
 
 
@@ -155,8 +147,8 @@ class SqliteStore(Store):
         if rec.ca is not ca or rec.revocation is not None:
             raise StoreError(Text("発行記録が不正です", "inconsistent issuance record"), serial=rec.serial)
         db.execute("INSERT INTO certificates VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (_hex(rec.serial), rec.ca.value, rec.profile, rec.holder_id, _ts(rec.not_before),
-                    _ts(rec.not_after), rec.der))
+                   (_hex(rec.serial), rec.ca.value, rec.profile, rec.holder_id, to_ts(rec.not_before),
+                    to_ts(rec.not_after), rec.der))
         if new.private_key_pem is not None:
             db.execute("INSERT INTO keys VALUES (?, ?)", (_hex(rec.serial), new.private_key_pem))
         return rec
@@ -243,8 +235,8 @@ class SqliteStore(Store):
             db.execute("DELETE FROM revocations WHERE serial = ?", (_hex(serial),))
             if new is not None:
                 db.execute("INSERT INTO revocations VALUES (?, ?, ?, ?)",
-                           (_hex(serial), int(new.reason), _ts(new.revoked_at),
-                            None if new.invalidity_date is None else _ts(new.invalidity_date)))
+                           (_hex(serial), int(new.reason), to_ts(new.revoked_at),
+                            None if new.invalidity_date is None else to_ts(new.invalidity_date)))
             db.execute("UPDATE cas SET revision = revision + 1 WHERE kind = ?", (current.ca.value,))
         return self.get(serial)  # type: ignore[return-value]
 

@@ -72,8 +72,12 @@ class ChainLink:
     anchor: bool
 
 
-def _same(a: x509.Certificate, b: x509.Certificate) -> bool:
-    return a.public_bytes(serialization.Encoding.DER) == b.public_bytes(serialization.Encoding.DER)
+def _extension(cert: x509.Certificate, kind: type[Any]) -> Any:
+    """The value of the extension of class ``kind``, or None when the certificate has none."""
+    try:
+        return cert.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
 
 
 class CertificateModel:
@@ -97,11 +101,9 @@ class CertificateModel:
     def _kind(self) -> Text:
         if self.profile is not None:
             return self.profile.label
-        try:
-            if self.cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
-                return Text("認証局 (CA) の証明書", "a certification authority (CA) certificate")
-        except x509.ExtensionNotFound:
-            pass
+        constraints = _extension(self.cert, x509.BasicConstraints)
+        if constraints is not None and constraints.ca:
+            return Text("認証局 (CA) の証明書", "a certification authority (CA) certificate")
         return Text("JPKI 以外の証明書", "a certificate outside JPKI")
 
     def fields(self) -> list[CertField]:
@@ -161,11 +163,8 @@ class CertificateModel:
                                    "ログインした人が本人であることだけを証明します",
                                    "a user-authentication certificate carries no personal data: it only "
                                    "proves that the person logging in is the holder"))]
-        try:
-            san = self.cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-            names = san.get_values_for_type(x509.DNSName)
-        except x509.ExtensionNotFound:
-            names = []
+        san = _extension(self.cert, x509.SubjectAlternativeName)
+        names = san.get_values_for_type(x509.DNSName) if san is not None else []
         if names:
             return [CertField("dns", Text("サブジェクト代替名 (DNS 名)", "Subject alternative names (DNS)"),
                               _plain(", ".join(names)),
@@ -173,19 +172,11 @@ class CertificateModel:
         return []
 
     def _pointer_fields(self) -> list[CertField]:
-        urls: list[str] = []
-        try:
-            for point in self.cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value:
-                urls += [f"CRL: {n.value}" for n in point.full_name or []
-                         if isinstance(n, x509.UniformResourceIdentifier)]
-        except x509.ExtensionNotFound:
-            pass
-        try:
-            for access in self.cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value:
-                if access.access_method.dotted_string == "1.3.6.1.5.5.7.48.1":
-                    urls.append(f"OCSP: {access.access_location.value}")
-        except x509.ExtensionNotFound:
-            pass
+        urls = [f"CRL: {n.value}" for point in _extension(self.cert, x509.CRLDistributionPoints) or ()
+                for n in point.full_name or [] if isinstance(n, x509.UniformResourceIdentifier)]
+        urls += [f"OCSP: {access.access_location.value}"
+                 for access in _extension(self.cert, x509.AuthorityInformationAccess) or ()
+                 if access.access_method.dotted_string == "1.3.6.1.5.5.7.48.1"]
         if not urls:
             return []
         return [CertField("revocation_info", Text("失効情報の確認先", "Where revocation is published"),
@@ -214,11 +205,10 @@ class CertificateModel:
             reason = getattr(answer, "reason", None)
             when = getattr(answer, "revoked_at", None)
             if state in (CertState.HELD, CertState.REVOKED):
-                parts = [reason.label if reason is not None else None,
-                         Text(fmt_jst(when), fmt_jst(when)) if when is not None else None]
-                parts_ = [p for p in parts if p is not None]
-                if parts_:
-                    detail = Text("、".join(p.ja for p in parts_), ", ".join(p.en for p in parts_))
+                parts = [reason.label] if reason is not None else []
+                parts += [_plain(fmt_jst(when))] if when is not None else []
+                if parts:
+                    detail = Text("、".join(p.ja for p in parts), ", ".join(p.en for p in parts))
                 return CertStatusInfo(state.value, STATE_LABELS[state.value], detail, True)
             if state is CertState.UNKNOWN:
                 return CertStatusInfo(state.value, STATE_LABELS[state.value],
@@ -268,7 +258,7 @@ class CertificateModel:
         return links
 
     def _is_anchor(self, cert: x509.Certificate) -> bool:
-        return any(_same(cert, a) for a in self.anchors)
+        return cert in self.anchors  # certificates are equal when their DER encodings are
 
     def trusted(self) -> bool:
         return self.chain()[-1].anchor
@@ -344,6 +334,11 @@ def _anchors_of(source: Any) -> list[x509.Certificate | bytes]:
     return []
 
 
+def _classed(widget: Any, css_class: str) -> Any:
+    widget.add_class(css_class)
+    return widget
+
+
 _LABELS = {
     "status": Text("状態", "Status"),
     "chain": Text("証明書チェーン", "Certificate chain"),
@@ -366,24 +361,19 @@ class CertificateViewer(ViewMixin):
                                       clock=clock, lang=lang)
         lang = self.model.lang
         heading = title.get(lang) if isinstance(title, Text) else (title or self.model._kind().get(lang))
-        self.status = w.HTML()
-        self.status.add_class("labkit-cert-status-box")
-        self.fields = w.HTML(self.model.fields_html())
-        self.fields.add_class("labkit-cert-fields-box")
-        self.chain = w.HTML()
-        self.chain.add_class("labkit-cert-chain-box")
-        self.pem_button = w.ToggleButton(value=False, description=_LABELS["pem"].get(lang))
-        self.pem_button.add_class("labkit-cert-pem-toggle")
-        self.refresh_button = w.Button(description=_LABELS["refresh"].get(lang))
-        self.refresh_button.add_class("labkit-cert-refresh")
-        self.pem = w.Textarea(value="", disabled=True, layout=w.Layout(width="44em", height="14em",
-                                                                        display="none"))
-        self.pem.add_class("labkit-cert-pem")
-        self.widget = w.VBox([
+        self.status = _classed(w.HTML(), "labkit-cert-status-box")
+        self.fields = _classed(w.HTML(self.model.fields_html()), "labkit-cert-fields-box")
+        self.chain = _classed(w.HTML(), "labkit-cert-chain-box")
+        self.pem_button = _classed(w.ToggleButton(value=False, description=_LABELS["pem"].get(lang)),
+                                   "labkit-cert-pem-toggle")
+        self.refresh_button = _classed(w.Button(description=_LABELS["refresh"].get(lang)), "labkit-cert-refresh")
+        self.pem = _classed(w.Textarea(value="", disabled=True,
+                                       layout=w.Layout(width="44em", height="14em", display="none")),
+                            "labkit-cert-pem")
+        self.widget = _classed(w.VBox([
             w.HTML(f"<b>{esc(heading)}</b>"), self.status, self.fields,
             w.HTML(f"<b>{esc(_LABELS['chain'].get(lang))}</b>"), self.chain,
-            w.HBox([self.refresh_button, self.pem_button]), self.pem])
-        self.widget.add_class("labkit-cert")
+            w.HBox([self.refresh_button, self.pem_button]), self.pem]), "labkit-cert")
         self.pem_button.observe(self._on_pem, names="value")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.refresh()

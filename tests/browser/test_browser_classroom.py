@@ -24,7 +24,7 @@ pytest.importorskip("playwright.sync_api", reason="playwright is not installed: 
 
 from axe import audit
 from browser_support import READY_TIMEOUT, STEP, assert_clean, open_app
-from class_server import CODE, LECTURER_TOKEN, ClassServer
+from jlis_server import CODE, LECTURER_TOKEN, ClassServer
 from playwright.sync_api import Browser, Page, expect
 from test_ch2_apps import apply_on, press, register_on, state
 from voila_server import EXTERNAL, ROOT, VoilaServer

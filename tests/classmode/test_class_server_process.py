@@ -6,19 +6,14 @@ is refused with a bilingual error."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
+from jlis_server import START, ServerProcess
 
 from labkit.cli import main
 from labkit.errors import ServiceError
@@ -28,55 +23,7 @@ from labkit.office.contract import CardRequest, ResidentRequest
 from labkit.office.http import HttpCounter, HttpJlis
 from labkit.pki import Sex
 
-REPO = Path(__file__).resolve().parents[2]
-START = "2026-04-01T10:00:00+09:00"
 pytestmark = pytest.mark.slow
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ClassServer:
-    def __init__(self, db: Path, env: dict[str, str]) -> None:
-        self.db, self.env, self.port = db, env, _port()
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> str:
-        """Start and wait until it answers; returns what it printed on stdout by then."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LABKIT_CLASS") and k != "LABKIT_LECTURER_TOKEN"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "labkit", "jlis", "serve", "--class", "--port",
-                                      str(self.port), "--db", str(self.db), "--now", START], cwd=REPO,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     env={**env, **self.env, "PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "the class server exited"
-            try:
-                if httpx.get(self.url + "/api/clock", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        out = b""
-        assert self.proc.stdout is not None
-        os.set_blocking(self.proc.stdout.fileno(), False)
-        out = self.proc.stdout.read() or b""
-        return out.decode()
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        if self.proc is not None and self.proc.stdout is not None:
-            self.proc.stdout.close()
 
 
 def test_without_class_a_non_loopback_host_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,9 +34,10 @@ def test_without_class_a_non_loopback_host_is_refused(capsys: pytest.CaptureFixt
 
 def test_kill_9_mid_lesson_loses_no_acknowledged_record(tmp_path: Path) -> None:
     db = tmp_path / "class.db"
-    server = ClassServer(db, {"LABKIT_CLASS_CODE": "c1a55c0de", "LABKIT_LECTURER_TOKEN": "teacher-token-123456"})
+    server = ServerProcess(db, ["--class", "--now", START],
+                           {"LABKIT_CLASS_CODE": "c1a55c0de", "LABKIT_LECTURER_TOKEN": "teacher-token-123456"})
     try:
-        printed = server.start()
+        printed = server.start().output()
         assert "C1A55C0DE" in printed and "teacher-token-123456" in printed
         lecturer = ClassClient(server.url, "teacher-token-123456")
         alice, bob = ClassClient(server.url), ClassClient(server.url)
@@ -127,7 +75,7 @@ def test_kill_9_mid_lesson_loses_no_acknowledged_record(tmp_path: Path) -> None:
 
         # restart without the environment: the stored code and token are used again
         server.env = {}
-        printed = server.start()
+        printed = server.start().output()
         assert "C1A55C0DE" in printed and "teacher-token-123456" in printed
         assert alice.me()["student_id"] == sa
         assert datetime.fromisoformat(alice.me()["now"]) == alice_now

@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(HERE), str(REPO), str(REPO / "tests" / "server")]
+sys.path[:0] = [str(HERE), str(REPO), str(REPO / "tests")]
 
 import fuzz_apdu  # noqa: E402
 import fuzz_http  # noqa: E402
@@ -85,7 +85,7 @@ def main() -> int:
         print("result: " + ("all zero" if not bad else "FINDINGS: " + ", ".join(bad)))
         return 1 if bad else 0
 
-    from server_support import ServerProcess
+    from jlis_server import ServerProcess
 
     with tempfile.TemporaryDirectory(prefix="fuzz-http-") as tmp:
         server = ServerProcess(Path(tmp) / "jlis.db", ["--demo"]).start(timeout=600)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from class_server import CODE, LECTURER_TOKEN, ClassServer
 from cryptography import x509
+from jlis_server import CODE, LECTURER_TOKEN, ClassServer
 
 from labkit import course
 from labkit.card import KeyRole

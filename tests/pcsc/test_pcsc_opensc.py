@@ -167,9 +167,7 @@ def test_one_lab_pki_jlis_serve_answers_for_card_emulate(opensc: None, vpcd_slot
     import sys
 
     import httpx
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-    from server_support import REPO, free_port
+    from jlis_server import REPO, free_port
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")

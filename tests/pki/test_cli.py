@@ -73,12 +73,10 @@ def test_readme_openssl_commands_work_verbatim_right_after_generation(tmp_path: 
     import shlex
     import shutil
     import subprocess
-    import sys
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
-    sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
-    from server_support import ServerProcess, free_port
+    from jlis_server import ServerProcess, free_port
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

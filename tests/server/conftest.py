@@ -1,4 +1,4 @@
-"""Fixtures for the J-LIS server tests (helpers in server_support; jlis_support is shared)."""
+"""Fixtures for the J-LIS server tests (jlis_support is shared)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "jlis"))  # jlis_support
 
-from server_support import ServerProcess
+from jlis_server import ServerProcess
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from server_support import ServerProcess
+from jlis_server import ServerProcess
 
 pytestmark = [pytest.mark.openssl, pytest.mark.slow]
 

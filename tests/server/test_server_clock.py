@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from server_support import ServerProcess
+from jlis_server import ServerProcess
 
 from labkit.clock import SimulatedClock
 from labkit.jlis import JlisDb
@@ -73,10 +73,8 @@ def test_f2_replay_restart_on_the_same_db(jlis_server: Callable[..., ServerProce
         server.start()
         assert httpx.get(server.url + "/api/clock").json()["now"].startswith("2026-04-01T")
         assert httpx.get(server.url + "/crl/auth.crl").status_code == 200
-        assert server.proc is not None and server.proc.stdout is not None
-        server.proc.terminate()
-        out = server.proc.stdout.read().decode()
-        server.proc.wait(timeout=10)
+        server.stop()
+        out = server.output()
         assert "警告" in out and "outside the lab CA's validity" in out, out
 
 

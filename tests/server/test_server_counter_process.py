@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable
 
 import pytest
-from server_support import REPO, ServerProcess
+from jlis_server import REPO, ServerProcess
 
 from labkit.errors import ServiceError
 from labkit.municipality import CardState

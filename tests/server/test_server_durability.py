@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from jlis_server import ServerProcess
 from jlis_support import Phone, new_key
-from server_support import ServerProcess
 
 from labkit.card import MyNumberCard
 from labkit.errors import ServiceError

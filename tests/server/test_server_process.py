@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from jlis_server import REPO, ServerProcess
 from jlis_support import Phone, new_key
-from server_support import REPO, ServerProcess
 
 from labkit.card import MyNumberCard
 from labkit.errors import ServiceError
