@@ -172,7 +172,7 @@ def test_the_class_pool_follows_the_section_the_lecturer_opens(tmp_path) -> None
     """Issue 13 with issue 12: the console's 「全員に開く」 moves the class's pool of preheated
     kernels to the opened section; the old section's idle kernels are stopped, a kernel
     serving a page is not, other sections' default pools are left alone."""
-    from class_server import LECTURER_TOKEN, ClassServer
+    from jlis_server import LECTURER_TOKEN, ClassServer
 
     from labkit.office.class_client import ClassClient
 
