@@ -142,15 +142,14 @@ class ClassBar:
         self.handoff = w.HTML()
         self.banner = w.HTML()
         self.nickname = w.Text(description=t(L["nickname"]), placeholder="hanako",
-                               layout=w.Layout(width="20em"), style={"description_width": "initial"})
-        self.nickname.add_class("labkit-class-nickname-input")
-        self.button = w.Button(description=t(L["join"]), button_style="primary", layout=w.Layout(width="auto"))
-        self.button.add_class("labkit-class-join")
+                               layout=w.Layout(width="20em"), style={"description_width": "initial"},
+                               _dom_classes=("labkit-class-nickname-input",))
+        self.button = w.Button(description=t(L["join"]), button_style="primary", layout=w.Layout(width="auto"),
+                               _dom_classes=("labkit-class-join",))
         self.button.on_click(lambda _b: self.join())
         self.nickname.on_submit(lambda _t: self.join())
         self.form = w.HBox([self.nickname, self.button])
-        self.widget = w.VBox([self.status, self.form, self.banner, self.handoff])
-        self.widget.add_class("labkit-class-bar")
+        self.widget = w.VBox([self.status, self.form, self.banner, self.handoff], _dom_classes=("labkit-class-bar",))
         self.redraw()
         self._stop = threading.Event()
         self._interval = interval

@@ -294,6 +294,5 @@ def show(ctx_or_lang: Any, section_id: str) -> Any:
     import ipywidgets as w
 
     lang = ctx_or_lang if isinstance(ctx_or_lang, str) else ctx_or_lang.lang
-    box = w.HTML(figures_html(section_id, check_lang(lang)))
-    box.add_class("labkit-figures-box")
+    box = w.HTML(figures_html(section_id, check_lang(lang)), _dom_classes=("labkit-figures-box",))
     return box

@@ -228,19 +228,16 @@ class ConsoleView:
         self.checks = html_view("", "labkit-console-checks-box")
         self.message = html_view("", "labkit-console-message-box")
         self.student = w.Dropdown(description=t(L["student"]), options=[(t(L["all"]), "")],
-                                  style={"description_width": "initial"})
-        self.student.add_class("labkit-console-student")
+                                  style={"description_width": "initial"}, _dom_classes=("labkit-console-student",))
         self.student.observe(lambda ch: self._select(ch["new"]), names="value")
         self.event = w.Dropdown(description=t(L["event"]), options=[(v.get(model.lang), k) for k, v in EVENTS.items()],
-                                style={"description_width": "initial"})
-        self.event.add_class("labkit-console-event")
+                                style={"description_width": "initial"}, _dom_classes=("labkit-console-event",))
         send = button(t(L["send"]), "labkit-console-send", self._send, button_style="warning")
         self.reset_button = button(t(L["reset"]), "labkit-console-reset", self._reset, button_style="danger")
         advances = [button(label.get(model.lang), f"labkit-console-advance-{sec}", self._advancer(sec))
                     for sec, label in ADVANCES]
         self.section = w.Dropdown(description=t(L["next"]), options=[s.id for s in course.SECTIONS],
-                                  style={"description_width": "initial"})
-        self.section.add_class("labkit-console-section")
+                                  style={"description_width": "initial"}, _dom_classes=("labkit-console-section",))
         open_button = button(t(L["open"]), "labkit-console-open-button", self._open, button_style="primary")
         row = w.HBox
         controls = panel([html_view(f"<b>{esc(t(L['class_now']))}</b>", "labkit-console-caption"), row(advances),

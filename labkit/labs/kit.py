@@ -178,10 +178,8 @@ def box(children: Sequence[Any], css: str, *, row: bool = False, **layout: Any) 
     if row:
         layout.setdefault("flex_flow", "row wrap")
         layout.setdefault("align_items", "flex-start")
-    container = cls([c.widget if isinstance(c, ViewMixin) else c for c in children], layout=w.Layout(**layout))
-    for c in css.split():
-        container.add_class(c)
-    return container
+    return cls([c.widget if isinstance(c, ViewMixin) else c for c in children], layout=w.Layout(**layout),
+               _dom_classes=tuple(css.split()))
 
 
 def panel(children: Sequence[Any], css: str, title: str | None = None) -> Any:
@@ -231,8 +229,7 @@ def beside(phone_view: Any, side: Any) -> Any:
 def html_view(value: str, css: str) -> Any:
     import ipywidgets as w
 
-    widget = w.HTML(value)
-    widget.add_class(css)
+    widget = w.HTML(value, _dom_classes=(css,))
     return widget
 
 
@@ -240,9 +237,8 @@ def button(label: str, css: str, action: Callable[[], object], **options: Any) -
     """A button at its natural width calling ``action()``; ``options`` go to ``ipywidgets.Button``."""
     import ipywidgets as w
 
-    widget = w.Button(description=label, layout=w.Layout(width="auto"), **options)
-    widget.add_class("labkit-lab-button")
-    widget.add_class(css)
+    widget = w.Button(description=label, layout=w.Layout(width="auto"), _dom_classes=("labkit-lab-button", css),
+                      **options)
     widget.on_click(lambda _b: action())
     return widget
 

@@ -300,17 +300,14 @@ class ApduTraceViewer(ViewMixin):
         self._draw_lock = threading.Lock()
         lang = self.model.lang
         self.filter = w.Dropdown(options=[(LABELS["all"].get(lang), -1)], value=-1,
-                                 description=LABELS["filter"].get(lang), layout=w.Layout(width="14em"))
-        self.filter.add_class("labkit-trace-filter")
-        self.clear_button = w.Button(description=LABELS["clear"].get(lang))
-        self.clear_button.add_class("labkit-trace-clear")
-        self.status = w.HTML()
-        self.status.add_class("labkit-trace-status")
-        self.table = w.HTML()
-        self.table.add_class("labkit-trace-table-box")
+                                 description=LABELS["filter"].get(lang), layout=w.Layout(width="14em"),
+                                 _dom_classes=("labkit-trace-filter",))
+        self.clear_button = w.Button(description=LABELS["clear"].get(lang), _dom_classes=("labkit-trace-clear",))
+        self.status = w.HTML(_dom_classes=("labkit-trace-status",))
+        self.table = w.HTML(_dom_classes=("labkit-trace-table-box",))
         title = w.HTML(f"<b>{esc(LABELS['title'].get(lang))}</b>")
-        self.widget = w.VBox([title, w.HBox([self.filter, self.clear_button, self.status]), self.table])
-        self.widget.add_class("labkit-trace")
+        self.widget = w.VBox([title, w.HBox([self.filter, self.clear_button, self.status]), self.table],
+                             _dom_classes=("labkit-trace",))
         self.filter.observe(self._on_filter, names="value")
         self.clear_button.on_click(lambda _b: self.clear())
         self.model.add_listener(self._changed)

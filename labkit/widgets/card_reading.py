@@ -148,17 +148,14 @@ class CardReadingStep(ViewMixin):
         self.model = CardReadingModel(phone, card, screen=screen, lang=lang)
         lang = self.model.lang
         self.on_change = on_change
-        self.view = w.HTML()
-        self.view.add_class("labkit-cardread-box")
-        self.hold_button = w.Button(description=_L["hold"].get(lang), button_style="primary")
-        self.hold_button.add_class("labkit-cardread-hold")
-        self.remove_button = w.Button(description=_L["remove"].get(lang))
-        self.remove_button.add_class("labkit-cardread-remove")
+        self.view = w.HTML(_dom_classes=("labkit-cardread-box",))
+        self.hold_button = w.Button(description=_L["hold"].get(lang), button_style="primary",
+                                    _dom_classes=("labkit-cardread-hold",))
+        self.remove_button = w.Button(description=_L["remove"].get(lang), _dom_classes=("labkit-cardread-remove",))
         self.hold_button.on_click(lambda _b: self.hold())
         self.remove_button.on_click(lambda _b: self.remove())
         self.widget = w.VBox([w.HTML(f"<b>{esc(_L['title'].get(lang))}</b>"), self.view,
-                              w.HBox([self.hold_button, self.remove_button])])
-        self.widget.add_class("labkit-cardread")
+                              w.HBox([self.hold_button, self.remove_button])], _dom_classes=("labkit-cardread",))
         self.redraw()
 
     def hold(self) -> None:

@@ -99,17 +99,14 @@ class PasswordChecker:
         self.input = w.Text(value="", placeholder=m.label("placeholder"),
                             description=m.label("field"), continuous_update=True,
                             style={"description_width": "initial"},
-                            layout=w.Layout(width="22em"))
-        self.input.add_class("labkit-pwcheck-input")
-        self.button = w.Button(description=BUTTON.get(m.lang), button_style="primary")
-        self.button.add_class("labkit-pwcheck-button")
-        self.result = w.HTML(value=m.verdict_html())
-        self.result.add_class("labkit-pwcheck-result")
+                            layout=w.Layout(width="22em"), _dom_classes=("labkit-pwcheck-input",))
+        self.button = w.Button(description=BUTTON.get(m.lang), button_style="primary",
+                               _dom_classes=("labkit-pwcheck-button",))
+        self.result = w.HTML(value=m.verdict_html(), _dom_classes=("labkit-pwcheck-result",))
         title = w.HTML(value=f"<b>{html.escape(m.label('title'))}</b>")
         self.widget = w.VBox([title, w.HTML(value=m.rule_html()),
-                              w.HBox([self.input, self.button]), self.result])
-        self.widget.add_class("labkit-pwcheck")
-        self.widget.add_class(f"labkit-pwcheck-{kind}")
+                              w.HBox([self.input, self.button]), self.result],
+                              _dom_classes=("labkit-pwcheck", f"labkit-pwcheck-{kind}"))
         self.input.observe(self._on_value, names="value")
         self.button.on_click(lambda _button: self.update())
 

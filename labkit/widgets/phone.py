@@ -56,58 +56,42 @@ class PhoneMockup(ViewMixin):
         self.inputs: dict[str, Any] = {}
         self.checks: dict[str, Any] = {}
 
-        self.status = w.HTML()
-        self.status.add_class("labkit-phone-status")
+        self.status = w.HTML(_dom_classes=("labkit-phone-status",))
         self.shade_toggle = w.ToggleButton(value=False, description=_L["shade"].get(lang),
-                                           layout=w.Layout(width="100%"))
-        self.shade_toggle.add_class("labkit-phone-shade-toggle")
-        self.shade_list = w.HTML()
-        self.shade_list.add_class("labkit-phone-shade-list")
-        self.shade_open = w.Button(description=_L["open"].get(lang), layout=w.Layout(width="100%"))
-        self.shade_open.add_class("labkit-phone-shade-open")
-        self.shade = w.VBox([self.shade_list, self.shade_open], layout=w.Layout(display="none"))
-        self.shade.add_class("labkit-phone-shade")
-        self.title = w.HTML()
-        self.title.add_class("labkit-phone-title")
-        self.body = w.HTML()
-        self.body.add_class("labkit-phone-body")
-        self.rows = w.HTML()
-        self.rows.add_class("labkit-phone-rows")
-        self.form = w.VBox()
-        self.form.add_class("labkit-phone-form")
+                                           layout=w.Layout(width="100%"), _dom_classes=("labkit-phone-shade-toggle",))
+        self.shade_list = w.HTML(_dom_classes=("labkit-phone-shade-list",))
+        self.shade_open = w.Button(description=_L["open"].get(lang), layout=w.Layout(width="100%"),
+                                   _dom_classes=("labkit-phone-shade-open",))
+        self.shade = w.VBox([self.shade_list, self.shade_open], layout=w.Layout(display="none"),
+                            _dom_classes=("labkit-phone-shade",))
+        self.title = w.HTML(_dom_classes=("labkit-phone-title",))
+        self.body = w.HTML(_dom_classes=("labkit-phone-body",))
+        self.rows = w.HTML(_dom_classes=("labkit-phone-rows",))
+        self.form = w.VBox(_dom_classes=("labkit-phone-form",))
         # errors (a PIN refused, a lock) and notices are read out politely when they change
-        self.error = w.HTML()
-        self.error.add_class("labkit-phone-error")
-        self.error.add_class("labkit-live")
-        self.notice = w.HTML()
-        self.notice.add_class("labkit-phone-notice")
-        self.notice.add_class("labkit-live")
-        self.announce = w.HTML()  # 「プッシュ通知が届きました」 for screen readers
-        self.announce.add_class("labkit-phone-live")
-        self.announce.add_class("labkit-live")
-        self.announce.add_class("labkit-sr-only")
+        self.error = w.HTML(_dom_classes=("labkit-phone-error", "labkit-live"))
+        self.notice = w.HTML(_dom_classes=("labkit-phone-notice", "labkit-live"))
+        # 「プッシュ通知が届きました」 for screen readers
+        self.announce = w.HTML(_dom_classes=("labkit-phone-live", "labkit-live", "labkit-sr-only"))
         self._unread = 0
-        self.button_box = w.VBox()
-        self.button_box.add_class("labkit-phone-buttons")
+        self.button_box = w.VBox(_dom_classes=("labkit-phone-buttons",))
         self.screen_box = w.VBox([self.title, self.body, self.rows, self.form, self.error, self.notice,
-                                  self.button_box], layout=w.Layout(min_height="26em", padding="0 .4em"))
-        self.screen_box.add_class("labkit-phone-screen")
-        self.home_button = w.Button(description=_L["home"].get(lang), layout=w.Layout(width="100%"))
-        self.home_button.add_class("labkit-phone-home")
+                                  self.button_box], layout=w.Layout(min_height="26em", padding="0 .4em"),
+                                  _dom_classes=("labkit-phone-screen",))
+        self.home_button = w.Button(description=_L["home"].get(lang), layout=w.Layout(width="100%"),
+                                    _dom_classes=("labkit-phone-home",))
         frame = w.VBox([self.status, self.announce, self.shade_toggle, self.shade, self.screen_box,
                         self.home_button],
                        layout=w.Layout(width="24em", border="10px solid #1f2937", padding=".3em",
-                                       margin="0 1em 0 0"))
-        frame.add_class("labkit-phone-frame")
-        self.airplane = w.ToggleButton(value=not phone.online, description=_L["airplane"].get(lang))
-        self.airplane.add_class("labkit-phone-airplane")
+                                       margin="0 1em 0 0"), _dom_classes=("labkit-phone-frame",))
+        self.airplane = w.ToggleButton(value=not phone.online, description=_L["airplane"].get(lang),
+                                       _dom_classes=("labkit-phone-airplane",))
         controls: list[Any] = [self.airplane]
         self.clock_buttons: dict[str, Any] = {}
         if advance is not None:
             for label, delta, key in _STEPS:
-                button = w.Button(description=label.get(lang), layout=w.Layout(width="auto"))
-                button.add_class("labkit-phone-advance")
-                button.add_class(f"labkit-phone-advance-{key}")
+                button = w.Button(description=label.get(lang), layout=w.Layout(width="auto"),
+                                  _dom_classes=("labkit-phone-advance", f"labkit-phone-advance-{key}"))
                 button.on_click(lambda _b, delta=delta: self._do(self.model.advance, delta))
                 self.clock_buttons[key] = button
                 controls.append(button)
@@ -117,9 +101,8 @@ class PhoneMockup(ViewMixin):
             self.card_step = CardReadingStep(phone, card, lang=lang, screen=lambda: self.model.screen,
                                              on_change=self.redraw)
             side.append(self.card_step.widget)
-        self.widget = w.HBox([frame, w.VBox(side)])
-        self.widget.add_class("labkit-phone")
-        self.widget.add_class("labkit-focus-home")  # focus returns to the screen title
+        # labkit-focus-home: focus returns to the screen title
+        self.widget = w.HBox([frame, w.VBox(side)], _dom_classes=("labkit-phone", "labkit-focus-home"))
 
         self.shade_toggle.observe(self._on_shade, names="value")
         self.shade_open.on_click(lambda _b: self._do(self.model.open_mynaportal))
@@ -237,9 +220,8 @@ class PhoneMockup(ViewMixin):
         self.checks, self.inputs = {}, {}
         for box in screen.checks:
             check = w.Checkbox(value=box.checked, description=box.label.get(lang), indent=False,
-                               layout=w.Layout(width="auto"))
-            check.add_class("labkit-phone-check")
-            check.add_class(f"labkit-phone-check-{box.id}")
+                               layout=w.Layout(width="auto"),
+                               _dom_classes=("labkit-phone-check", f"labkit-phone-check-{box.id}"))
             check.observe(lambda change, box=box.id: self._on_check(box, change), names="value")
             self.checks[box.id] = check
             children.append(check)
@@ -251,9 +233,8 @@ class PhoneMockup(ViewMixin):
             widget = kind(value=field.value if field.kind is InputKind.TEXT else "",
                           placeholder=field.placeholder.get(lang) if field.placeholder else "",
                           description=field.label.get(lang), style={"description_width": "initial"},
-                          layout=w.Layout(width="95%"))
-            widget.add_class("labkit-phone-input")
-            widget.add_class(f"labkit-phone-input-{field.id}")
+                          layout=w.Layout(width="95%"),
+                          _dom_classes=("labkit-phone-input", f"labkit-phone-input-{field.id}"))
             widget.observe(lambda change, field=field.id: self._on_input(field, change), names="value")
             self.inputs[field.id] = widget
             children.append(widget)
@@ -309,9 +290,8 @@ class PhoneMockup(ViewMixin):
         for b in screen.buttons:
             button = w.Button(description=b.label.get(lang), disabled=not b.enabled,
                               tooltip=b.hint.get(lang) if b.hint is not None and not b.enabled else "",
-                              button_style="primary" if b.enabled else "", layout=w.Layout(width="95%"))
-            button.add_class("labkit-phone-button")
-            button.add_class(f"labkit-phone-button-{_css(b.id)}")
+                              button_style="primary" if b.enabled else "", layout=w.Layout(width="95%"),
+                              _dom_classes=("labkit-phone-button", f"labkit-phone-button-{_css(b.id)}"))
             button.on_click(lambda _b, ident=b.id: self._do(self.model.press, ident))
             self.buttons[b.id] = button
             buttons.append(button)

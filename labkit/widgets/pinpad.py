@@ -237,16 +237,12 @@ class PinPad(ViewMixin):
         self.model = PinPadModel(verify, kind=kind, tries=tries, max_tries=max_tries, lang=lang)
         self.max_guesses = max_guesses
         m, lang = self.model, self.model.lang
-        self.display = w.HTML()
-        self.display.add_class("labkit-pinpad-display")
-        self.tries_label = w.HTML()
-        self.tries_label.add_class("labkit-pinpad-tries")
-        self.tries_label.add_class("labkit-live")  # a lock is read out
-        self.message = w.HTML()
-        self.message.add_class("labkit-pinpad-message")
-        self.message.add_class("labkit-live")  # a PIN refused is read out
-        self.ok_button = w.Button(description=L["ok_button"].get(lang), button_style="primary")
-        self.ok_button.add_class("labkit-pinpad-ok")
+        self.display = w.HTML(_dom_classes=("labkit-pinpad-display",))
+        # labkit-live: a lock and a PIN refused are read out
+        self.tries_label = w.HTML(_dom_classes=("labkit-pinpad-tries", "labkit-live"))
+        self.message = w.HTML(_dom_classes=("labkit-pinpad-message", "labkit-live"))
+        self.ok_button = w.Button(description=L["ok_button"].get(lang), button_style="primary",
+                                  _dom_classes=("labkit-pinpad-ok",))
         self.ok_button.on_click(lambda _b: self.submit())
         self.keys: dict[str, Any] = {}
         rows: list[Any] = []
@@ -257,9 +253,8 @@ class PinPad(ViewMixin):
                 buttons = []
                 for key in line:
                     label = L[key].get(lang) if key in ("clear", "back") else key
-                    button = w.Button(description=label, layout=w.Layout(width="5.5em", height="2.6em"))
-                    button.add_class("labkit-pinpad-key")
-                    button.add_class(f"labkit-pinpad-key-{key}")
+                    button = w.Button(description=label, layout=w.Layout(width="5.5em", height="2.6em"),
+                                      _dom_classes=("labkit-pinpad-key", f"labkit-pinpad-key-{key}"))
                     button.on_click(lambda _b, key=key: self.press(key))
                     self.keys[key] = button
                     buttons.append(button)
@@ -268,8 +263,7 @@ class PinPad(ViewMixin):
             self.password = w.Password(value="", placeholder="A〜Z, 0〜9",
                                        layout=w.Layout(width="100%", max_width="24em"),
                                        description=(title or _TITLES[kind]).get(lang),  # its label
-                                       style={"description_width": "initial"})
-            self.password.add_class("labkit-pinpad-password")
+                                       style={"description_width": "initial"}, _dom_classes=("labkit-pinpad-password",))
             self.password.observe(lambda change: self.model.set_value(change["new"]), names="value")
             rows.append(self.password)
         heading = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>")] if m.digits else []
@@ -277,14 +271,12 @@ class PinPad(ViewMixin):
                     w.HBox([self.ok_button, self.tries_label])]
         self.brute_button: Any = None
         if brute_force:
-            self.brute_button = w.Button(description=L["brute"].get(lang), button_style="danger")
-            self.brute_button.add_class("labkit-pinpad-bruteforce")
+            self.brute_button = w.Button(description=L["brute"].get(lang), button_style="danger",
+                                         _dom_classes=("labkit-pinpad-bruteforce",))
             self.brute_button.on_click(lambda _b: self.brute_force())
             children.append(self.brute_button)
         children.append(self.message)
-        self.widget = w.VBox(children)
-        self.widget.add_class("labkit-pinpad")
-        self.widget.add_class(f"labkit-pinpad-{kind}")
+        self.widget = w.VBox(children, _dom_classes=("labkit-pinpad", f"labkit-pinpad-{kind}"))
         self.redraw()
 
     def press(self, key: str) -> None:

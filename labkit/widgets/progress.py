@@ -133,12 +133,10 @@ class Progress(ViewMixin):
         import ipywidgets as w
 
         self.model = ProgressModel(label, total=total, lang=lang)
-        self.bar = w.IntProgress(value=0, min=0, max=max(total or 1, 1), layout=w.Layout(width="24em"))
-        self.bar.add_class("labkit-progress-bar")
-        self.status = w.HTML()
-        self.status.add_class("labkit-progress-status")
-        self.widget = w.VBox([self.bar, self.status])
-        self.widget.add_class("labkit-progress")
+        self.bar = w.IntProgress(value=0, min=0, max=max(total or 1, 1), layout=w.Layout(width="24em"),
+                                 _dom_classes=("labkit-progress-bar",))
+        self.status = w.HTML(_dom_classes=("labkit-progress-status",))
+        self.widget = w.VBox([self.bar, self.status], _dom_classes=("labkit-progress",))
         self.model.add_listener(self.redraw)
         self.redraw()
 

@@ -171,24 +171,18 @@ class Quiz(ViewMixin):
             seed = course.current().seed
         self.model = QuizModel(questions, sections=sections, ids=ids, seed=seed, lang=lang)
         lang = self.model.lang
-        self.prompt = w.HTML()
-        self.prompt.add_class("labkit-quiz-prompt")
-        self.choice_box = w.VBox()
-        self.choice_box.add_class("labkit-quiz-choices")
-        self.feedback = w.HTML()
-        self.feedback.add_class("labkit-quiz-feedback")
-        self.score = w.HTML()
-        self.score.add_class("labkit-quiz-score")
-        self.next_button = w.Button(description=L["next"].get(lang))
-        self.next_button.add_class("labkit-quiz-next")
+        self.prompt = w.HTML(_dom_classes=("labkit-quiz-prompt",))
+        self.choice_box = w.VBox(_dom_classes=("labkit-quiz-choices",))
+        self.feedback = w.HTML(_dom_classes=("labkit-quiz-feedback",))
+        self.score = w.HTML(_dom_classes=("labkit-quiz-score",))
+        self.next_button = w.Button(description=L["next"].get(lang), _dom_classes=("labkit-quiz-next",))
         self.next_button.on_click(lambda _b: self.next())
-        self.restart_button = w.Button(description=L["restart"].get(lang))
-        self.restart_button.add_class("labkit-quiz-restart")
+        self.restart_button = w.Button(description=L["restart"].get(lang), _dom_classes=("labkit-quiz-restart",))
         self.restart_button.on_click(lambda _b: self.restart())
         self.choices: list[Any] = []
         self.widget = w.VBox([self.prompt, self.choice_box, self.feedback,
-                              w.HBox([self.next_button, self.restart_button]), self.score])
-        self.widget.add_class("labkit-quiz")
+                              w.HBox([self.next_button, self.restart_button]), self.score],
+                              _dom_classes=("labkit-quiz",))
         self._build_choices()
 
     def _build_choices(self) -> None:
@@ -198,9 +192,8 @@ class Quiz(ViewMixin):
         self.choices = []
         for i, text in enumerate(m.choices()):
             button = w.Button(description=text.get(m.lang), tooltip=text.get(m.lang),
-                              layout=w.Layout(width="46em", max_width="100%"))
-            button.add_class("labkit-quiz-choice")
-            button.add_class(f"labkit-quiz-choice-{i}")
+                              layout=w.Layout(width="46em", max_width="100%"),
+                              _dom_classes=("labkit-quiz-choice", f"labkit-quiz-choice-{i}"))
             button.on_click(lambda _b, i=i: self.answer(i))
             self.choices.append(button)
         self.choice_box.children = tuple(self.choices)

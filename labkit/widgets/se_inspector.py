@@ -291,8 +291,7 @@ class SeInspector(ViewMixin):
 
         self.model = SeInspectorModel(se, keys=keys, lang=lang)
         lang = self.model.lang
-        self.refresh_button = w.Button(description=L["refresh"].get(lang))
-        self.refresh_button.add_class("labkit-se-refresh")
+        self.refresh_button = w.Button(description=L["refresh"].get(lang), _dom_classes=("labkit-se-refresh",))
         self.state = w.HTML()
         self.content = w.HTML()
         self.jpki = w.HTML()
@@ -307,8 +306,7 @@ class SeInspector(ViewMixin):
         self.widget = w.VBox([
             w.HBox([w.HTML(f"<b>{esc(L['title'].get(lang))}</b>"), self.refresh_button]), self.state,
             head("content"), self.content, head("jpki"), self.jpki, head("not_stored"), self.absent,
-            head("events"), self.events])
-        self.widget.add_class("labkit-se")
+            head("events"), self.events], _dom_classes=("labkit-se",))
         self.refresh_button.on_click(lambda _b: self.refresh())
         self._listener = lambda _event: self.refresh(get_status=False)
         se.add_event_listener(self._listener)

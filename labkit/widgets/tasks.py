@@ -67,12 +67,10 @@ class TaskList(ViewMixin):
         self.boxes = []
         for i, task in enumerate(self.model.tasks):
             box = w.Checkbox(value=False, description=task.get(self.model.lang), indent=False,
-                             layout=w.Layout(width="auto", max_width="100%"))
-            box.add_class("labkit-task")
+                             layout=w.Layout(width="auto", max_width="100%"), _dom_classes=("labkit-task",))
             box.observe(lambda change, i=i: self._toggled(i, change["new"]), names="value")
             self.boxes.append(box)
-        self.widget = w.VBox([self.heading, *self.boxes])
-        self.widget.add_class("labkit-tasks")
+        self.widget = w.VBox([self.heading, *self.boxes], _dom_classes=("labkit-tasks",))
         self.redraw()
 
     def _toggled(self, index: int, value: bool) -> None:

@@ -255,10 +255,8 @@ class Timeline(ViewMixin):
         self.lang = resolve_lang(lang)
         self._builder = model if callable(model) else None
         self.model: TimelineModel = model() if callable(model) else model
-        self.drawing = w.HTML()
-        self.drawing.add_class("labkit-timeline-box")
-        self.widget = w.VBox([self.drawing])
-        self.widget.add_class("labkit-timeline")
+        self.drawing = w.HTML(_dom_classes=("labkit-timeline-box",))
+        self.widget = w.VBox([self.drawing], _dom_classes=("labkit-timeline",))
         self.redraw()
 
     def update(self, model: TimelineModel) -> None:

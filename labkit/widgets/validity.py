@@ -186,8 +186,8 @@ class ValidityCalculator(ViewMixin):
         for widget in (self.issued, self.birth, self.card, self.kind):
             widget.observe(self._changed, names="value")
         self.widget = w.VBox([w.HTML(f"<b>{esc(_L['title'].get(lang))}</b>"),
-                              w.HBox([self.issued, self.birth]), w.HBox([self.card, self.kind]), self.output])
-        self.widget.add_class("labkit-validity")
+                              w.HBox([self.issued, self.birth]), w.HBox([self.card, self.kind]), self.output],
+                              _dom_classes=("labkit-validity",))
         self.update()
 
     def _changed(self, _change: dict[str, Any]) -> None:

@@ -81,11 +81,34 @@ def _decode(raw: str | bytes) -> dict[str, Any]:
     return json.loads(raw[offsets[0]:end])  # type: ignore[no-any-return]
 
 
+#: The kernel websocket protocol Voilà's page asks for (JupyterLab's services): the server
+#: forwards the kernel's frames as they are instead of decoding and re-encoding each message.
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
+def _encode_v1(msg: dict[str, Any]) -> bytes:
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+    return serialize_msg_to_ws_v1(parts, msg.get("channel", "shell"))  # type: ignore[no-any-return]
+
+
+def _decode_v1(raw: bytes) -> dict[str, Any]:
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    channel, parts = deserialize_msg_from_ws_v1(raw)
+    header, parent, metadata, content = (json.loads(part) for part in parts[:4])
+    return {"channel": channel, "header": header, "msg_type": header.get("msg_type"),
+            "parent_header": parent, "metadata": metadata, "content": content}
+
+
 class WidgetSession:
-    """The widget models of one kernel as the page's widget manager would hold them."""
+    """The widget models of one kernel as the page's widget manager would hold them; speaks
+    the kernel websocket protocol the server chose (v1 like the browser, else JSON)."""
 
     def __init__(self, ws: Any, session: str) -> None:
         self.ws = ws
+        self.v1 = getattr(ws, "selected_subprotocol", None) == V1
         self.session = session
         self.models: dict[str, dict[str, Any]] = {}  # model id → state, in creation order
         self.idle: dict[str, asyncio.Event] = {}
@@ -97,7 +120,7 @@ class WidgetSession:
             raw = await self.ws.read_message()
             if raw is None:
                 return
-            msg = _decode(raw)
+            msg = _decode_v1(raw) if self.v1 and isinstance(raw, bytes) else _decode(raw)
             kind, content = msg.get("msg_type") or msg["header"]["msg_type"], msg.get("content", {})
             parent = msg.get("parent_header", {}).get("msg_id")
             if kind == "status" and content.get("execution_state") == "idle" and parent in self.idle:
@@ -113,21 +136,27 @@ class WidgetSession:
                         self.models[mid] = dict(st.get("state", {}))
                     self.states_ready.set()
 
+    async def write(self, msg: dict[str, Any]) -> None:
+        if self.v1:
+            await self.ws.write_message(_encode_v1(msg), binary=True)
+        else:
+            await self.ws.write_message(json.dumps(msg))
+
     async def send(self, msg: dict[str, Any], timeout: float) -> float:
         """Send a shell message and wait until the kernel is idle after it; seconds taken."""
         event = self.idle[msg["header"]["msg_id"]] = asyncio.Event()
         start = time.perf_counter()
-        await self.ws.write_message(json.dumps(msg))
+        await self.write(msg)
         await asyncio.wait_for(event.wait(), timeout)
         return time.perf_counter() - start
 
     async def request_states(self, timeout: float) -> None:
         comm = uuid.uuid4().hex
-        await self.ws.write_message(json.dumps(_msg("comm_open", {
+        await self.write(_msg("comm_open", {
             "comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, self.session,
-            {"version": CONTROL_PROTOCOL})))
-        await self.ws.write_message(json.dumps(_msg("comm_msg", {
-            "comm_id": comm, "data": {"method": "request_states"}}, self.session)))
+            {"version": CONTROL_PROTOCOL}))
+        await self.write(_msg("comm_msg", {
+            "comm_id": comm, "data": {"method": "request_states"}}, self.session))
         await asyncio.wait_for(self.states_ready.wait(), timeout)
 
     def newest(self, css: str) -> str:
@@ -190,7 +219,7 @@ async def run_student(base: str, scenario: Scenario, *, timeout: float = 180,
             raise RuntimeError("a cell failed")
         ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{found.group(1)}/channels?session_id={uuid.uuid4().hex}"
         ws = await websocket_connect(HTTPRequest(ws_url, headers=headers or {}, request_timeout=timeout),
-                                     max_message_size=64 * 2**20)
+                                     max_message_size=64 * 2**20, subprotocols=[V1])
         session = WidgetSession(ws, uuid.uuid4().hex)
         await session.request_states(timeout)
         out.widgets_s = time.perf_counter() - start

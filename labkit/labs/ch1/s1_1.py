@@ -130,8 +130,8 @@ class LearnerWorld(Lab):
             for role, cert in self.certificates.items()}
         roles = [r for r in (KeyRole.SIGN, KeyRole.AUTH) if r in self.viewers]
         short = {KeyRole.SIGN: Text("署名用", "Signing"), KeyRole.AUTH: Text("利用者証明用", "User auth")}
-        tabs = w.Tab(children=[self.viewers[r].widget for r in roles], titles=[short[r].get(lang) for r in roles])
-        tabs.add_class("labkit-lab-card-tabs")
+        tabs = w.Tab(children=[self.viewers[r].widget for r in roles], titles=[short[r].get(lang) for r in roles],
+                     _dom_classes=("labkit-lab-card-tabs",))
         apdus = deeper([self.trace.widget], lang,
                        Text("カードとのやりとり (APDU)", "the exchange with the card (APDUs)"), "labkit-lab-card-apdus")
         self.card = panel([tabs, apdus], "labkit-lab-card",

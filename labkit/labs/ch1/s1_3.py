@@ -107,8 +107,7 @@ class BenefitsLab(Lab):
         self.phone_view = lab_phone(phone, lang=lang)
         self.finger = w.ToggleButtons(options=[(t.get(lang), key) for key, t in _FINGERS], value="owner",
                                       description=self.t(Text("センサーに触れる指", "Finger on the sensor")),
-                                      style={"description_width": "initial"})
-        self.finger.add_class("labkit-lab-finger")
+                                      style={"description_width": "initial"}, _dom_classes=("labkit-lab-finger",))
         self.finger.observe(lambda change: self.set_finger(change["new"]), names="value")
         self.login_table = html_view("", "labkit-lab-logins")
         self.phone_view.title.observe(lambda _change: self.redraw(), names="value")

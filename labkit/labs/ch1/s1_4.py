@@ -221,11 +221,9 @@ class PortalSafetyLab(Lab):
         self.world, self.person, self.phone, self.lang = m.world, m.person, m.phone, m.lang
         lang, person = m.lang, m.person
         self.choice = w.RadioButtons(options=[(n.label.get(lang), n.key) for n in NETWORKS], value=m.network,
-                                     layout=w.Layout(width="auto"))
-        self.choice.add_class("labkit-lab-network")
+                                     layout=w.Layout(width="auto"), _dom_classes=("labkit-lab-network",))
         self.result = html_view(m.result_html, "labkit-lab-tls-result")
-        self.certificate = w.VBox()
-        self.certificate.add_class("labkit-lab-server-cert")
+        self.certificate = w.VBox(_dom_classes=("labkit-lab-server-cert",))
         self.login_result = html_view("", "labkit-lab-login-result")
         self.tls = panel([
             html_view(hint(esc(self.t(Text("スマホをつなぐネットワーク:", "The network the phone is on:")))),

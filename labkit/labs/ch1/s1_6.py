@@ -161,8 +161,7 @@ class ContactsLab(Lab):
         self.clock, self.hotline = model.clock, model.hotline
         self.preset = w.Dropdown(options=[(t.get(lang), iso) for t, iso in PRESET_TIMES], value=None,
                                  description=self.t(Text("日時を選ぶ", "Pick a time")),
-                                 style={"description_width": "initial"})
-        self.preset.add_class("labkit-lab-preset")
+                                 style={"description_width": "initial"}, _dom_classes=("labkit-lab-preset",))
         self.preset.observe(lambda change: change["new"] and self.set_time(change["new"]), names="value")
         steps = [(Text("+30分", "+30 min"), timedelta(minutes=30), "30m"),
                  (Text("+1時間", "+1 hour"), timedelta(hours=1), "1h"),

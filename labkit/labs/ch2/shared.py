@@ -76,8 +76,7 @@ class StepList(ViewMixin):
         self.steps = tuple(steps)
         self.lang = check_lang(lang)
         self.done: frozenset[str] = frozenset()
-        self.widget = w.HTML()
-        self.widget.add_class("labkit-lab-steps")
+        self.widget = w.HTML(_dom_classes=("labkit-lab-steps",))
         self.update(())
 
     def html(self) -> str:
