@@ -10,7 +10,11 @@
 The course is served as `make run` serves it (labkit.serve, every section preheated with a
 pool of 1, refilled and settled before each page: a single user's view).
 
-Usage: python tests/bench/bench_notebooks.py [--runs 3] [--no-execute]. Needs chromium.
+With ``--before REV`` the course at an older commit is served too, as it was then (plain
+Voilà on a worktree of REV), and both are measured page by page in turns, so that "must not
+get slower" (issue 11) is judged in one run.
+
+Usage: python tests/bench/bench_notebooks.py [--runs 3] [--no-execute] [--before REV]. Needs chromium.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -90,64 +96,92 @@ def settle(server: VoilaServer, limit: float = 300) -> None:
             return
 
 
-def voila_figures(server: VoilaServer, names: list[str], runs: int, *, prose: bool,
-                  preheated: bool) -> dict[str, tuple[float, float]]:
-    """Median page → outputs/widgets visible (chromium) and the page's kernel RSS."""
+def voila_figures(servers: list[tuple[VoilaServer, bool]], names: list[str], runs: int, *,
+                  prose: bool) -> list[dict[str, tuple[float, float]]]:
+    """Median page → outputs/widgets visible (chromium) and the page's kernel RSS, per server
+    as ``(server, preheated)``; the servers take turns page by page and run by run (the order
+    alternates), so that a busy moment of the machine falls on both."""
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, tuple[float, float]] = {}
+    results: list[dict[str, tuple[float, float]]] = [{} for _ in servers]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        warm = browser.new_page()  # the browser's own first-load costs (caches, fonts)
-        warm.route(EXTERNAL, lambda r: r.abort())
-        warm.goto(server.app(names[0]), wait_until="domcontentloaded", timeout=300_000)
-        warm.wait_for_selector("#loading", state="detached", timeout=300_000)
-        warm.close()
+        for server, _ in servers:  # the browser's own first-load costs (caches, fonts)
+            warm = browser.new_page()
+            warm.route(EXTERNAL, lambda r: r.abort())
+            warm.goto(server.app(names[0]), wait_until="domcontentloaded", timeout=300_000)
+            warm.wait_for_selector("#loading", state="detached", timeout=300_000)
+            warm.close()
         for name in names:
-            times, rss = [], []
-            text = (server_dir(server) / name).read_text(encoding="utf-8")
-            widget = "nbval-ignore-output" in text or "ipywidgets" in text
-            for _ in range(runs):
-                if preheated:
-                    settle(server)
-                context = browser.new_context(viewport={"width": 1000, "height": 800})
-                page = context.new_page()
-                page.route(EXTERNAL, lambda r: r.abort())
-                start = time.perf_counter()
-                page.goto(server.app(name), wait_until="domcontentloaded", timeout=300_000)
-                page.wait_for_selector("#loading", state="detached", timeout=300_000)
-                if prose:
-                    page.locator(".labkit-prose").first.wait_for(state="visible", timeout=300_000)
-                if widget:
-                    # any mounted widget view: labs differ (text box, phone, buttons)
-                    page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=300_000)
-                times.append(time.perf_counter() - start)
-                found = KERNEL_ID.search(page.content())
-                if found:
-                    rss.append(kernel_rss(server, found.group(1)))
-                page.close(run_before_unload=True)  # kernels may leak (voila#1458)
-                context.close()
-            results[name] = (statistics.median(times), statistics.median(rss) if rss else float("nan"))
+            times: list[list[float]] = [[] for _ in servers]
+            rss: list[list[float]] = [[] for _ in servers]
+            for run in range(runs):
+                order = list(range(len(servers)))
+                for i in order[::-1] if run % 2 else order:
+                    server, preheated = servers[i]
+                    text = (server_dir(server) / name).read_text(encoding="utf-8")
+                    widget = "nbval-ignore-output" in text or "ipywidgets" in text
+                    if preheated:
+                        settle(server)
+                    seconds, found = one_page(browser, server.app(name), prose=prose, widget=widget)
+                    times[i].append(seconds)
+                    if found:
+                        rss[i].append(kernel_rss(server, found))
+            for i in range(len(servers)):
+                results[i][name] = (statistics.median(times[i]), statistics.median(rss[i]) if rss[i] else float("nan"))
         browser.close()
-    results["(voila server)"] = (float("nan"), psutil.Process(server.proc.pid).memory_info().rss / 2**20)
+    for i, (server, _) in enumerate(servers):
+        results[i]["(voila server)"] = (float("nan"), psutil.Process(server.proc.pid).memory_info().rss / 2**20)
     return results
+
+
+def one_page(browser: Any, url: str, *, prose: bool, widget: bool) -> tuple[float, str | None]:
+    """Seconds from the request to the page's outputs (and first widget) visible; its kernel id."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.route(EXTERNAL, lambda r: r.abort())
+    start = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded", timeout=300_000)
+    page.wait_for_selector("#loading", state="detached", timeout=300_000)
+    if prose:
+        page.locator(".labkit-prose").first.wait_for(state="visible", timeout=300_000)
+    if widget:
+        # any mounted widget view: labs differ (text box, phone, buttons)
+        page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=300_000)
+    seconds = time.perf_counter() - start
+    found = KERNEL_ID.search(page.content())
+    page.close(run_before_unload=True)  # kernels may leak (voila#1458)
+    context.close()
+    return seconds, found.group(1) if found else None
 
 
 def server_dir(server: VoilaServer) -> Path:
     return getattr(server, "notebook_dir", NOTEBOOK_DIR)
 
 
-def course_figures(paths: list[Path], runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
+def course_server(tmp: Path) -> VoilaServer:
     """The course as `make run` serves it for one user: every section preheated (pool 1)."""
     options = ["--pool", "default=1", "--max-kernels", "40", "--fill-delay", "0", "--stagger", "0.5",
                "--key-pool", str(tmp / "keys.sqlite"), "--keys", "100"]
     server = VoilaServer(ROOT / "build" / "bench-voila.log", command=lambda port: course_command(port, *options),
                          ready_timeout=300)
-    try:
-        settle(server, limit=900)
-        return voila_figures(server, [p.name for p in paths], runs, prose=True, preheated=True)
-    finally:
-        server.stop()
+    settle(server, limit=900)
+    return server
+
+
+def before_server(rev: str, tmp: Path) -> VoilaServer:
+    """The course at an older commit, served as it was then: plain Voilà on that checkout's
+    notebooks, its template and its labkit (a worktree in ``tmp``)."""
+    tree = tmp / "before"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True,
+                   capture_output=True)
+    env = authoring.clean_env()
+    env["PYTHONPATH"] = str(tree)
+    env["JUPYTER_PATH"] = str(tree / "share" / "jupyter")
+    server = VoilaServer(ROOT / "build" / "bench-voila-before.log", cwd=tree, env=env,
+                         command=lambda port: voila_command(port))
+    server.notebook_dir = tree / "notebooks"  # type: ignore[attr-defined]
+    return server
 
 
 def trivial_figures(runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
@@ -158,7 +192,7 @@ def trivial_figures(runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
                          command=lambda port: voila_command(port, str(folder)))
     server.notebook_dir = folder  # type: ignore[attr-defined]
     try:
-        return voila_figures(server, [TRIVIAL.notebook], runs, prose=False, preheated=False)
+        return voila_figures([(server, False)], [TRIVIAL.notebook], runs, prose=False)[0]
     finally:
         server.stop()
 
@@ -167,34 +201,60 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per notebook (median)")
     parser.add_argument("--no-execute", action="store_true", help="skip the nbclient figures")
+    parser.add_argument("--before", metavar="REV", default=None,
+                        help="also serve the course at this commit (plain Voilà, as then) and measure "
+                             "both page by page in turns")
+    parser.add_argument("--pages", nargs="*", default=None, metavar="PREFIX",
+                        help="only the notebooks whose names start so (e.g. 00_index 2-3)")
     args = parser.parse_args()
-    paths = notebooks()
+    paths = [p for p in notebooks() if not args.pages or p.name.startswith(tuple(args.pages))]
     nan = float("nan")
     exec_times = {p.name: nan if args.no_execute else statistics.median(execute_time(p) for _ in range(args.runs))
                   for p in paths}
     voila: dict[str, tuple[float, float]] = {}
+    before: dict[str, tuple[float, float]] = {}
     trivial = (nan, nan)
     if Path(CHROMIUM).exists():
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                trivial = trivial_figures(args.runs, Path(tmp))[TRIVIAL.notebook]
-                voila = course_figures(paths, args.runs, Path(tmp))
-        except ImportError as exc:
-            print(f"(no Voilà figures: {exc})")
+        with tempfile.TemporaryDirectory() as tmp:
+            trivial = trivial_figures(args.runs, Path(tmp))[TRIVIAL.notebook]
+            servers = [(course_server(Path(tmp)), True)]
+            try:
+                if args.before:
+                    servers.append((before_server(args.before, Path(tmp)), False))
+                names = [p.name for p in paths
+                         if all((server_dir(s) / p.name).exists() for s, _ in servers)]
+                figures = voila_figures(servers, names, args.runs, prose=True)
+                voila = figures[0]
+                before = figures[1] if args.before else {}
+            finally:
+                for server, _ in servers:
+                    server.stop()
+                if args.before:
+                    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                    str(Path(tmp) / "before")], check=False, capture_output=True)
     print(f"notebooks: median of {args.runs} runs; Voilà = page request → outputs/widgets visible (chromium); "
           f"course as `make run` serves it (preheated), anchor = trivial one-button notebook under plain "
           f"Voilà in the same run; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'notebook':28} {'execute s':>10} {'voila s':>8} {'x trivial':>9} {'kernel RSS MB':>14}")
+    extra = f" {'before s':>9} {'after-before':>12}" if args.before else ""
+    print(f"{'notebook':28} {'execute s':>10} {'voila s':>8} {'x trivial':>9} {'kernel RSS MB':>14}{extra}")
     print(f"{'(trivial, plain Voilà)':28} {'':>10} {trivial[0]:8.2f} {1:9.2f} {trivial[1]:14.0f}")
     worst = nan
+    slower = 0
     for p in paths:
         v, rss = voila.get(p.name, (nan, nan))
         ratio = v / trivial[0]
         worst = ratio if not worst >= ratio else worst
-        print(f"{p.name:28} {exec_times[p.name]:10.2f} {v:8.2f} {ratio:9.2f} {rss:14.0f}")
+        row = f"{p.name:28} {exec_times[p.name]:10.2f} {v:8.2f} {ratio:9.2f} {rss:14.0f}"
+        if args.before:
+            b = before.get(p.name, (nan, nan))[0]
+            slower += v > b
+            row += f" {b:9.2f} {v - b:+12.2f}"
+        print(row)
     if "(voila server)" in voila:
         print(f"{'(voila server RSS MB)':28} {'':>10} {'':>8} {'':>9} {voila['(voila server)'][1]:14.0f}")
     print(f"goal: every app ≤ 1.5 x trivial → worst {worst:.2f} x")
+    if args.before:
+        print(f"against {args.before}: {slower} of {len(before) - 1} pages slower (page → widgets must not get slower)")
     return 0
 
 

@@ -92,12 +92,12 @@ class VoilaServer:
     Voilà as the browser tests use it), run in ``cwd``."""
 
     def __init__(self, log: Path, command: Callable[[int], list[str]] = voila_command,
-                 cwd: Path = ROOT, ready_timeout: float = 60) -> None:
+                 cwd: Path = ROOT, ready_timeout: float = 60, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
-        self.proc = subprocess.Popen(command(self.port), cwd=cwd, env=voila_env(),
+        self.proc = subprocess.Popen(command(self.port), cwd=cwd, env=env or voila_env(),
                                      stdout=self._log_file, stderr=subprocess.STDOUT)
         try:
             wait_ready(f"{self.url}/voila/static/voila.js", self.proc, ready_timeout)
