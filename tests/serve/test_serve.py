@@ -155,6 +155,30 @@ def test_prepare_imports_the_sections_labs(monkeypatch) -> None:
     assert preheat.prepare("index")["lab_modules"] == 0
 
 
+def test_2_5s_outcomes_are_worked_out_while_the_kernel_waits(monkeypatch) -> None:
+    """The 2-5 page's outcome table (two device changes through 49 hours, ~2 s) is computed by
+    the preheated kernel before its student arrives; the page shows it in the student's
+    language, the same table as a fresh run gives."""
+    from labkit import course
+    from labkit.labs import ch2
+    from labkit.labs.ch2 import s2_5
+
+    s2_5.local_outcome_rows.cache_clear()
+    monkeypatch.setenv(preheat.ENV_KEYS, "0")
+    assert preheat.prepare("2-5")["worked_out"] == 1
+    made = s2_5.local_outcome_rows.cache_info().misses
+    reports = {}
+    for lang in ("ja", "en"):
+        ctx = course.setup("2-5", lang=lang, audience="student", now="2026-04-01T10:00:00+09:00", seed=0)
+        reports[lang] = ch2.device_change_outcomes(ctx)
+    assert s2_5.local_outcome_rows.cache_info().misses == made  # nothing run again
+    assert "旧スマホでログイン" in reports["ja"].html() and "Log in on the old phone" in reports["en"].html()
+    s2_5.local_outcome_rows.cache_clear()
+    fresh = ch2.device_change_outcomes(course.setup("2-5", lang="en", audience="student",
+                                                    now="2026-04-01T10:00:00+09:00", seed=0))
+    assert fresh.rows == reports["en"].rows and fresh.html() == reports["en"].html()
+
+
 def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:
     setup = {"source": 'from labkit import course\nctx = course.setup("2-3", lang=lang)'}
     lab = {"source": "ch2.apply(ctx)"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -10,6 +11,7 @@ from typing import Any
 from ... import course
 from ...i18n import Text
 from ...widgets._base import esc, html_table
+from ...world import World
 from ..kit import (
     AppWatcher,
     Lab,
@@ -140,48 +142,69 @@ def device_change(ctx: course.Context | None = None, *, old_online: bool = True)
 
 def device_change_outcomes(ctx: course.Context | None = None) -> Report:
     """2-5, both cases to the end with the real objects: the old phone online during the
-    change, and the old phone offline until 49 hours later."""
+    change, and the old phone offline until 49 hours later. Run in the kernel (no class
+    J-LIS), the outcome depends only on the simulated time and the seed: it is worked out
+    once per kernel, by a preheated kernel while it waits for its student (labkit.preheat),
+    and shown in the page's language."""
     p = lab_params(ctx)
-    world = lab_world(p, on_day(p.now, "09:00", days=-1))
+    if course.current().in_class:  # the student's own world, or counted as a local lab
+        world = lab_world(p, on_day(p.now, "09:00", days=-1))
+        try:
+            rows = _outcome_rows(world, p.now)
+        finally:
+            world.close()
+    else:
+        rows = local_outcome_rows(p.now, p.seed)
+    return Report(Text("機種変更のあと、旧スマホはどうなるか", "After the device change: the old phone"),
+                  (Text("旧スマホ", "Old phone"), Text("旧スマホの SE の証明書", "Certificates in its SE"),
+                   Text("J-LIS での状態", "State at J-LIS"), Text("旧スマホでログイン", "Log in on the old phone")),
+                  list(rows), notes=(Text("どちらの場合も、新しいスマホで申請した時点で"
+                                          "旧スマホの証明書は失効しています。",
+                                          "In both cases the old phone's certificates were revoked as soon as the "
+                                          "new phone applied."),
+                                     Text("48時間以内にネットワークにつながった旧スマホは、別の手続きなしで証明書を削除します。",
+                                          "An old phone that comes online within 48 hours deletes them without any "
+                                          "separate procedure.")),
+                  lang=p.lang, css="labkit-lab-device-outcomes")
+
+
+@functools.lru_cache(maxsize=4)
+def local_outcome_rows(now: datetime, seed: int) -> tuple[tuple[Text, ...], ...]:
+    """The outcome rows of a world in this kernel (the same for both languages)."""
+    world = World.create(now=on_day(now, "09:00", days=-1), seed=seed, lang="ja")
     try:
-        rows = []
-        cases = ((Text("旧スマホの電源を入れ、ネットワークに接続したまま", "old phone on and online"), "sample", True),
-                 (Text("旧スマホの電源を切ったまま、49時間後に接続", "old phone off, online again 49 hours later"),
-                  "taro", False))
-        started = []
-        for label, key, online in cases:
-            person = world.resident(key)
-            old = world.new_phone(person, name=f"old-{key}")
-            world.apply(person, old)
-            started.append((label, person, old, online))
-        world.advance_to(on_day(p.now, "10:00"))
-        for _label, person, old, online in started:
-            old.set_online(online)
-            new = world.new_phone(person, name=f"new-{person.key}")
-            world.apply(person, new, device_change=True)
-        world.advance(hours=49)
-        for label, person, old, _online in started:
-            old.set_online(True)
-            count = sum(se_certificates(old).values())
-            states = {i.state for i in world.jlis.device_status(old.device_id).certificates}
-            state = Text("、".join(sorted(STATE_TEXT[s].ja for s in states)),
-                         ", ".join(sorted(STATE_TEXT[s].en for s in states)))
-            se = Text("削除された (0 枚)", "deleted (0)") if count == 0 else \
-                Text(f"残っている ({count} 枚)", f"still there ({count})")
-            login = attempt(partial(world.login, old, pin=person.phone_pin))
-            rows.append((label, se, state, login))
-        return Report(Text("機種変更のあと、旧スマホはどうなるか", "After the device change: the old phone"),
-                      (Text("旧スマホ", "Old phone"), Text("旧スマホの SE の証明書", "Certificates in its SE"),
-                       Text("J-LIS での状態", "State at J-LIS"), Text("旧スマホでログイン", "Log in on the old phone")),
-                      rows, notes=(Text("どちらの場合も、新しいスマホで申請した時点で"
-                                        "旧スマホの証明書は失効しています。",
-                                        "In both cases the old phone's certificates were revoked as soon as the new "
-                                        "phone applied."),
-                                   Text("48時間以内にネットワークにつながった旧スマホは、別の手続きなしで証明書を削除します。",
-                                        "An old phone that comes online within 48 hours deletes them without any "
-                                        "separate procedure.")),
-                      lang=p.lang, css="labkit-lab-device-outcomes")
+        return _outcome_rows(world, now)
     finally:
         world.close()
+
+
+def _outcome_rows(world: World, now: datetime) -> tuple[tuple[Text, ...], ...]:
+    rows = []
+    cases = ((Text("旧スマホの電源を入れ、ネットワークに接続したまま", "old phone on and online"), "sample", True),
+             (Text("旧スマホの電源を切ったまま、49時間後に接続", "old phone off, online again 49 hours later"),
+              "taro", False))
+    started = []
+    for label, key, online in cases:
+        person = world.resident(key)
+        old = world.new_phone(person, name=f"old-{key}")
+        world.apply(person, old)
+        started.append((label, person, old, online))
+    world.advance_to(on_day(now, "10:00"))
+    for _label, person, old, online in started:
+        old.set_online(online)
+        new = world.new_phone(person, name=f"new-{person.key}")
+        world.apply(person, new, device_change=True)
+    world.advance(hours=49)
+    for label, person, old, _online in started:
+        old.set_online(True)
+        count = sum(se_certificates(old).values())
+        states = {i.state for i in world.jlis.device_status(old.device_id).certificates}
+        state = Text("、".join(sorted(STATE_TEXT[s].ja for s in states)),
+                     ", ".join(sorted(STATE_TEXT[s].en for s in states)))
+        se = Text("削除された (0 枚)", "deleted (0)") if count == 0 else \
+            Text(f"残っている ({count} 枚)", f"still there ({count})")
+        login = attempt(partial(world.login, old, pin=person.phone_pin))
+        rows.append((label, se, state, login))
+    return tuple(rows)
 
 
