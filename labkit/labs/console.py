@@ -161,10 +161,7 @@ class ConsoleModel:
                         f'{TD}{word(s.get("last_action"), lang)}</td>'
                         f'{TD_NOWRAP}{_when(s.get("last_seen"), lang, real=True)}</td>'
                         f'{TD_NOWRAP}{_when(s.get("now"), lang)}</td></tr>')
-        return (f'<table class="labkit-console-roster" lang="{lang}" cellpadding="4" border="1" '
-                f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'
-                f'<caption style="text-align:left;font-weight:bold">{esc(self.t(L["roster"]))} ({len(self.roster)})'
-                f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return _table("roster", lang, f'{esc(self.t(L["roster"]))} ({len(self.roster)})', head, "".join(rows))
 
     def timeline_html(self) -> str:
         lang = self.lang
@@ -181,10 +178,7 @@ class ConsoleModel:
                        f'{word(e.get("action"), lang)}</td>{TD}{esc(str(e.get("detail") or ""))}</td></tr>'
                        for e in [e for e in reversed(self.events) if e.get("action") not in QUIET][:TIMELINE_ROWS])
         who = esc(self.nickname(self.selected))
-        return (f'<table class="labkit-console-timeline" lang="{lang}" cellpadding="4" border="1" '
-                f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'
-                f'<caption style="text-align:left;font-weight:bold">{esc(self.t(L["timeline"]))}: {who}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+        return _table("timeline", lang, f'{esc(self.t(L["timeline"]))}: {who}', head, rows)
 
     def checks_html(self) -> str:
         lang = self.lang
@@ -198,10 +192,7 @@ class ConsoleModel:
                        for sec, c in sorted(checks.items()))
         if not rows:
             rows = f'<tr><td colspan="3">{esc(self.t(L["no_events"]))}</td></tr>'
-        return (f'<table class="labkit-console-checks" lang="{lang}" cellpadding="4" border="1" '
-                f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'
-                f'<caption style="text-align:left;font-weight:bold">{esc(self.t(L["checks"]))}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+        return _table("checks", lang, esc(self.t(L["checks"])), head, rows)
 
     def message_html(self) -> str:
         if self.message is None:
@@ -319,3 +310,11 @@ def show(ctx: course.Context | None = None, *, url: str | None = None) -> Consol
         return HtmlBlock(f'<div class="labkit-console-refused labkit-warning" lang="{lang}">{esc(text)}</div>', text)
     model = ConsoleModel(ClassLink(url or server_url(), ctx.lecturer_token), lang=lang)
     return ConsoleView(model, interval=1.5 if ctx.voila else None)
+
+
+def _table(kind: str, lang: str, caption: str, head: str, rows: str) -> str:
+    """One console table (roster, timeline, checks); ``caption``, ``head`` and ``rows`` are HTML."""
+    return (f'<table class="labkit-console-{kind}" lang="{lang}" cellpadding="4" border="1" '
+            f'style="border-collapse:collapse;font-size:14px;border-color:#d1d5db">'
+            f'<caption style="text-align:left;font-weight:bold">{caption}</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
