@@ -115,15 +115,15 @@ def voila_figures(servers: list[tuple[VoilaServer, bool]], names: list[str], run
         for name in names:
             times: list[list[float]] = [[] for _ in servers]
             rss: list[list[float]] = [[] for _ in servers]
+            texts = [(server_dir(server) / name).read_text(encoding="utf-8") for server, _ in servers]
+            widgets = ["nbval-ignore-output" in text or "ipywidgets" in text for text in texts]
             for run in range(runs):
                 order = list(range(len(servers)))
                 for i in order[::-1] if run % 2 else order:
                     server, preheated = servers[i]
-                    text = (server_dir(server) / name).read_text(encoding="utf-8")
-                    widget = "nbval-ignore-output" in text or "ipywidgets" in text
                     if preheated:
                         settle(server)
-                    seconds, found = one_page(browser, server.app(name), prose=prose, widget=widget)
+                    seconds, found = one_page(browser, server.app(name), prose=prose, widget=widgets[i])
                     times[i].append(seconds)
                     if found:
                         rss[i].append(kernel_rss(server, found))
