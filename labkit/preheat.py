@@ -11,8 +11,9 @@ request, so that after the request only the section's own work is left:
 - RSA keys: the keys a lab world and its first application need (:mod:`labkit.keypool`),
   claimed from the server's pool or generated now;
 - the Markdown renderer of the prose;
-- 2-5's outcome table for the notebook's default time and seed (two device changes run
-  through 49 hours), which the page then shows in the student's language.
+- the chapter's own ahead-of-time work (``prepare_section`` of its labs module) for the
+  notebook's default time and seed: 2-5's outcome table and the worlds of the 2-5 and 2-6
+  labs, which the page then shows in the student's language.
 
 Outside a preheated kernel (papermill, nbval, JupyterLab, a plain Voilà kernel) nothing
 calls this: the same work simply happens on first use.
@@ -69,4 +70,5 @@ def prepare(section_id: str) -> dict[str, int]:
         from .course.params import DEFAULTS
 
         done["worked_out"] = int(work_out(section_id, parse_time(DEFAULTS["now"]), int(DEFAULTS["seed"])))
+        done["keys"] = keypool.prefetch(keys_for(section_id))  # the student's own actions: stock again
     return done

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from .. import course
 from ..card import KeyRole
@@ -60,6 +60,35 @@ def lab_world(p: LabParams, at: datetime) -> World:
         target += timedelta(days=1)
     world.advance_to(target)
     return world
+
+
+class WorldModel(Protocol):
+    """A lab model over a world of its own; its language is the world's (``world.lang``)."""
+
+    world: World
+
+
+M = TypeVar("M", bound=WorldModel)
+_AHEAD: dict[tuple[object, ...], WorldModel] = {}
+
+
+def make_ahead(make: Callable[..., WorldModel], now: datetime, seed: int, **options: object) -> None:
+    """Build a lab's model while a preheated kernel waits for its student (labkit.preheat),
+    for the notebook's default time and seed; the language comes with the request."""
+    _AHEAD[(make, now, seed, tuple(sorted(options.items())))] = make(LabParams("ja", now, seed), **options)
+
+
+def lab_model(make: Callable[..., M], p: LabParams, **options: object) -> M:
+    """``make(p, **options)``, or the same model made ahead (:func:`make_ahead`) for the same
+    time, seed and options, now in ``p.lang``. In class mode it is always made now: the lab
+    runs on the student's own world."""
+    ready = _AHEAD.pop((make, p.now, p.seed, tuple(sorted(options.items()))), None)
+    if ready is not None and not course.current().in_class:
+        ready.world.lang = check_lang(p.lang)
+        return cast(M, ready)  # stored under this very ``make``
+    if ready is not None:
+        ready.world.close()
+    return make(p, **options)
 
 
 # =========================================================================== time as text

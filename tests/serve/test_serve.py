@@ -165,6 +165,7 @@ def test_2_5s_outcomes_are_worked_out_while_the_kernel_waits(monkeypatch) -> Non
 
     s2_5.local_outcome_rows.cache_clear()
     monkeypatch.setenv(preheat.ENV_KEYS, "0")
+    monkeypatch.setattr("labkit.labs.kit._AHEAD", {})  # the labs made ahead: the next test's
     assert preheat.prepare("2-5")["worked_out"] == 1
     made = s2_5.local_outcome_rows.cache_info().misses
     reports = {}
@@ -177,6 +178,45 @@ def test_2_5s_outcomes_are_worked_out_while_the_kernel_waits(monkeypatch) -> Non
     fresh = ch2.device_change_outcomes(course.setup("2-5", lang="en", audience="student",
                                                     now="2026-04-01T10:00:00+09:00", seed=0))
     assert fresh.rows == reports["en"].rows and fresh.html() == reports["en"].html()
+
+
+def test_2_5_and_2_6_lab_worlds_are_built_while_the_kernel_waits(monkeypatch) -> None:
+    """The worlds of 2-5's and 2-6's labs (a registered phone, then a device change or a
+    loss: ~1 s each) are built by the preheated kernel before the language is known; the page
+    takes each once, in its language, in the same state as a lab built now. In class mode
+    the lab is always built now (the student's own world)."""
+    from dataclasses import replace
+
+    from labkit import course
+    from labkit.labs import ch2, kit
+
+    monkeypatch.setenv(preheat.ENV_KEYS, "0")
+    monkeypatch.setattr(kit, "_AHEAD", {})
+    assert preheat.prepare("2-6")["worked_out"] == 1 and preheat.prepare("2-5")["worked_out"] == 1
+    made = {id(m) for m in kit._AHEAD.values()}
+    assert len(made) == 4
+    ctx = course.setup("2-6", lang="en", audience="student", now="2026-04-01T10:00:00+09:00", seed=0)
+    ahead, now_built = ch2.phone_loss(ctx), ch2.phone_loss(ctx)  # the second is built now
+    assert id(ahead.model) in made and id(now_built.model) not in made
+    assert ahead.lang == ahead.world.lang == "en"
+    assert ahead.hotline.report.description == "Report the lost phone (suspend)"
+    assert ahead.model.status_html() == now_built.model.status_html() and ">valid<" in ahead.model.status_html()
+    ahead.hotline.report.click()  # it acts like one built now
+    assert ahead.model.hotline.receipt is not None and ahead.model.hotline.log[-1].en.endswith(
+        ahead.model.hotline.receipt.message.en)
+    ja = ch2.device_change(course.setup("2-5", lang="ja", audience="student", now="2026-04-01T10:00:00+09:00", seed=0))
+    assert id(ja.model) in made and ja.lang == "ja" and "旧スマホ" in ja.model.status_html()
+    other_seed = ch2.device_change(course.setup("2-5", lang="ja", audience="student",
+                                                now="2026-04-01T10:00:00+09:00", seed=1), old_online=False)
+    assert id(other_seed.model) not in made  # made for seed 0 only
+    in_class = replace(course.setup("2-6", lang="ja", audience="student", now="2026-04-01T10:00:00+09:00", seed=0),
+                       class_code="ABC123")
+    with course.use(in_class):
+        card = ch2.card_loss(in_class)
+    assert id(card.model) not in made and in_class.local_labs == 1
+    assert [type(m).__name__ for m in kit._AHEAD.values()] == ["DeviceChange"]  # 2-6's card lab: dropped
+    for lab in (ahead, now_built, ja, other_seed, card, *kit._AHEAD.values()):
+        lab.world.close()
 
 
 def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..kit import lab_params, lab_phone, on_day, when_text
+from ...jlis import LossItem
+from ..kit import lab_params, lab_phone, make_ahead, on_day, when_text
 from .s2_2 import Install, InstallLab, install
 from .s2_3 import Apply, ApplyLab, Register, RegisterLab, apply, register
 from .s2_5 import DeviceChange, DeviceChangeLab, device_change, device_change_outcomes, local_outcome_rows
@@ -67,9 +68,17 @@ __all__ = [
 
 def prepare_section(section_id: str, now: datetime, seed: int) -> bool:
     """What a preheated kernel can work out for a section's page before its student arrives
-    (labkit.preheat), for the notebook's default time and seed: 2-5's outcome table, two
-    device changes run through 49 hours (~2 s). True if there was something to do."""
+    (labkit.preheat), for the notebook's default time and seed: 2-5's outcome table (two
+    device changes run through 49 hours) and the models of 2-5's and 2-6's labs, whose
+    worlds are built, applied and registered the same way in either language (~1 s per lab).
+    True if there was something to do."""
     if section_id == "2-5":
         local_outcome_rows(now, seed)
-        return True
-    return False
+        for old_online in (True, False):
+            make_ahead(DeviceChange, now, seed, old_online=old_online)
+    elif section_id == "2-6":
+        for item in LossItem:
+            make_ahead(Loss, now, seed, item=item)
+    else:
+        return False
+    return True

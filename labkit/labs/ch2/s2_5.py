@@ -20,6 +20,7 @@ from ..kit import (
     box,
     caption,
     html_view,
+    lab_model,
     lab_params,
     lab_phone,
     lab_world,
@@ -42,7 +43,6 @@ class DeviceChange:
     phone holds. No widgets."""
 
     def __init__(self, p: LabParams, *, old_online: bool) -> None:
-        self.lang = p.lang
         self.world = lab_world(p, on_day(p.now, "09:00", days=-1))
         self.person = self.world.resident("sample")
         self.old = self.world.new_phone(self.person, name="old", model="Pixel 7")
@@ -52,6 +52,10 @@ class DeviceChange:
         self.old.set_online(old_online)
         self.old_online_at: datetime | None = None
         self._watch = (AppWatcher(self.world, self.old), AppWatcher(self.world, self.new))
+
+    @property
+    def lang(self) -> str:
+        return self.world.lang
 
     def sync(self) -> bool:
         """The old phone, when online, fetches its pushes (and deletes on the deletion push);
@@ -137,7 +141,7 @@ def device_change(ctx: course.Context | None = None, *, old_online: bool = True)
     """2-5: change to a new phone; the old phone online (deletes by itself) or switched off
     (``old_online=False``: bring it back after 48 hours and see what stays); ``lab.model``
     (:class:`DeviceChange`) drives it without widgets."""
-    return DeviceChangeLab(DeviceChange(lab_params(ctx), old_online=old_online))
+    return DeviceChangeLab(lab_model(DeviceChange, lab_params(ctx), old_online=old_online))
 
 
 def device_change_outcomes(ctx: course.Context | None = None) -> Report:

@@ -21,6 +21,7 @@ from ..kit import (
     button,
     caption,
     html_view,
+    lab_model,
     lab_params,
     lab_phone,
     lab_world,
@@ -37,10 +38,14 @@ class Hotline:
     """マイナンバー総合フリーダイヤル as the learner uses it: call, press 4, ask, report the
     loss (any hour); what it said (``log``) and the opening hours now. No widgets."""
 
-    def __init__(self, world: World, person: Person, item: LossItem, lang: str) -> None:
-        self.world, self.person, self.item, self.lang = world, person, item, lang
+    def __init__(self, world: World, person: Person, item: LossItem) -> None:
+        self.world, self.person, self.item = world, person, item
         self.log: list[Text] = []
         self.receipt: LossReceipt | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.world.lang
 
     def dial(self) -> None:
         self._say(self.world.hotline.guidance())
@@ -126,11 +131,14 @@ class HotlinePanel(ViewMixin):
 class Counter:
     """市区町村窓口: the found phone / the lost and found card; what it said (``log``)."""
 
-    def __init__(self, world: World, person: Person, item: LossItem, lang: str, *,
-                 new_password: str = "FOUND2026") -> None:
-        self.world, self.person, self.item, self.lang = world, person, item, lang
+    def __init__(self, world: World, person: Person, item: LossItem, *, new_password: str = "FOUND2026") -> None:
+        self.world, self.person, self.item = world, person, item
         self.new_password = new_password
         self.log: list[Text] = []
+
+    @property
+    def lang(self) -> str:
+        return self.world.lang
 
     def phone_found(self) -> None:
         try:
@@ -222,7 +230,6 @@ class Loss:
     evening; the hotline and the counter act on the same world. No widgets."""
 
     def __init__(self, p: LabParams, item: LossItem) -> None:
-        self.lang = p.lang
         self.item = item
         self.world = lab_world(p, on_day(p.now, "10:00", days=-1))
         self.person = self.world.resident("sample")
@@ -231,8 +238,12 @@ class Loss:
         self.world.advance_to(on_day(p.now, "22:30"))
         self.phone.mynaportal.open()
         self.watch = AppWatcher(self.world, self.phone)
-        self.hotline = Hotline(self.world, self.person, item, p.lang)
-        self.counter = Counter(self.world, self.person, item, p.lang)
+        self.hotline = Hotline(self.world, self.person, item)
+        self.counter = Counter(self.world, self.person, item)
+
+    @property
+    def lang(self) -> str:
+        return self.world.lang
 
     def status_html(self) -> str:
         return status_html(self.world, self.person, self.phone, self.lang)
@@ -277,11 +288,11 @@ class LossLab(Lab):
 
 def phone_loss(ctx: course.Context | None = None) -> LossLab:
     """2-6: lose the phone at 22:30, try to log in, call the hotline, find it again."""
-    return LossLab(Loss(lab_params(ctx), LossItem.PHONE))
+    return LossLab(lab_model(Loss, lab_params(ctx), item=LossItem.PHONE))
 
 
 def card_loss(ctx: course.Context | None = None) -> LossLab:
     """2-6: lose the My Number Card; found again: the counter, then the app."""
-    return LossLab(Loss(lab_params(ctx), LossItem.CARD))
+    return LossLab(lab_model(Loss, lab_params(ctx), item=LossItem.CARD))
 
 
