@@ -22,7 +22,7 @@ from ..phone import Phone
 from ..phone.mynaportal import AppState
 from ..reader import PinBlockedError, WrongPinError
 from ..widgets import PhoneMockup
-from ..widgets._base import ViewMixin, esc
+from ..widgets._base import ViewMixin, esc, shared
 from ..world import World
 
 # =========================================================================== run parameters
@@ -208,7 +208,7 @@ def box(children: Sequence[Any], css: str, *, row: bool = False, **layout: Any) 
         layout.setdefault("flex_flow", "row wrap")
         layout.setdefault("align_items", "flex-start")
     return cls([c.widget if isinstance(c, ViewMixin) else c for c in children], layout=w.Layout(**layout),
-               _dom_classes=tuple(css.split()))
+               _dom_classes=tuple(css.split()))  # its own layout: beside() and labs set flex later
 
 
 def panel(children: Sequence[Any], css: str, title: str | None = None) -> Any:
@@ -217,7 +217,8 @@ def panel(children: Sequence[Any], css: str, title: str | None = None) -> Any:
 
     items = list(children)
     if title is not None:
-        items.insert(0, w.HTML(f'<div style="font-weight:bold;font-size:15px;margin:.3em 0">{esc(title)}</div>'))
+        items.insert(0, w.HTML(f'<div style="font-weight:bold;font-size:15px;margin:.3em 0">{esc(title)}</div>',
+                               **shared(w.HTML)))
     return box(items, f"labkit-lab {css}", border="1px solid #d1d5db", padding=".5em .8em", margin=".4em 0",
                max_width="64em", overflow="auto")
 
@@ -236,10 +237,8 @@ def deeper(children: Sequence[Any], lang: str, what: Text, css: str) -> Any:
     import ipywidgets as w
 
     body = box(children, f"labkit-more-body {css}")
-    fold = w.Accordion(children=[body], titles=[f"{MORE.get(lang)}: {what.get(lang)}"])
-    fold.selected_index = 0 if engineer_depth() else None
-    fold.add_class("labkit-more-widget")
-    return fold
+    return w.Accordion(children=[body], titles=[f"{MORE.get(lang)}: {what.get(lang)}"],
+                       selected_index=0 if engineer_depth() else None, _dom_classes=("labkit-more-widget",))
 
 
 def button_row(*children: Any) -> Any:
@@ -258,15 +257,14 @@ def beside(phone_view: Any, side: Any) -> Any:
 def html_view(value: str, css: str) -> Any:
     import ipywidgets as w
 
-    widget = w.HTML(value, _dom_classes=(css,))
-    return widget
+    return w.HTML(value, **shared(w.HTML), _dom_classes=(css,))
 
 
-def button(label: str, css: str, action: Callable[[], object], **options: Any) -> Any:
-    """A button at its natural width calling ``action()``; ``options`` go to ``ipywidgets.Button``."""
+def button(label: str, css: str, action: Callable[[], object], *, width: str = "auto", **options: Any) -> Any:
+    """A button (at its natural width) calling ``action()``; ``options`` go to ``ipywidgets.Button``."""
     import ipywidgets as w
 
-    widget = w.Button(description=label, layout=w.Layout(width="auto"), _dom_classes=("labkit-lab-button", css),
+    widget = w.Button(description=label, **shared(w.Button, width=width), _dom_classes=("labkit-lab-button", css),
                       **options)
     widget.on_click(lambda _b: action())
     return widget

@@ -26,7 +26,7 @@ from ..apdu import ApduExchange, parse_cla, with_channel
 from ..card import Aid
 from ..card.trace import TraceDecoder, TraceEntry, mask_command
 from ..i18n import Text
-from ._base import ViewMixin, esc, resolve_lang, scroll_region
+from ._base import ViewMixin, esc, resolve_lang, scroll_region, shared
 
 __all__ = ["ApduTraceModel", "ApduTraceViewer", "TraceRow", "mask_apdu"]
 
@@ -302,11 +302,13 @@ class ApduTraceViewer(ViewMixin):
         self.filter = w.Dropdown(options=[(LABELS["all"].get(lang), -1)], value=-1,
                                  description=LABELS["filter"].get(lang), layout=w.Layout(width="14em"),
                                  _dom_classes=("labkit-trace-filter",))
-        self.clear_button = w.Button(description=LABELS["clear"].get(lang), _dom_classes=("labkit-trace-clear",))
-        self.status = w.HTML(_dom_classes=("labkit-trace-status",))
-        self.table = w.HTML(_dom_classes=("labkit-trace-table-box",))
-        title = w.HTML(f"<b>{esc(LABELS['title'].get(lang))}</b>")
-        self.widget = w.VBox([title, w.HBox([self.filter, self.clear_button, self.status]), self.table],
+        self.clear_button = w.Button(description=LABELS["clear"].get(lang), **shared(w.Button),
+                                     _dom_classes=("labkit-trace-clear",))
+        self.status = w.HTML(**shared(w.HTML), _dom_classes=("labkit-trace-status",))
+        self.table = w.HTML(**shared(w.HTML), _dom_classes=("labkit-trace-table-box",))
+        title = w.HTML(f"<b>{esc(LABELS['title'].get(lang))}</b>", **shared(w.HTML))
+        tools = w.HBox([self.filter, self.clear_button, self.status], **shared(w.HBox))
+        self.widget = w.VBox([title, tools, self.table],
                              _dom_classes=("labkit-trace",))
         self.filter.observe(self._on_filter, names="value")
         self.clear_button.on_click(lambda _b: self.clear())

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..i18n import Text
-from ._base import ViewMixin, error_text, esc, resolve_lang
+from ._base import ViewMixin, error_text, esc, resolve_lang, shared
 
 __all__ = ["STAGES", "CardReadingModel", "CardReadingStep"]
 
@@ -148,14 +148,16 @@ class CardReadingStep(ViewMixin):
         self.model = CardReadingModel(phone, card, screen=screen, lang=lang)
         lang = self.model.lang
         self.on_change = on_change
-        self.view = w.HTML(_dom_classes=("labkit-cardread-box",))
+        self.view = w.HTML(**shared(w.HTML), _dom_classes=("labkit-cardread-box",))
         self.hold_button = w.Button(description=_L["hold"].get(lang), button_style="primary",
                                     _dom_classes=("labkit-cardread-hold",))
-        self.remove_button = w.Button(description=_L["remove"].get(lang), _dom_classes=("labkit-cardread-remove",))
+        self.remove_button = w.Button(description=_L["remove"].get(lang), **shared(w.Button),
+                                      _dom_classes=("labkit-cardread-remove",))
         self.hold_button.on_click(lambda _b: self.hold())
         self.remove_button.on_click(lambda _b: self.remove())
-        self.widget = w.VBox([w.HTML(f"<b>{esc(_L['title'].get(lang))}</b>"), self.view,
-                              w.HBox([self.hold_button, self.remove_button])], _dom_classes=("labkit-cardread",))
+        self.widget = w.VBox([w.HTML(f"<b>{esc(_L['title'].get(lang))}</b>", **shared(w.HTML)), self.view,
+                              w.HBox([self.hold_button, self.remove_button], **shared(w.HBox))],
+                             _dom_classes=("labkit-cardread",))
         self.redraw()
 
     def hold(self) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..i18n import Text
 from ..phone.screen import InputKind, Screen
-from ._base import ViewMixin, esc
+from ._base import ViewMixin, esc, shared
 from .card_reading import CardReadingStep
 from .phone_model import ROW_HEADERS, PhoneMockupModel
 
@@ -56,46 +56,47 @@ class PhoneMockup(ViewMixin):
         self.inputs: dict[str, Any] = {}
         self.checks: dict[str, Any] = {}
 
-        self.status = w.HTML(_dom_classes=("labkit-phone-status",))
+        self.status = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-status",))
         self.shade_toggle = w.ToggleButton(value=False, description=_L["shade"].get(lang),
-                                           layout=w.Layout(width="100%"), _dom_classes=("labkit-phone-shade-toggle",))
-        self.shade_list = w.HTML(_dom_classes=("labkit-phone-shade-list",))
-        self.shade_open = w.Button(description=_L["open"].get(lang), layout=w.Layout(width="100%"),
+                                           **shared(w.ToggleButton, width="100%"),
+                                           _dom_classes=("labkit-phone-shade-toggle",))
+        self.shade_list = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-shade-list",))
+        self.shade_open = w.Button(description=_L["open"].get(lang), **shared(w.Button, width="100%"),
                                    _dom_classes=("labkit-phone-shade-open",))
         self.shade = w.VBox([self.shade_list, self.shade_open], layout=w.Layout(display="none"),
                             _dom_classes=("labkit-phone-shade",))
-        self.title = w.HTML(_dom_classes=("labkit-phone-title",))
-        self.body = w.HTML(_dom_classes=("labkit-phone-body",))
-        self.rows = w.HTML(_dom_classes=("labkit-phone-rows",))
-        self.form = w.VBox(_dom_classes=("labkit-phone-form",))
+        self.title = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-title",))
+        self.body = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-body",))
+        self.rows = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-rows",))
+        self.form = w.VBox(**shared(w.VBox), _dom_classes=("labkit-phone-form",))
         # errors (a PIN refused, a lock) and notices are read out politely when they change
-        self.error = w.HTML(_dom_classes=("labkit-phone-error", "labkit-live"))
-        self.notice = w.HTML(_dom_classes=("labkit-phone-notice", "labkit-live"))
+        self.error = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-error", "labkit-live"))
+        self.notice = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-notice", "labkit-live"))
         # 「プッシュ通知が届きました」 for screen readers
-        self.announce = w.HTML(_dom_classes=("labkit-phone-live", "labkit-live", "labkit-sr-only"))
+        self.announce = w.HTML(**shared(w.HTML), _dom_classes=("labkit-phone-live", "labkit-live", "labkit-sr-only"))
         self._unread = 0
-        self.button_box = w.VBox(_dom_classes=("labkit-phone-buttons",))
+        self.button_box = w.VBox(**shared(w.VBox), _dom_classes=("labkit-phone-buttons",))
         self.screen_box = w.VBox([self.title, self.body, self.rows, self.form, self.error, self.notice,
-                                  self.button_box], layout=w.Layout(min_height="26em", padding="0 .4em"),
+                                  self.button_box], **shared(w.VBox, min_height="26em", padding="0 .4em"),
                                   _dom_classes=("labkit-phone-screen",))
-        self.home_button = w.Button(description=_L["home"].get(lang), layout=w.Layout(width="100%"),
+        self.home_button = w.Button(description=_L["home"].get(lang), **shared(w.Button, width="100%"),
                                     _dom_classes=("labkit-phone-home",))
         frame = w.VBox([self.status, self.announce, self.shade_toggle, self.shade, self.screen_box,
                         self.home_button],
-                       layout=w.Layout(width="24em", border="10px solid #1f2937", padding=".3em",
-                                       margin="0 1em 0 0"), _dom_classes=("labkit-phone-frame",))
+                       **shared(w.VBox, width="24em", border="10px solid #1f2937", padding=".3em", margin="0 1em 0 0"),
+                       _dom_classes=("labkit-phone-frame",))
         self.airplane = w.ToggleButton(value=not phone.online, description=_L["airplane"].get(lang),
-                                       _dom_classes=("labkit-phone-airplane",))
+                                       **shared(w.ToggleButton), _dom_classes=("labkit-phone-airplane",))
         controls: list[Any] = [self.airplane]
         self.clock_buttons: dict[str, Any] = {}
         if advance is not None:
             for label, delta, key in _STEPS:
-                button = w.Button(description=label.get(lang), layout=w.Layout(width="auto"),
+                button = w.Button(description=label.get(lang), **shared(w.Button, width="auto"),
                                   _dom_classes=("labkit-phone-advance", f"labkit-phone-advance-{key}"))
                 button.on_click(lambda _b, delta=delta: self._do(self.model.advance, delta))
                 self.clock_buttons[key] = button
                 controls.append(button)
-        side: list[Any] = [w.HBox(controls, layout=w.Layout(flex_flow="row wrap"))]
+        side: list[Any] = [w.HBox(controls, **shared(w.HBox, flex_flow="row wrap"))]
         self.card_step: CardReadingStep | None = None
         if card is not None:
             self.card_step = CardReadingStep(phone, card, lang=lang, screen=lambda: self.model.screen,
@@ -220,14 +221,14 @@ class PhoneMockup(ViewMixin):
         self.checks, self.inputs = {}, {}
         for box in screen.checks:
             check = w.Checkbox(value=box.checked, description=box.label.get(lang), indent=False,
-                               layout=w.Layout(width="auto"),
+                               **shared(w.Checkbox, width="auto"),
                                _dom_classes=("labkit-phone-check", f"labkit-phone-check-{box.id}"))
             check.observe(lambda change, box=box.id: self._on_check(box, change), names="value")
             self.checks[box.id] = check
             children.append(check)
             if box.help is not None:
                 children.append(w.HTML(f'<div style="font-size:12px;color:#4b5563;margin:0 0 .4em 1.6em">'
-                                       f"{esc(box.help.get(lang))}</div>"))
+                                       f"{esc(box.help.get(lang))}</div>", **shared(w.HTML)))
         for field in screen.inputs:
             kind = w.Text if field.kind is InputKind.TEXT else w.Password
             widget = kind(value=field.value if field.kind is InputKind.TEXT else "",
@@ -290,14 +291,14 @@ class PhoneMockup(ViewMixin):
         for b in screen.buttons:
             button = w.Button(description=b.label.get(lang), disabled=not b.enabled,
                               tooltip=b.hint.get(lang) if b.hint is not None and not b.enabled else "",
-                              button_style="primary" if b.enabled else "", layout=w.Layout(width="95%"),
+                              button_style="primary" if b.enabled else "", **shared(w.Button, width="95%"),
                               _dom_classes=("labkit-phone-button", f"labkit-phone-button-{_css(b.id)}"))
             button.on_click(lambda _b, ident=b.id: self._do(self.model.press, ident))
             self.buttons[b.id] = button
             buttons.append(button)
             if b.hint is not None and not b.enabled:
                 buttons.append(w.HTML(f'<div class="labkit-phone-hint" style="font-size:11px;color:#6b7280">'
-                                      f"{esc(b.hint.get(lang))}</div>"))
+                                      f"{esc(b.hint.get(lang))}</div>", **shared(w.HTML)))
         self.button_box.children = tuple(buttons)
 
 

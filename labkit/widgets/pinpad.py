@@ -24,7 +24,7 @@ from ..errors import InputError, LabkitError
 from ..i18n import Text
 from ..reader import LastTryRefusedError, PinBlockedError, WrongPinError, normalize_pin
 from ..rules import tries_left
-from ._base import ViewMixin, error_text, esc, resolve_lang
+from ._base import ViewMixin, error_text, esc, resolve_lang, shared
 
 __all__ = ["PinAttempt", "PinOutcome", "PinPad", "PinPadModel"]
 
@@ -237,12 +237,12 @@ class PinPad(ViewMixin):
         self.model = PinPadModel(verify, kind=kind, tries=tries, max_tries=max_tries, lang=lang)
         self.max_guesses = max_guesses
         m, lang = self.model, self.model.lang
-        self.display = w.HTML(_dom_classes=("labkit-pinpad-display",))
+        self.display = w.HTML(**shared(w.HTML), _dom_classes=("labkit-pinpad-display",))
         # labkit-live: a lock and a PIN refused are read out
-        self.tries_label = w.HTML(_dom_classes=("labkit-pinpad-tries", "labkit-live"))
-        self.message = w.HTML(_dom_classes=("labkit-pinpad-message", "labkit-live"))
+        self.tries_label = w.HTML(**shared(w.HTML), _dom_classes=("labkit-pinpad-tries", "labkit-live"))
+        self.message = w.HTML(**shared(w.HTML), _dom_classes=("labkit-pinpad-message", "labkit-live"))
         self.ok_button = w.Button(description=L["ok_button"].get(lang), button_style="primary",
-                                  _dom_classes=("labkit-pinpad-ok",))
+                                  **shared(w.Button), _dom_classes=("labkit-pinpad-ok",))
         self.ok_button.on_click(lambda _b: self.submit())
         self.keys: dict[str, Any] = {}
         rows: list[Any] = []
@@ -253,12 +253,12 @@ class PinPad(ViewMixin):
                 buttons = []
                 for key in line:
                     label = L[key].get(lang) if key in ("clear", "back") else key
-                    button = w.Button(description=label, layout=w.Layout(width="5.5em", height="2.6em"),
+                    button = w.Button(description=label, **shared(w.Button, width="5.5em", height="2.6em"),
                                       _dom_classes=("labkit-pinpad-key", f"labkit-pinpad-key-{key}"))
                     button.on_click(lambda _b, key=key: self.press(key))
                     self.keys[key] = button
                     buttons.append(button)
-                rows.append(w.HBox(buttons))
+                rows.append(w.HBox(buttons, **shared(w.HBox)))
         else:
             self.password = w.Password(value="", placeholder="A〜Z, 0〜9",
                                        layout=w.Layout(width="100%", max_width="24em"),
@@ -266,13 +266,13 @@ class PinPad(ViewMixin):
                                        style={"description_width": "initial"}, _dom_classes=("labkit-pinpad-password",))
             self.password.observe(lambda change: self.model.set_value(change["new"]), names="value")
             rows.append(self.password)
-        heading = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>")] if m.digits else []
+        heading = [w.HTML(f"<b>{esc((title or _TITLES[kind]).get(lang))}</b>", **shared(w.HTML))] if m.digits else []
         children = [*heading, self.display, *rows,
-                    w.HBox([self.ok_button, self.tries_label])]
+                    w.HBox([self.ok_button, self.tries_label], **shared(w.HBox))]
         self.brute_button: Any = None
         if brute_force:
             self.brute_button = w.Button(description=L["brute"].get(lang), button_style="danger",
-                                         _dom_classes=("labkit-pinpad-bruteforce",))
+                                         **shared(w.Button), _dom_classes=("labkit-pinpad-bruteforce",))
             self.brute_button.on_click(lambda _b: self.brute_force())
             children.append(self.brute_button)
         children.append(self.message)

@@ -41,7 +41,7 @@ from ..se import (
     TamperKind,
 )
 from ..se.gp_constants import is_locked
-from ._base import ViewMixin, error_text, esc, fmt_jst, html_table, resolve_lang
+from ._base import ViewMixin, error_text, esc, fmt_jst, html_table, resolve_lang, shared
 
 __all__ = ["GpContentRow", "SeInspector", "SeInspectorModel", "privilege_names"]
 
@@ -291,20 +291,16 @@ class SeInspector(ViewMixin):
 
         self.model = SeInspectorModel(se, keys=keys, lang=lang)
         lang = self.model.lang
-        self.refresh_button = w.Button(description=L["refresh"].get(lang), _dom_classes=("labkit-se-refresh",))
-        self.state = w.HTML()
-        self.content = w.HTML()
-        self.jpki = w.HTML()
-        self.absent = w.HTML()
-        self.events = w.HTML()
-        for part, widget in (("state", self.state), ("content", self.content), ("jpki", self.jpki),
-                             ("absent", self.absent), ("events", self.events)):
-            widget.add_class(f"labkit-se-{part}-box")
+        self.refresh_button = w.Button(description=L["refresh"].get(lang), **shared(w.Button),
+                                       _dom_classes=("labkit-se-refresh",))
+        self.state, self.content, self.jpki, self.absent, self.events = (
+            w.HTML(**shared(w.HTML), _dom_classes=(f"labkit-se-{part}-box",))
+            for part in ("state", "content", "jpki", "absent", "events"))
 
         def head(key: str) -> Any:
-            return w.HTML(f"<b>{esc(L[key].get(lang))}</b>")
+            return w.HTML(f"<b>{esc(L[key].get(lang))}</b>", **shared(w.HTML))
         self.widget = w.VBox([
-            w.HBox([w.HTML(f"<b>{esc(L['title'].get(lang))}</b>"), self.refresh_button]), self.state,
+            w.HBox([head("title"), self.refresh_button], **shared(w.HBox)), self.state,
             head("content"), self.content, head("jpki"), self.jpki, head("not_stored"), self.absent,
             head("events"), self.events], _dom_classes=("labkit-se",))
         self.refresh_button.on_click(lambda _b: self.refresh())

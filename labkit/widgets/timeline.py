@@ -19,7 +19,7 @@ from ..clock import JST, to_jst
 from ..i18n import Text
 from ..jlis.rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy, old_phone_deletes
 from ..pki.validity import birthday_in, certificate_not_after, end_of_day, nth_birthday_after
-from ._base import ViewMixin, esc, fmt_jst, resolve_lang, scroll_region
+from ._base import ViewMixin, esc, fmt_jst, resolve_lang, scroll_region, shared
 
 __all__ = [
     "Band",
@@ -255,7 +255,7 @@ class Timeline(ViewMixin):
         self.lang = resolve_lang(lang)
         self._builder = model if callable(model) else None
         self.model: TimelineModel = model() if callable(model) else model
-        self.drawing = w.HTML(_dom_classes=("labkit-timeline-box",))
+        self.drawing = w.HTML(**shared(w.HTML), _dom_classes=("labkit-timeline-box",))
         self.widget = w.VBox([self.drawing], _dom_classes=("labkit-timeline",))
         self.redraw()
 

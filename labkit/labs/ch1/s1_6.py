@@ -173,9 +173,7 @@ class ContactsLab(Lab):
         for row in ((1, 2, 3), (4, 5, 6), (7, 8, 9), (0,)):
             line = []
             for n in row:
-                key = button(str(n), f"labkit-lab-key-{n}", partial(self.press, n))
-                key.layout.width = "3.2em"
-                line.append(key)
+                line.append(button(str(n), f"labkit-lab-key-{n}", partial(self.press, n), width="3.2em"))
             keys.append(w.HBox(line))
         self.heard = html_view(model.heard_html, "labkit-lab-guidance")
         self.widget_box = panel([
