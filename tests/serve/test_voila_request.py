@@ -158,3 +158,34 @@ def test_a_preheated_page_is_rendered_for_its_request(tmp_path) -> None:
         assert set(kernel_processes(server)) == waiting  # the preheated kernel served it
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_a_lab_built_while_the_kernel_waited_serves_its_page_in_english(tmp_path) -> None:
+    """End to end: 2-6's labs are built by the preheated kernel before the request (in no
+    language yet); the page asked for in English shows them in English, and they act: the
+    hotline's 「電話する」 answers in English over the kernel websocket, as the browser would."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(here / "browser"), str(here / "bench")]
+    from student import Scenario, Step, run_student
+    from voila_server import VoilaServer, course_command, kernel_processes
+
+    server = VoilaServer(tmp_path / "course.log", ready_timeout=120,
+                         command=lambda port: course_command(port, "--pool", "2-6=1", "--fill-delay", "600",
+                                                             "--max-kernels", "3"))
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:  # the pool kernel has prepared its section and gone quiet
+            procs = list(kernel_processes(server).values())
+            if procs and all(p.cpu_percent(0.5) < 5 for p in procs):
+                break
+        waiting = set(kernel_processes(server))
+        call = Scenario("2-6_loss.ipynb", "?lang=en", (Step("labkit-lab-hotline-call"),),
+                        r"\] This is the My Number general toll-free line\. For the smartphone e-certificate press 4")
+        out = asyncio.run(run_student(server.url.rstrip("/"), call, timeout=120))
+        assert out.error == "" and len(out.actions) == 1
+        assert set(kernel_processes(server)) == waiting  # the preheated kernel served it
+    finally:
+        server.stop()
