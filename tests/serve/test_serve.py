@@ -219,6 +219,20 @@ def test_2_5_and_2_6_lab_worlds_are_built_while_the_kernel_waits(monkeypatch) ->
         lab.world.close()
 
 
+def test_work_ahead_that_fails_leaves_it_to_the_page(monkeypatch, capsys) -> None:
+    """A failure in a chapter's ahead-of-time work must not fail the page: the kernel still
+    waits for its student, and the page does the work itself."""
+    from labkit.labs import ch2
+
+    def broken(*_args: object) -> bool:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setenv(preheat.ENV_KEYS, "0")
+    monkeypatch.setattr(ch2, "prepare_section", broken)
+    assert preheat.prepare("2-6") == {"lab_modules": 1, "keys": 0, "worked_out": 0}
+    assert "the work ahead failed, the page will do it: RuntimeError('disk full')" in capsys.readouterr().err
+
+
 def test_only_the_cell_that_waits_for_the_student_has_no_timeout(tmp_path) -> None:
     setup = {"source": 'from labkit import course\nctx = course.setup("2-3", lang=lang)'}
     lab = {"source": "ch2.apply(ctx)"}
