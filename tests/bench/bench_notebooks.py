@@ -5,7 +5,7 @@
   i.e. goto → Voilà's spinner gone → first output (and first widget, if any) visible;
 - kernel RSS: resident memory of that page's kernel after rendering (psutil);
 - x trivial: the voila figure over that of the anchor, a one-button notebook under plain Voilà
-  measured in the same run with the same browser (issue 13's goal: ≤ 1.5 for every app).
+  measured in turns with each page, same browser (issue 13's goal: ≤ 1.5 for every app).
 
 The course is served as `make run` serves it (labkit.serve, every section preheated with a
 pool of 1, refilled and settled before each page: a single user's view).
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -96,43 +97,56 @@ def settle(server: VoilaServer, limit: float = 300) -> None:
             return
 
 
-def voila_figures(servers: list[tuple[VoilaServer, bool]], names: list[str], runs: int, *,
-                  prose: bool) -> list[dict[str, tuple[float, float]]]:
+@dataclass(frozen=True)
+class Served:
+    """A server the pages are measured on; ``notebook``: always this one (the anchor), not the
+    page's own; ``prose``: wait for the course's prose as well."""
+
+    server: VoilaServer
+    preheated: bool
+    notebook: str | None = None
+    prose: bool = True
+
+
+def voila_figures(servers: list[Served], names: list[str], runs: int) -> list[dict[str, tuple[float, float]]]:
     """Median page → outputs/widgets visible (chromium) and the page's kernel RSS, per server
-    as ``(server, preheated)``; the servers take turns page by page and run by run (the order
-    alternates), so that a busy moment of the machine falls on both."""
+    and page; the servers take turns page by page and run by run (the order alternates), so
+    that a busy moment of the machine falls on all, and before every page each preheated
+    server has refilled its pools and gone quiet."""
     from playwright.sync_api import sync_playwright
 
     results: list[dict[str, tuple[float, float]]] = [{} for _ in servers]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for server, _ in servers:  # the browser's own first-load costs (caches, fonts)
+        for s in servers:  # the browser's own first-load costs (caches, fonts)
             warm = browser.new_page()
             warm.route(EXTERNAL, lambda r: r.abort())
-            warm.goto(server.app(names[0]), wait_until="domcontentloaded", timeout=300_000)
+            warm.goto(s.server.app(s.notebook or names[0]), wait_until="domcontentloaded", timeout=300_000)
             warm.wait_for_selector("#loading", state="detached", timeout=300_000)
             warm.close()
         for name in names:
             times: list[list[float]] = [[] for _ in servers]
             rss: list[list[float]] = [[] for _ in servers]
-            texts = [(server_dir(server) / name).read_text(encoding="utf-8") for server, _ in servers]
+            texts = [(server_dir(s.server) / (s.notebook or name)).read_text(encoding="utf-8") for s in servers]
             widgets = ["nbval-ignore-output" in text or "ipywidgets" in text for text in texts]
             for run in range(runs):
                 order = list(range(len(servers)))
                 for i in order[::-1] if run % 2 else order:
-                    server, preheated = servers[i]
-                    if preheated:
-                        settle(server)
-                    seconds, found = one_page(browser, server.app(name), prose=prose, widget=widgets[i])
+                    for other in servers:
+                        if other.preheated:
+                            settle(other.server)
+                    s = servers[i]
+                    seconds, found = one_page(browser, s.server.app(s.notebook or name), prose=s.prose,
+                                              widget=widgets[i])
                     times[i].append(seconds)
                     if found:
-                        rss[i].append(kernel_rss(server, found))
-                        release(server, found)
+                        rss[i].append(kernel_rss(s.server, found))
+                        release(s.server, found)
             for i in range(len(servers)):
                 results[i][name] = (statistics.median(times[i]), statistics.median(rss[i]) if rss[i] else float("nan"))
         browser.close()
-    for i, (server, _) in enumerate(servers):
-        results[i]["(voila server)"] = (float("nan"), psutil.Process(server.proc.pid).memory_info().rss / 2**20)
+    for i, s in enumerate(servers):
+        results[i]["(voila server)"] = (float("nan"), psutil.Process(s.server.proc.pid).memory_info().rss / 2**20)
     return results
 
 
@@ -199,17 +213,13 @@ def before_server(rev: str, tmp: Path) -> VoilaServer:
     return server
 
 
-def trivial_figures(runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
+def trivial_server(tmp: Path) -> VoilaServer:
     """The anchor: a one-button notebook under plain Voilà (no preheating), same browser."""
     folder = write_trivial(tmp / "trivial").parent
-
     server = VoilaServer(ROOT / "build" / "bench-voila-trivial.log", cwd=folder,
                          command=lambda port: voila_command(port, str(folder)))
     server.notebook_dir = folder  # type: ignore[attr-defined]
-    try:
-        return voila_figures([(server, False)], [TRIVIAL.notebook], runs, prose=False)[0]
-    finally:
-        server.stop()
+    return server
 
 
 def main() -> int:
@@ -228,38 +238,44 @@ def main() -> int:
                   for p in paths}
     voila: dict[str, tuple[float, float]] = {}
     before: dict[str, tuple[float, float]] = {}
-    trivial = (nan, nan)
+    anchor: dict[str, tuple[float, float]] = {}
     if Path(CHROMIUM).exists():
         with tempfile.TemporaryDirectory() as tmp:
-            trivial = trivial_figures(args.runs, Path(tmp))[TRIVIAL.notebook]
-            servers = [(course_server(Path(tmp)), True)]
+            servers = [Served(course_server(Path(tmp)), True)]
             try:
+                servers.append(Served(trivial_server(Path(tmp)), False, TRIVIAL.notebook, prose=False))
                 if args.before:
-                    servers.append((before_server(args.before, Path(tmp)), False))
+                    servers.append(Served(before_server(args.before, Path(tmp)), False))
                 names = [p.name for p in paths
-                         if all((server_dir(s) / p.name).exists() for s, _ in servers)]
-                figures = voila_figures(servers, names, args.runs, prose=True)
-                voila = figures[0]
-                before = figures[1] if args.before else {}
+                         if all((server_dir(s.server) / (s.notebook or p.name)).exists() for s in servers)]
+                figures = voila_figures(servers, names, args.runs)
+                voila, anchor = figures[0], figures[1]
+                before = figures[2] if args.before else {}
             finally:
-                for server, _ in servers:
-                    server.stop()
+                for s in servers:
+                    s.server.stop()
                 if args.before:
                     subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                                     str(Path(tmp) / "before")], check=False, capture_output=True)
     print(f"notebooks: median of {args.runs} runs; Voilà = page request → outputs/widgets visible (chromium); "
           f"course as `make run` serves it (preheated), anchor = trivial one-button notebook under plain "
-          f"Voilà in the same run; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"Voilà, measured in turns with each page; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     extra = f" {'before s':>9} {'after-before':>12}" if args.before else ""
-    print(f"{'notebook':28} {'execute s':>10} {'voila s':>8} {'x trivial':>9} {'kernel RSS MB':>14}{extra}")
-    print(f"{'(trivial, plain Voilà)':28} {'':>10} {trivial[0]:8.2f} {1:9.2f} {trivial[1]:14.0f}")
+    print(f"{'notebook':28} {'execute s':>10} {'voila s':>8} {'trivial s':>9} {'x trivial':>9} "
+          f"{'kernel RSS MB':>14}{extra}")
+    trivial = [t for name, (t, _) in anchor.items() if name.endswith(".ipynb")]
+    trivial_rss = [r for name, (_, r) in anchor.items() if name.endswith(".ipynb")]
+    if trivial:
+        print(f"{'(trivial anchor, median)':28} {'':>10} {statistics.median(trivial):8.2f} {'':>9} {1:9.2f} "
+              f"{statistics.median(trivial_rss):14.0f}")
     worst = nan
     slower = 0
     for p in paths:
         v, rss = voila.get(p.name, (nan, nan))
-        ratio = v / trivial[0]
+        t = anchor.get(p.name, (nan, nan))[0]
+        ratio = v / t
         worst = ratio if not worst >= ratio else worst
-        row = f"{p.name:28} {exec_times[p.name]:10.2f} {v:8.2f} {ratio:9.2f} {rss:14.0f}"
+        row = f"{p.name:28} {exec_times[p.name]:10.2f} {v:8.2f} {t:9.2f} {ratio:9.2f} {rss:14.0f}"
         if args.before:
             b = before.get(p.name, (nan, nan))[0]
             slower += v > b
