@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from async_support import run_async
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.web import Application
@@ -184,7 +185,7 @@ def test_a_lab_built_while_the_kernel_waited_serves_its_page_in_english(tmp_path
         waiting = set(kernel_processes(server))
         call = Scenario("2-6_loss.ipynb", "?lang=en", (Step("labkit-lab-hotline-call"),),
                         r"\] This is the My Number general toll-free line\. For the smartphone e-certificate press 4")
-        out = asyncio.run(run_student(server.url.rstrip("/"), call, timeout=120))
+        out = run_async(run_student(server.url.rstrip("/"), call, timeout=120))
         assert out.error == "" and len(out.actions) == 1
         assert set(kernel_processes(server)) == waiting  # the preheated kernel served it
     finally:
