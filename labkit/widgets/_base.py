@@ -113,7 +113,7 @@ def shared(widget_class: type[Any], **layout: str) -> dict[str, Any]:
     these settings and its one default style of that class, instead of two new models per
     widget. A page's browser builds every model before it shows the first widget (~1 ms
     each; a lab page has 300-400), so only widgets whose layout and style never change take
-    these (a shared layout refuses changes)."""
+    these (a shared layout or style refuses changes)."""
     parts = {"layout": _shared_layout(tuple(sorted(layout.items())))}
     style = widget_class.class_traits().get("style")
     if style is not None:
@@ -125,15 +125,29 @@ def shared(widget_class: type[Any], **layout: str) -> dict[str, Any]:
 def _shared_layout(settings: tuple[tuple[str, str], ...]) -> Any:
     import ipywidgets as w
 
-    layout = w.Layout(**dict(settings))
-
-    def refuse(change: Any) -> None:
-        raise TypeError(f"a shared Layout is never changed (tried {change['name']}): give the widget its own")
-
-    layout.observe(refuse, names=[key for key in layout.keys if not key.startswith("_")])
-    return layout
+    return _sealed(w.Layout(**dict(settings)))
 
 
 @functools.cache
 def _shared_style(style_class: type) -> Any:
-    return style_class()
+    return _sealed(style_class())
+
+
+def _sealed(model: Any) -> Any:
+    """A layout or style model many widgets share: changing it would change all of them, so a
+    change is undone and refused."""
+    undoing: list[bool] = []
+
+    def refuse(change: Any) -> None:
+        if undoing:
+            return
+        undoing.append(True)
+        try:
+            setattr(model, change["name"], change["old"])
+        finally:
+            undoing.clear()
+        raise TypeError(f"a shared {type(model).__name__} is never changed (tried {change['name']}): "
+                        "give the widget its own")
+
+    model.observe(refuse, names=[key for key in model.keys if not key.startswith("_")])
+    return model

@@ -47,7 +47,7 @@ def test_language_defaults_to_the_course_run() -> None:
 def test_widgets_share_one_layout_and_style_model_per_kind() -> None:
     """Issue 13: a page's browser builds every widget model before it shows the first widget,
     so widgets whose layout and style never change share the kernel's one Layout (per
-    settings) and one style model per kind; a shared layout refuses changes. A phone
+    settings) and one style model per kind; a shared layout or style refuses changes. A phone
     mock-up then opens fewer than 1.5 models per widget (3 each: widget, layout, style)."""
     import warnings
 
@@ -64,6 +64,9 @@ def test_widgets_share_one_layout_and_style_model_per_kind() -> None:
     assert "style" not in shared(w.VBox) and shared(w.HTML)["style"] is shared(w.HTML)["style"]
     with pytest.raises(TypeError, match="shared Layout"):
         a.layout.width = "3em"
+    with pytest.raises(TypeError, match="shared ButtonStyle"):
+        a.style.button_color = "red"
+    assert a.layout.width == "auto" and a.style.button_color is None  # undone
 
     def models() -> dict[str, w.Widget]:  # the kernel's live models (Widget.widgets is deprecated)
         with warnings.catch_warnings():
