@@ -68,6 +68,17 @@ class WorldModel(Protocol):
     world: World
 
 
+class InWorldLanguage:
+    """A lab model (or part of one) whose language is its world's, so that a model made before
+    the page's language was known (:func:`make_ahead`) takes it with ``world.lang``."""
+
+    world: World
+
+    @property
+    def lang(self) -> str:
+        return self.world.lang
+
+
 M = TypeVar("M", bound=WorldModel)
 _AHEAD: dict[tuple[object, ...], WorldModel] = {}
 
@@ -75,14 +86,18 @@ _AHEAD: dict[tuple[object, ...], WorldModel] = {}
 def make_ahead(make: Callable[..., WorldModel], now: datetime, seed: int, **options: object) -> None:
     """Build a lab's model while a preheated kernel waits for its student (labkit.preheat),
     for the notebook's default time and seed; the language comes with the request."""
-    _AHEAD[(make, now, seed, tuple(sorted(options.items())))] = make(LabParams("ja", now, seed), **options)
+    _AHEAD[_ahead_key(make, now, seed, options)] = make(LabParams("ja", now, seed), **options)
+
+
+def _ahead_key(make: Callable[..., object], now: datetime, seed: int, options: dict[str, object]) -> tuple[object, ...]:
+    return make, now, seed, tuple(sorted(options.items()))
 
 
 def lab_model(make: Callable[..., M], p: LabParams, **options: object) -> M:
     """``make(p, **options)``, or the same model made ahead (:func:`make_ahead`) for the same
     time, seed and options, now in ``p.lang``. In class mode it is always made now: the lab
     runs on the student's own world."""
-    ready = _AHEAD.pop((make, p.now, p.seed, tuple(sorted(options.items()))), None)
+    ready = _AHEAD.pop(_ahead_key(make, p.now, p.seed, options), None)
     if ready is not None and not course.current().in_class:
         ready.world.lang = check_lang(p.lang)
         return cast(M, ready)  # stored under this very ``make``

@@ -14,6 +14,7 @@ from ...widgets._base import esc, html_table
 from ...world import World
 from ..kit import (
     AppWatcher,
+    InWorldLanguage,
     Lab,
     LabParams,
     attempt,
@@ -36,7 +37,7 @@ OLD_PHONE = Text("旧スマホ (これまで使っていたスマホ)", "Old pho
 PREVIEW = Text("いま新しいスマホで申請した場合 (まだ申請していません)",
                "If you applied on the new phone now (not applied yet)")
 
-class DeviceChange:
+class DeviceChange(InWorldLanguage):
     """2-5's model: the old phone (registered yesterday) and a new phone with the app
     installed; ``old_online`` False: the old phone is switched off (airplane mode) when the
     change starts. When the old phone was first online after the application, and what each
@@ -52,10 +53,6 @@ class DeviceChange:
         self.old.set_online(old_online)
         self.old_online_at: datetime | None = None
         self._watch = (AppWatcher(self.world, self.old), AppWatcher(self.world, self.new))
-
-    @property
-    def lang(self) -> str:
-        return self.world.lang
 
     def sync(self) -> bool:
         """The old phone, when online, fetches its pushes (and deletes on the deletion push);

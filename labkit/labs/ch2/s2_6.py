@@ -15,6 +15,7 @@ from ...widgets._base import ViewMixin, esc
 from ...world import Person, World
 from ..kit import (
     AppWatcher,
+    InWorldLanguage,
     Lab,
     LabParams,
     box,
@@ -34,7 +35,7 @@ from .shared import person_info, status_html
 
 COUNTER_NAME = Text("市区町村窓口 (清瀬市)", "Municipal counter (Kiyose City)")
 
-class Hotline:
+class Hotline(InWorldLanguage):
     """マイナンバー総合フリーダイヤル as the learner uses it: call, press 4, ask, report the
     loss (any hour); what it said (``log``) and the opening hours now. No widgets."""
 
@@ -42,10 +43,6 @@ class Hotline:
         self.world, self.person, self.item = world, person, item
         self.log: list[Text] = []
         self.receipt: LossReceipt | None = None
-
-    @property
-    def lang(self) -> str:
-        return self.world.lang
 
     def dial(self) -> None:
         self._say(self.world.hotline.guidance())
@@ -128,17 +125,13 @@ class HotlinePanel(ViewMixin):
         self.reply.value = self.model.log_html()
 
 
-class Counter:
+class Counter(InWorldLanguage):
     """市区町村窓口: the found phone / the lost and found card; what it said (``log``)."""
 
     def __init__(self, world: World, person: Person, item: LossItem, *, new_password: str = "FOUND2026") -> None:
         self.world, self.person, self.item = world, person, item
         self.new_password = new_password
         self.log: list[Text] = []
-
-    @property
-    def lang(self) -> str:
-        return self.world.lang
 
     def phone_found(self) -> None:
         try:
@@ -225,7 +218,7 @@ class CounterPanel(ViewMixin):
         return run
 
 
-class Loss:
+class Loss(InWorldLanguage):
     """2-6's model: a registered phone, then the phone (or the card) is lost late in the
     evening; the hotline and the counter act on the same world. No widgets."""
 
@@ -240,10 +233,6 @@ class Loss:
         self.watch = AppWatcher(self.world, self.phone)
         self.hotline = Hotline(self.world, self.person, item)
         self.counter = Counter(self.world, self.person, item)
-
-    @property
-    def lang(self) -> str:
-        return self.world.lang
 
     def status_html(self) -> str:
         return status_html(self.world, self.person, self.phone, self.lang)
