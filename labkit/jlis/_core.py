@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 
-from ..clock import Clock, to_jst
+from ..clock import Clock
 from ..errors import LabkitError
 from ..i18n import Text
 from ..office.contract import (
@@ -88,10 +88,6 @@ class PinnableClock:
             yield
         finally:
             self._local.at = None
-
-
-def jst_text(when: datetime) -> str:
-    return f"{to_jst(when):%Y-%m-%d %H:%M} JST"
 
 
 class JlisCore:

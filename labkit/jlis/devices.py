@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ..i18n import Text
+from ..office.clock_guard import jst_text as _jst
 from ..office.contract import (
     ApplicationRequest,
     ApplicationState,
@@ -43,7 +44,6 @@ from ..office.contract import (
 )
 from ..office.refusals import Refusal, refuse
 from ._core import JlisCore
-from ._core import jst_text as _jst
 from .db import ApplicationRow, DeviceRow, JlisDb
 from .rules import old_phone_deletes
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..i18n import Text
+from ..office.clock_guard import jst_text as _jst
 from ..office.contract import (
     ApplicationKind,
     ApplicationReceipt,
@@ -50,7 +51,6 @@ from ..office.contract import (
 from ..office.refusals import MalformedRequestError, Refusal, refuse
 from ..pki import CaKind, CertificateStatus, CertState, Jpki, Reason
 from ._core import JlisCore
-from ._core import jst_text as _jst
 from .counter import CounterOps
 from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
 from .devices import DeviceOps
