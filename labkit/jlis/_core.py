@@ -143,6 +143,13 @@ class JlisCore:
         return f"{prefix}-{secrets.token_hex(8)}"
 
     # -- the heartbeat ----------------------------------------------------------------------
+    @contextmanager
+    def ticked(self) -> Iterator[None]:
+        """Under the lock, once everything due is processed: how every operation begins."""
+        with self.lock:
+            self.tick()
+            yield
+
     def tick(self) -> None:
         """Finish interrupted work, then process every application whose push is due."""
         with self.lock:

@@ -53,7 +53,7 @@ class CounterOps:
 
     def __init__(self, core: JlisCore) -> None:
         self.core = core
-        self.jpki, self.db, self._lock = core.jpki, core.db, core.lock
+        self.jpki, self.db = core.jpki, core.db
 
     def now(self) -> datetime:
         return self.core.now()
@@ -121,8 +121,7 @@ class CounterOps:
     @contextmanager
     def card_issuance(self, holder_id: str) -> Iterator[None]:
         """The journal around issuing card certificates (see the module docstring)."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             known = self.core.card_certificates(holder_id, live_only=False)
             issuance = self.core.new_id("card")
             self.db.begin_issuance(issuance, holder_id, known, self.now())
@@ -149,8 +148,7 @@ class CounterOps:
 
     def suspend(self, holder_id: str, item: LossItem) -> tuple[int, ...]:
         """一時保留 of every good certificate ``item`` concerns; already-held ones are left."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             item = LossItem(item)
             phone = self.core.active_device(holder_id)
             phone_serials = [lk.serial for lk in self.db.links(device_id=phone)] if phone else []
@@ -176,8 +174,7 @@ class CounterOps:
     def phone_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Lift the phone user-auth hold, revoke the held phone signing certificate.
         Returns (released, revoked)."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             phone = self.core.active_device(holder_id)
             links = self.db.links(device_id=phone) if phone else []
             held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
@@ -207,8 +204,7 @@ class CounterOps:
     def card_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The card's own certificates: lift the user-auth hold, revoke the signing one.
         Returns (released, revoked); the phone certificates are untouched."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             released, revoked = [], []
             for serial in self.core.card_certificates(holder_id):
                 rec = self.jpki.record(serial)
@@ -228,8 +224,7 @@ class CounterOps:
 
     def change_attributes(self, holder: Holder) -> tuple[int, ...]:
         """転居・氏名の変更: revoke the card's and the phone's signing certificates."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             self.db.put_holder(holder)
             revoked = []
             for rec in self.jpki.store.find(holder_id=holder.holder_id, ca=CaKind.SIGN):

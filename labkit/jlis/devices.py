@@ -151,8 +151,7 @@ class DeviceOps:
     def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
         """Due notifications, each delivered once. A deletion order more than 48 hours old
         lapses undelivered (2-5)."""
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.POLL)
             now = self.core.now()
             out, lapsed = [], []
@@ -185,8 +184,7 @@ class DeviceOps:
 
     def fetch_registration(self, application_id: str, device_id: str,
                            proof: DeviceProof | None = None) -> RegistrationPackage:
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.FETCH_REGISTRATION, application_id)
             app = self._application_for(application_id, device_id)
             links = self.db.links(application_id=app.application_id)
@@ -197,8 +195,7 @@ class DeviceOps:
 
     def confirm_registration(self, application_id: str, device_id: str,
                              proof: DeviceProof | None = None) -> DeviceStatus:
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.CONFIRM_REGISTRATION, application_id)
             app = self._application_for(application_id, device_id)
             now = self.core.now()
@@ -214,8 +211,7 @@ class DeviceOps:
     def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
         """What J-LIS knows about one phone; without a proof (for a phone with a bound key)
         only its state and certificates, which the CRL and OCSP publish anyway."""
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             full = self.authenticate(device_id, proof, DeviceAction.STATUS, required=False) \
                 or (isinstance(device_id, str) and self.keys.get(device_id) is None)
             return self._status(device_id, full=full)

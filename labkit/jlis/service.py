@@ -74,7 +74,7 @@ class JlisService:
         self.counter = CounterOps(self.core)
         #: The device endpoints and the device proof (:mod:`labkit.jlis.devices`).
         self.devices = DeviceOps(self.core)
-        self.jpki, self.db, self._lock = self.core.jpki, self.core.db, self.core.lock
+        self.jpki, self.db = self.core.jpki, self.core.db
 
     def now(self) -> datetime:
         return self.core.now()
@@ -87,8 +87,7 @@ class JlisService:
         if request.kind is ApplicationKind.CARD_FOUND:
             raise refuse(Refusal.MALFORMED, Text("カード発見の手続きは lift_suspension_by_card です",
                                                  "a card-found request goes to lift_suspension_by_card"))
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
             check_keys(request, required=True)
@@ -191,8 +190,7 @@ class JlisService:
         first goes to the municipal counter, which restores the card's certificates."""
         if request.kind is not ApplicationKind.CARD_FOUND:
             raise refuse(Refusal.MALFORMED, Text("種類は card_found です", "kind must be card_found"))
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
             check_keys(request, required=False)
@@ -251,8 +249,7 @@ class JlisService:
 
     # -- 2-7 stop using ----------------------------------------------------------------------
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             link = self.db.link_of(request.serial)
             if link is None or link.device_id != request.device_id:
@@ -281,8 +278,7 @@ class JlisService:
 
     # -- 2-6 hotline (24時間365日) -------------------------------------------------------------
     def report_loss(self, report: LossReport) -> LossReceipt:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             holder = self.counter.identify(report)
             held = self.counter.suspend(holder.holder_id, report.item)
             now = self.now()
@@ -322,8 +318,7 @@ class JlisService:
 
     def status(self, serial: int) -> CertificateStatus:
         check_serial(serial)
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             return self.jpki.status(serial)
 
     def certificate(self, serial: int) -> bytes:
@@ -337,13 +332,11 @@ class JlisService:
         return {kind: self.jpki.ca(kind).der for kind in CaKind}
 
     def crl(self, kind: CaKind) -> bytes:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             return self.jpki.crl(CaKind(kind))
 
     def ocsp(self, request_der: bytes) -> bytes:
-        with self._lock:
-            self.tick()
+        self.tick()
         return self.jpki.ocsp_respond(request_der)
 
     def ocsp_cached(self, request_der: bytes) -> bytes | None:
