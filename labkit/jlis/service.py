@@ -50,6 +50,7 @@ from ..office.contract import (
 )
 from ..office.refusals import MalformedRequestError, Refusal, refuse
 from ..pki import CaKind, CertificateStatus, CertState, Jpki, Reason
+from ..pki.store import CertRecord
 from ._core import JlisCore
 from .counter import CounterOps
 from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
@@ -294,10 +295,7 @@ class JlisService:
         if record.outcome != "ok" and record.outcome not in {r.value for r in Refusal}:
             raise MalformedRequestError(Text("outcome は ok か理由コードです", "outcome is ok or a reason code"),
                                         field="outcome")
-        check_serial(record.serial)
-        rec = self.jpki.store.get(record.serial)
-        if rec is None:
-            raise refuse(Refusal.CERT_UNKNOWN)
+        rec = self._issued(record.serial)
         text = record.detail or record.kind.text
         row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
                                 device_id=record.device_id, service=record.service, outcome=record.outcome)
@@ -309,11 +307,7 @@ class JlisService:
             raise MalformedRequestError(Text("serial か holder_id のどちらか一方と、1〜1000 の limit を指定します",
                                              "give exactly one of serial or holder_id, and a limit of 1-1000"))
         if serial is not None:
-            check_serial(serial)
-            rec = self.jpki.store.get(serial)
-            if rec is None:
-                raise refuse(Refusal.CERT_UNKNOWN)
-            holder_id = rec.holder_id
+            holder_id = self._issued(serial).holder_id
         return [_event(r) for r in self.db.usage(holder_id or "", limit)]
 
     def status(self, serial: int) -> CertificateStatus:
@@ -322,11 +316,15 @@ class JlisService:
             return self.jpki.status(serial)
 
     def certificate(self, serial: int) -> bytes:
+        return self._issued(serial).der
+
+    def _issued(self, serial: int) -> CertRecord:
+        """The record of a certificate J-LIS issued (else refused with ``unknown_certificate``)."""
         check_serial(serial)
         rec = self.jpki.store.get(serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
-        return rec.der
+        return rec
 
     def ca_certificates(self) -> dict[CaKind, bytes]:
         return {kind: self.jpki.ca(kind).der for kind in CaKind}
