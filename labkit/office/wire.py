@@ -77,9 +77,7 @@ def encode(value: Any, hint: Any = None) -> Any:
         return value.value
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, Text):
         return {"ja": value.ja, "en": value.en}
