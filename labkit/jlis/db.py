@@ -312,13 +312,11 @@ class JlisDb(SqliteTables):
 
     def mark_delivered(self, ids: list[int], at: datetime) -> None:
         with self.tx() as db:
-            for nid in ids:
-                db.execute("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", (to_ts(at), nid))
+            db.executemany("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", [(to_ts(at), n) for n in ids])
 
     def mark_lapsed(self, ids: list[int]) -> None:
         with self.tx() as db:
-            for nid in ids:
-                db.execute("UPDATE jlis_notifications SET lapsed = 1 WHERE id = ?", (nid,))
+            db.executemany("UPDATE jlis_notifications SET lapsed = 1 WHERE id = ?", [(n,) for n in ids])
 
     # -- usage history ----------------------------------------------------------------------
     def add_usage(self, at: datetime, kind: str, text: Text, *, holder_id: str | None, serial: int | None,
