@@ -149,7 +149,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         return value
     if hint is date:
         try:
-            return date.fromisoformat(data) if isinstance(data, str) and len(data) == 10 else _none()
+            return date.fromisoformat(data if isinstance(data, str) and len(data) == 10 else "")  # "": ValueError
         except ValueError:
             raise _bad(path, "は YYYY-MM-DD の日付です", "must be a YYYY-MM-DD date") from None
     if hint is Text:
@@ -186,10 +186,6 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
                 raise MalformedRequestError(exc.text, field=path) from None
             raise _bad(path, f"の値が正しくありません ({exc})", f"has an invalid value ({exc})") from None
     raise TypeError(f"unsupported type {hint!r}")
-
-
-def _none() -> Any:
-    raise ValueError
 
 
 def _object(data: Any, path: str, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
