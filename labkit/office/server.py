@@ -56,7 +56,7 @@ from .contract import (
 from .http_guard import check_headers, parse_json, read_body, too_large
 from .ocsp_route import OcspAnswer, OcspPost, OcspShortcut
 from .refusals import Refusal, refuse
-from .wire import decode, encode, error_body, parse_serial, status_to_json
+from .wire import decode, encode, error_body, json_error, parse_serial, status_to_json
 
 __all__ = ["MAX_BODY", "ROUTERS", "counter_routes", "create_app", "jlis_routes", "publication_routes"]
 
@@ -68,11 +68,6 @@ DER_TYPES = {"cert": "application/pkix-cert", "crl": "application/pkix-crl",
 log = logging.getLogger("labkit.office.server")
 
 Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _error(exc: LabkitError) -> JSONResponse:
-    status, body = error_body(exc)
-    return JSONResponse(body, status_code=status)
 
 
 async def _body(request: Request, content_type: str) -> bytes:
@@ -98,10 +93,10 @@ def _guard(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except LabkitError as exc:
-            return _error(exc)
+            return json_error(exc)
         except Exception:  # a bug: log it, answer 500, keep serving
             log.exception("unexpected error on %s %s", request.method, request.url.path)
-            return _error(refuse(Refusal.INTERNAL))
+            return json_error(refuse(Refusal.INTERNAL))
     return wrapped
 
 
@@ -271,7 +266,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
-    return _error(refuse(Refusal.INTERNAL))
+    return json_error(refuse(Refusal.INTERNAL))
 
 
 def _ocsp_malformed() -> bytes:

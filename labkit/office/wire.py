@@ -23,13 +23,15 @@ from enum import Enum
 from functools import cache
 from typing import Annotated, Any, TypeVar
 
+from starlette.responses import JSONResponse
+
 from ..errors import LabkitError, ServiceError
 from ..i18n import Text
 from ..pki import BasicAttributes, CertificateStatus, CertState, Holder, Reason, Sex
 from .refusals import MalformedRequestError, Refusal, public_details, refusal_of, refuse
 
 __all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "error_body", "error_from_json",
-           "holder_from_json", "holder_to_json", "parse_serial", "status_from_json", "status_to_json"]
+           "holder_from_json", "holder_to_json", "json_error", "parse_serial", "status_from_json", "status_to_json"]
 
 #: A certificate serial number: an int that travels as hex text (serials exceed JSON's safe integers).
 Serial = Annotated[int, "hex"]
@@ -242,6 +244,12 @@ def error_body(exc: LabkitError) -> tuple[int, dict[str, Any]]:
     reason = refusal_of(exc)
     return reason.http_status, {"error": {"reason": reason.value, "ja": exc.text.ja, "en": exc.text.en,
                                           "details": public_details(exc)}}
+
+
+def json_error(exc: LabkitError) -> JSONResponse:
+    """The server's answer for ``exc``: its JSON error with its HTTP status."""
+    status, body = error_body(exc)
+    return JSONResponse(body, status_code=status)
 
 
 def error_from_json(status: int, body: Any) -> ServiceError:
