@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from ..card import KeyRole, MyNumberCard
 from ..card.personalise import personalise
 from ..i18n import Text
-from ..office.contract import CertificateInfo, DeviceState, LossItem, LossReport, NotificationKind, UsageKind
+from ..office.contract import CertificateInfo, LossItem, LossReport, NotificationKind, UsageKind
 from ..office.refusals import Refusal, refuse
 from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertificateStatus, CertState, Holder, Reason
 from ._core import JlisCore
@@ -243,9 +243,6 @@ class CounterOps:
                                             "your smartphone signing certificate was revoked: address or name changed"),
                                        serials=(rec.serial,))
             return tuple(revoked)
-
-    def devices(self, holder_id: str) -> list[str]:
-        return [d.device_id for d in self.db.devices_of(holder_id) if d.state != DeviceState.UNKNOWN.value]
 
 
 def _what(item: LossItem) -> Text:
