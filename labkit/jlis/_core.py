@@ -45,7 +45,6 @@ from ..pki import (
     PHONE_AUTH,
     PHONE_SIGN,
     CaKind,
-    CertificateStatus,
     CertState,
     Holder,
     Jpki,
@@ -113,16 +112,13 @@ class JlisCore:
         return self.clock.now().astimezone(UTC).replace(microsecond=0)
 
     # -- status helpers ---------------------------------------------------------------------
-    def cert_status(self, serial: int) -> CertificateStatus:
-        return self.jpki.status(serial)
-
     def live(self, serial: int) -> bool:
         """Good or held and not expired: a certificate a phone still 'has'."""
-        return self.cert_status(serial).state in (CertState.GOOD, CertState.HELD)
+        return self.jpki.status(serial).state in (CertState.GOOD, CertState.HELD)
 
     def info(self, serial: int, kind: CaKind) -> CertificateInfo:
         rec = self.jpki.record(serial)
-        st = self.cert_status(serial)
+        st = self.jpki.status(serial)
         return CertificateInfo(serial, kind, rec.profile, st.state, rec.not_before, rec.not_after,
                                st.reason, st.revoked_at, st.text)
 
@@ -200,7 +196,7 @@ class JlisCore:
 
     def revoke_quietly(self, serial: int, reason: Reason) -> bool:
         """Revoke if still good or held; True if this call revoked it."""
-        st = self.cert_status(serial)
+        st = self.jpki.status(serial)
         if st.state not in (CertState.GOOD, CertState.HELD):
             return False
         try:

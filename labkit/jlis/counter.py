@@ -59,7 +59,7 @@ class CounterOps:
         return self.core.now()
 
     def cert_status(self, serial: int) -> CertificateStatus:
-        return self.core.cert_status(serial)
+        return self.jpki.status(serial)
 
     def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
         return self.core.card_certificates(holder_id, live_only=live_only)

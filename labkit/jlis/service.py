@@ -106,7 +106,7 @@ class JlisService:
                     raise refuse(Refusal.ONE_DEVICE)
                 for link in self.db.links(device_id=active):
                     if link.kind in request.certificates and self.core.live(link.serial):
-                        raise refuse(Refusal.STILL_ACTIVE, self.core.cert_status(link.serial).text,
+                        raise refuse(Refusal.STILL_ACTIVE, self.jpki.status(link.serial).text,
                                      kind=link.kind.value)
             elif active == request.device_id:
                 raise refuse(Refusal.ALREADY_REGISTERED)
@@ -198,7 +198,7 @@ class JlisService:
             if self.core.active_device(card.holder_id) != request.device_id:
                 raise refuse(Refusal.NOT_REGISTERED)
             links = self.db.links(device_id=request.device_id)
-            held = [lk for lk in links if self.core.cert_status(lk.serial).state is CertState.HELD]
+            held = [lk for lk in links if self.jpki.status(lk.serial).state is CertState.HELD]
             if not held:
                 raise refuse(Refusal.NOTHING_TO_LIFT)
             if any(lk.kind is CaKind.SIGN for lk in held) and CaKind.SIGN not in request.certificates:
@@ -258,7 +258,7 @@ class JlisService:
             rec = self.jpki.record(request.serial)
             if not verify_signature(rec.certificate, request.to_be_signed(), request.signature):
                 raise refuse(Refusal.BAD_SIGNATURE)
-            state = self.core.cert_status(request.serial).state
+            state = self.jpki.status(request.serial).state
             if state is CertState.REVOKED:
                 raise refuse(Refusal.CERT_REVOKED)
             if state is CertState.EXPIRED:
