@@ -180,11 +180,7 @@ class ClassJlis:
 
     def _apply(self, fn: Callable[[ApplicationRequest], ApplicationReceipt],
                request: ApplicationRequest) -> ApplicationReceipt:
-        sid = self.access.student()
-        holder = self._card_holder(request)
-        owner = self.access.store.owner(Kind.HOLDER, holder)
-        if sid is not None and owner != sid:
-            raise refuse(Refusal.FORBIDDEN)
+        owner = self.access.require(Kind.HOLDER, self._card_holder(request))
         self.access.require_device(request.device_id)
         receipt = self.access.run(owner, fn, request)
         if owner is not None:
