@@ -155,12 +155,11 @@ class DeviceOps:
             self.authenticate(device_id, proof, DeviceAction.POLL)
             now = self.core.now()
             out, lapsed = [], []
-            for row in self.db.due(device_id, now):
-                if row.kind == NotificationKind.DELETE_CERTIFICATES.value and not old_phone_deletes(row.due_at, now):
-                    lapsed.append(row.id)
+            for note in self.db.due(device_id, now):
+                if note.kind is NotificationKind.DELETE_CERTIFICATES and not old_phone_deletes(note.due_at, now):
+                    lapsed.append(note.notification_id)
                     continue
-                out.append(Notification(row.id, row.device_id, NotificationKind(row.kind), row.due_at,
-                                        row.application_id, row.serials, row.text, row.expires_at))
+                out.append(note)
             with self.db.tx():
                 self.db.mark_lapsed(lapsed)
                 self.db.mark_delivered([n.notification_id for n in out], now)

@@ -53,7 +53,7 @@ from ..pki import CaKind, CertificateStatus, CertState, Jpki, Reason
 from ..pki.store import CertRecord
 from ._core import JlisCore
 from .counter import CounterOps
-from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
+from .db import ApplicationRow, DeviceRow, JlisDb
 from .devices import DeviceOps
 from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
 from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy
@@ -297,9 +297,8 @@ class JlisService:
                                         field="outcome")
         rec = self._issued(record.serial)
         text = record.detail or record.kind.text
-        row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
-                                device_id=record.device_id, service=record.service, outcome=record.outcome)
-        return _event(row)
+        return self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
+                                 device_id=record.device_id, service=record.service, outcome=record.outcome)
 
     def usage_history(self, *, serial: int | None = None, holder_id: str | None = None,
                       limit: int = 100) -> list[UsageEvent]:
@@ -308,7 +307,7 @@ class JlisService:
                                              "give exactly one of serial or holder_id, and a limit of 1-1000"))
         if serial is not None:
             holder_id = self._issued(serial).holder_id
-        return [_event(r) for r in self.db.usage(holder_id or "", limit)]
+        return self.db.usage(holder_id or "", limit)
 
     def status(self, serial: int) -> CertificateStatus:
         check_serial(serial)
@@ -341,10 +340,6 @@ class JlisService:
         """The pre-produced answer when no J-LIS work is due, else None (then :meth:`ocsp`):
         no lock, no signing, fit for the server's event loop."""
         return None if self.core.tick_due() else self.jpki.ocsp_responses.cached(request_der)
-
-
-def _event(r: UsageRow) -> UsageEvent:
-    return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)
 
 
 _APPLIED = {
