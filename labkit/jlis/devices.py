@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ..i18n import Text
-from ..office.clock_guard import jst_text as _jst
+from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationRequest,
     ApplicationState,

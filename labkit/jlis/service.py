@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..i18n import Text
-from ..office.clock_guard import jst_text as _jst
+from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationKind,
     ApplicationReceipt,

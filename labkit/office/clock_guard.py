@@ -21,7 +21,7 @@ from ..i18n import Text
 from ..pki import CaKind, Store
 from .refusals import Refusal, refuse
 
-__all__ = ["SAFE_MARGIN", "ca_validity", "clock_target", "jst_text", "store_validity", "valid_start"]
+__all__ = ["SAFE_MARGIN", "ca_validity", "clock_target", "store_validity", "valid_start"]
 
 #: A restart outside the validity starts at least this long before the CA's end.
 SAFE_MARGIN = timedelta(days=1)
@@ -41,8 +41,8 @@ def store_validity(store: Store) -> tuple[datetime, datetime] | None:
     return ca_validity(r.root.der for r in records if r is not None) if any(records) else None
 
 
-def jst_text(when: datetime) -> str:
-    """A time as the lab shows it: JST to the minute."""
+def _jst(when: datetime) -> str:
+    """A time as the lab shows it (J-LIS's texts too): JST to the minute."""
     return f"{to_jst(when):%Y-%m-%d %H:%M} JST"
 
 
@@ -66,8 +66,8 @@ def clock_target(now: datetime, body: object, validity: tuple[datetime, datetime
     if target < now:
         raise refuse(Refusal.MALFORMED, Text("時計は進めることしかできません", "the clock only moves forward"))
     if validity is not None and target >= validity[1]:
-        raise refuse(Refusal.CLOCK_OUT_OF_RANGE, Text(f"{jst_text(validity[1])} より前まで",
-                                                      f"it must stay before {jst_text(validity[1])}"),
+        raise refuse(Refusal.CLOCK_OUT_OF_RANGE, Text(f"{_jst(validity[1])} より前まで",
+                                                      f"it must stay before {_jst(validity[1])}"),
                      not_after=validity[1].isoformat())
     return target
 
@@ -88,6 +88,6 @@ def valid_start(wanted: datetime, fallback: datetime, validity: tuple[datetime, 
     start = fallback if ok(fallback) else (begin if fallback < begin else max(begin, end - SAFE_MARGIN))
     return start, Text(
         f"警告: 時計の時刻 {wanted.isoformat()} (保存されていた時刻か --now) はラボ認証局の有効期間 "
-        f"({jst_text(begin)}〜{jst_text(end)}) の外です。{jst_text(start)} から始めます",
+        f"({_jst(begin)}〜{_jst(end)}) の外です。{_jst(start)} から始めます",
         f"warning: the clock time {wanted.isoformat()} (stored, or --now) is outside the lab CA's validity "
-        f"({jst_text(begin)} to {jst_text(end)}); starting from {jst_text(start)}")
+        f"({_jst(begin)} to {_jst(end)}); starting from {_jst(start)}")
