@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 
-from ..clock import Clock, to_jst
+from ..clock import Clock
 from ..errors import LabkitError
 from ..i18n import Text
 from ..office.contract import (
@@ -45,7 +45,6 @@ from ..pki import (
     PHONE_AUTH,
     PHONE_SIGN,
     CaKind,
-    CertificateStatus,
     CertState,
     Holder,
     Jpki,
@@ -90,10 +89,6 @@ class PinnableClock:
             self._local.at = None
 
 
-def jst_text(when: datetime) -> str:
-    return f"{to_jst(when):%Y-%m-%d %H:%M} JST"
-
-
 class JlisCore:
     """State and bookkeeping shared by the API operations and the counter operations (each
     holds the same core; neither inherits it)."""
@@ -117,16 +112,13 @@ class JlisCore:
         return self.clock.now().astimezone(UTC).replace(microsecond=0)
 
     # -- status helpers ---------------------------------------------------------------------
-    def cert_status(self, serial: int) -> CertificateStatus:
-        return self.jpki.status(serial)
-
     def live(self, serial: int) -> bool:
         """Good or held and not expired: a certificate a phone still 'has'."""
-        return self.cert_status(serial).state in (CertState.GOOD, CertState.HELD)
+        return self.jpki.status(serial).state in (CertState.GOOD, CertState.HELD)
 
     def info(self, serial: int, kind: CaKind) -> CertificateInfo:
         rec = self.jpki.record(serial)
-        st = self.cert_status(serial)
+        st = self.jpki.status(serial)
         return CertificateInfo(serial, kind, rec.profile, st.state, rec.not_before, rec.not_after,
                                st.reason, st.revoked_at, st.text)
 
@@ -147,6 +139,13 @@ class JlisCore:
         return f"{prefix}-{secrets.token_hex(8)}"
 
     # -- the heartbeat ----------------------------------------------------------------------
+    @contextmanager
+    def ticked(self) -> Iterator[None]:
+        """Under the lock, once everything due is processed: how every operation begins."""
+        with self.lock:
+            self.tick()
+            yield
+
     def tick(self) -> None:
         """Finish interrupted work, then process every application whose push is due."""
         with self.lock:
@@ -197,7 +196,7 @@ class JlisCore:
 
     def revoke_quietly(self, serial: int, reason: Reason) -> bool:
         """Revoke if still good or held; True if this call revoked it."""
-        st = self.cert_status(serial)
+        st = self.jpki.status(serial)
         if st.state not in (CertState.GOOD, CertState.HELD):
             return False
         try:

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from ..card import KeyRole, MyNumberCard
 from ..card.personalise import personalise
 from ..i18n import Text
-from ..office.contract import CertificateInfo, DeviceState, LossItem, LossReport, NotificationKind, UsageKind
+from ..office.contract import CertificateInfo, LossItem, LossReport, NotificationKind, UsageKind
 from ..office.refusals import Refusal, refuse
 from ..pki import CARD_AUTH, CARD_SIGN, CaKind, CertificateStatus, CertState, Holder, Reason
 from ._core import JlisCore
@@ -53,13 +53,13 @@ class CounterOps:
 
     def __init__(self, core: JlisCore) -> None:
         self.core = core
-        self.jpki, self.db, self._lock = core.jpki, core.db, core.lock
+        self.jpki, self.db = core.jpki, core.db
 
     def now(self) -> datetime:
         return self.core.now()
 
     def cert_status(self, serial: int) -> CertificateStatus:
-        return self.core.cert_status(serial)
+        return self.jpki.status(serial)
 
     def card_certificates(self, holder_id: str, *, live_only: bool = True) -> list[int]:
         return self.core.card_certificates(holder_id, live_only=live_only)
@@ -121,8 +121,7 @@ class CounterOps:
     @contextmanager
     def card_issuance(self, holder_id: str) -> Iterator[None]:
         """The journal around issuing card certificates (see the module docstring)."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             known = self.core.card_certificates(holder_id, live_only=False)
             issuance = self.core.new_id("card")
             self.db.begin_issuance(issuance, holder_id, known, self.now())
@@ -149,8 +148,7 @@ class CounterOps:
 
     def suspend(self, holder_id: str, item: LossItem) -> tuple[int, ...]:
         """一時保留 of every good certificate ``item`` concerns; already-held ones are left."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             item = LossItem(item)
             phone = self.core.active_device(holder_id)
             phone_serials = [lk.serial for lk in self.db.links(device_id=phone)] if phone else []
@@ -176,8 +174,7 @@ class CounterOps:
     def phone_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Lift the phone user-auth hold, revoke the held phone signing certificate.
         Returns (released, revoked)."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             phone = self.core.active_device(holder_id)
             links = self.db.links(device_id=phone) if phone else []
             held = [lk for lk in links if self.cert_status(lk.serial).state is CertState.HELD]
@@ -207,8 +204,7 @@ class CounterOps:
     def card_found(self, holder_id: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The card's own certificates: lift the user-auth hold, revoke the signing one.
         Returns (released, revoked); the phone certificates are untouched."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             released, revoked = [], []
             for serial in self.core.card_certificates(holder_id):
                 rec = self.jpki.record(serial)
@@ -228,8 +224,7 @@ class CounterOps:
 
     def change_attributes(self, holder: Holder) -> tuple[int, ...]:
         """転居・氏名の変更: revoke the card's and the phone's signing certificates."""
-        with self._lock:
-            self.core.tick()
+        with self.core.ticked():
             self.db.put_holder(holder)
             revoked = []
             for rec in self.jpki.store.find(holder_id=holder.holder_id, ca=CaKind.SIGN):
@@ -248,9 +243,6 @@ class CounterOps:
                                             "your smartphone signing certificate was revoked: address or name changed"),
                                        serials=(rec.serial,))
             return tuple(revoked)
-
-    def devices(self, holder_id: str) -> list[str]:
-        return [d.device_id for d in self.db.devices_of(holder_id) if d.state != DeviceState.UNKNOWN.value]
 
 
 def _what(item: LossItem) -> Text:

@@ -23,10 +23,11 @@ from typing import Any
 
 from .._sqlite import ChangeCounter, SqliteTables, from_ts, to_ts
 from ..i18n import Text
+from ..office.jlis_forms import Notification, NotificationKind, UsageEvent, UsageKind
 from ..office.wire import holder_from_json, holder_to_json
 from ..pki import CaKind, Holder, Reason
 
-__all__ = ["ApplicationRow", "DeviceRow", "JlisDb", "LinkRow", "NotificationRow", "UsageRow"]
+__all__ = ["ApplicationRow", "DeviceRow", "JlisDb", "LinkRow"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jlis_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,31 +109,6 @@ class LinkRow:
     application_id: str
     kind: CaKind
     settled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationRow:
-    id: int
-    device_id: str
-    kind: str
-    due_at: datetime
-    expires_at: datetime | None
-    application_id: str | None
-    serials: tuple[int, ...]
-    text: Text
-
-
-@dataclass(frozen=True, slots=True)
-class UsageRow:
-    id: int
-    at: datetime
-    kind: str
-    holder_id: str | None
-    serial: int | None
-    device_id: str | None
-    service: str
-    outcome: str
-    text: Text
 
 
 class JlisDb(SqliteTables):
@@ -303,26 +279,25 @@ class JlisDb(SqliteTables):
                        (device_id, kind, to_ts(due_at), None if expires_at is None else to_ts(expires_at),
                         application_id, json.dumps([_hex(s) for s in serials]), text.ja, text.en))
 
-    def due(self, device_id: str, now: datetime) -> list[NotificationRow]:
+    def due(self, device_id: str, now: datetime) -> list[Notification]:
         rows = self._all("SELECT id, device_id, kind, due_at, expires_at, application_id, serials, ja, en "
                          "FROM jlis_notifications WHERE device_id = ? AND delivered_at IS NULL AND lapsed = 0 "
                          "AND due_at <= ? ORDER BY due_at, id", (device_id, to_ts(now)))
-        return [NotificationRow(r[0], r[1], r[2], from_ts(r[3]), from_ts(r[4]), r[5],  # type: ignore[arg-type]
-                                tuple(int(s, 16) for s in json.loads(r[6])), Text(r[7], r[8])) for r in rows]
+        return [Notification(r[0], r[1], NotificationKind(r[2]), from_ts(r[3]), r[5],  # type: ignore[arg-type]
+                             tuple(int(s, 16) for s in json.loads(r[6])), Text(r[7], r[8]), from_ts(r[4]))
+                for r in rows]
 
     def mark_delivered(self, ids: list[int], at: datetime) -> None:
         with self.tx() as db:
-            for nid in ids:
-                db.execute("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", (to_ts(at), nid))
+            db.executemany("UPDATE jlis_notifications SET delivered_at = ? WHERE id = ?", [(to_ts(at), n) for n in ids])
 
     def mark_lapsed(self, ids: list[int]) -> None:
         with self.tx() as db:
-            for nid in ids:
-                db.execute("UPDATE jlis_notifications SET lapsed = 1 WHERE id = ?", (nid,))
+            db.executemany("UPDATE jlis_notifications SET lapsed = 1 WHERE id = ?", [(n,) for n in ids])
 
     # -- usage history ----------------------------------------------------------------------
     def add_usage(self, at: datetime, kind: str, text: Text, *, holder_id: str | None, serial: int | None,
-                  device_id: str | None, service: str = "J-LIS", outcome: str = "ok") -> UsageRow:
+                  device_id: str | None, service: str = "J-LIS", outcome: str = "ok") -> UsageEvent:
         with self.tx() as db:
             cur = db.execute("INSERT INTO jlis_usage (at, kind, holder_id, serial, device_id, service, outcome, ja, en)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -330,14 +305,14 @@ class JlisDb(SqliteTables):
                               service, outcome, text.ja, text.en))
             row_id = cur.lastrowid
         assert row_id is not None
-        return UsageRow(row_id, datetime.fromtimestamp(to_ts(at), UTC), kind, holder_id, serial, device_id, service,
-                        outcome, text)
+        return UsageEvent(row_id, datetime.fromtimestamp(to_ts(at), UTC), UsageKind(kind), holder_id, serial, device_id,
+                          service, outcome, text)
 
-    def usage(self, holder_id: str, limit: int) -> list[UsageRow]:
+    def usage(self, holder_id: str, limit: int) -> list[UsageEvent]:
         rows = self._all("SELECT id, at, kind, holder_id, serial, device_id, service, outcome, ja, en FROM jlis_usage "
                          "WHERE holder_id = ? ORDER BY at DESC, id DESC LIMIT ?", (holder_id, limit))
-        return [UsageRow(r[0], from_ts(r[1]), r[2], r[3], None if r[4] is None else int(r[4], 16),  # type: ignore[arg-type]
-                         r[5], r[6], r[7], Text(r[8], r[9])) for r in rows]
+        return [UsageEvent(r[0], from_ts(r[1]), UsageKind(r[2]), r[3],  # type: ignore[arg-type]
+                           None if r[4] is None else int(r[4], 16), r[5], r[6], r[7], Text(r[8], r[9])) for r in rows]
 
     # -- nonces -----------------------------------------------------------------------------
     def spend_nonce(self, nonce: bytes, at: datetime) -> bool:

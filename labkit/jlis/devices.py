@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ..i18n import Text
+from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationRequest,
     ApplicationState,
@@ -43,7 +44,6 @@ from ..office.contract import (
 )
 from ..office.refusals import Refusal, refuse
 from ._core import JlisCore
-from ._core import jst_text as _jst
 from .db import ApplicationRow, DeviceRow, JlisDb
 from .rules import old_phone_deletes
 
@@ -151,17 +151,15 @@ class DeviceOps:
     def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
         """Due notifications, each delivered once. A deletion order more than 48 hours old
         lapses undelivered (2-5)."""
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.POLL)
             now = self.core.now()
             out, lapsed = [], []
-            for row in self.db.due(device_id, now):
-                if row.kind == NotificationKind.DELETE_CERTIFICATES.value and not old_phone_deletes(row.due_at, now):
-                    lapsed.append(row.id)
+            for note in self.db.due(device_id, now):
+                if note.kind is NotificationKind.DELETE_CERTIFICATES and not old_phone_deletes(note.due_at, now):
+                    lapsed.append(note.notification_id)
                     continue
-                out.append(Notification(row.id, row.device_id, NotificationKind(row.kind), row.due_at,
-                                        row.application_id, row.serials, row.text, row.expires_at))
+                out.append(note)
             with self.db.tx():
                 self.db.mark_lapsed(lapsed)
                 self.db.mark_delivered([n.notification_id for n in out], now)
@@ -185,8 +183,7 @@ class DeviceOps:
 
     def fetch_registration(self, application_id: str, device_id: str,
                            proof: DeviceProof | None = None) -> RegistrationPackage:
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.FETCH_REGISTRATION, application_id)
             app = self._application_for(application_id, device_id)
             links = self.db.links(application_id=app.application_id)
@@ -197,8 +194,7 @@ class DeviceOps:
 
     def confirm_registration(self, application_id: str, device_id: str,
                              proof: DeviceProof | None = None) -> DeviceStatus:
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             self.authenticate(device_id, proof, DeviceAction.CONFIRM_REGISTRATION, application_id)
             app = self._application_for(application_id, device_id)
             now = self.core.now()
@@ -214,8 +210,7 @@ class DeviceOps:
     def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
         """What J-LIS knows about one phone; without a proof (for a phone with a bound key)
         only its state and certificates, which the CRL and OCSP publish anyway."""
-        with self.core.lock:
-            self.core.tick()
+        with self.core.ticked():
             full = self.authenticate(device_id, proof, DeviceAction.STATUS, required=False) \
                 or (isinstance(device_id, str) and self.keys.get(device_id) is None)
             return self._status(device_id, full=full)

@@ -12,8 +12,6 @@ The hotline works over any :class:`~labkit.office.contract.JlisApi`, in process 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..i18n import Text
 from ..office.contract import JlisApi, LossReceipt, LossReport
 from ..office.refusals import Refusal, refuse
@@ -38,15 +36,12 @@ class Hotline:
         self.jlis = jlis
         self.hours = hours
 
-    def _now(self) -> datetime:
-        return self.jlis.now()
-
     def guidance(self) -> Text:
         """What the caller hears first."""
         return _MENU
 
     def is_open(self) -> bool:
-        return self.hours.is_open(self._now())
+        return self.hours.is_open(self.jlis.now())
 
     def press(self, number: int) -> Text:
         """Voice guidance: only 4 leads to the smartphone e-certificate desk."""
@@ -65,5 +60,5 @@ class Hotline:
 
     def report_loss(self, report: LossReport) -> LossReceipt:
         """Suspend at once, any hour (HotlineHours.accepts_suspension is always true)."""
-        assert self.hours.accepts_suspension(self._now())
+        assert self.hours.accepts_suspension(self.jlis.now())
         return self.jlis.report_loss(report)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..i18n import Text
+from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationKind,
     ApplicationReceipt,
@@ -49,10 +50,10 @@ from ..office.contract import (
 )
 from ..office.refusals import MalformedRequestError, Refusal, refuse
 from ..pki import CaKind, CertificateStatus, CertState, Jpki, Reason
+from ..pki.store import CertRecord
 from ._core import JlisCore
-from ._core import jst_text as _jst
 from .counter import CounterOps
-from .db import ApplicationRow, DeviceRow, JlisDb, UsageRow
+from .db import ApplicationRow, DeviceRow, JlisDb
 from .devices import DeviceOps
 from .prerequisites import DEFAULT_DEVICE_POLICY, DevicePolicy
 from .rules import DEFAULT_PUSH_POLICY, DELETION_WINDOW, PushPolicy
@@ -74,7 +75,7 @@ class JlisService:
         self.counter = CounterOps(self.core)
         #: The device endpoints and the device proof (:mod:`labkit.jlis.devices`).
         self.devices = DeviceOps(self.core)
-        self.jpki, self.db, self._lock = self.core.jpki, self.core.db, self.core.lock
+        self.jpki, self.db = self.core.jpki, self.core.db
 
     def now(self) -> datetime:
         return self.core.now()
@@ -87,8 +88,7 @@ class JlisService:
         if request.kind is ApplicationKind.CARD_FOUND:
             raise refuse(Refusal.MALFORMED, Text("カード発見の手続きは lift_suspension_by_card です",
                                                  "a card-found request goes to lift_suspension_by_card"))
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
             check_keys(request, required=True)
@@ -106,7 +106,7 @@ class JlisService:
                     raise refuse(Refusal.ONE_DEVICE)
                 for link in self.db.links(device_id=active):
                     if link.kind in request.certificates and self.core.live(link.serial):
-                        raise refuse(Refusal.STILL_ACTIVE, self.core.cert_status(link.serial).text,
+                        raise refuse(Refusal.STILL_ACTIVE, self.jpki.status(link.serial).text,
                                      kind=link.kind.value)
             elif active == request.device_id:
                 raise refuse(Refusal.ALREADY_REGISTERED)
@@ -191,15 +191,14 @@ class JlisService:
         first goes to the municipal counter, which restores the card's certificates."""
         if request.kind is not ApplicationKind.CARD_FOUND:
             raise refuse(Refusal.MALFORMED, Text("種類は card_found です", "kind must be card_found"))
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             card = verify_card_request(self.jpki, request, now, self.core.device_policy)
             check_keys(request, required=False)
             if self.core.active_device(card.holder_id) != request.device_id:
                 raise refuse(Refusal.NOT_REGISTERED)
             links = self.db.links(device_id=request.device_id)
-            held = [lk for lk in links if self.core.cert_status(lk.serial).state is CertState.HELD]
+            held = [lk for lk in links if self.jpki.status(lk.serial).state is CertState.HELD]
             if not held:
                 raise refuse(Refusal.NOTHING_TO_LIFT)
             if any(lk.kind is CaKind.SIGN for lk in held) and CaKind.SIGN not in request.certificates:
@@ -251,8 +250,7 @@ class JlisService:
 
     # -- 2-7 stop using ----------------------------------------------------------------------
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             now = self.now()
             link = self.db.link_of(request.serial)
             if link is None or link.device_id != request.device_id:
@@ -260,7 +258,7 @@ class JlisService:
             rec = self.jpki.record(request.serial)
             if not verify_signature(rec.certificate, request.to_be_signed(), request.signature):
                 raise refuse(Refusal.BAD_SIGNATURE)
-            state = self.core.cert_status(request.serial).state
+            state = self.jpki.status(request.serial).state
             if state is CertState.REVOKED:
                 raise refuse(Refusal.CERT_REVOKED)
             if state is CertState.EXPIRED:
@@ -281,8 +279,7 @@ class JlisService:
 
     # -- 2-6 hotline (24時間365日) -------------------------------------------------------------
     def report_loss(self, report: LossReport) -> LossReceipt:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             holder = self.counter.identify(report)
             held = self.counter.suspend(holder.holder_id, report.item)
             now = self.now()
@@ -298,14 +295,10 @@ class JlisService:
         if record.outcome != "ok" and record.outcome not in {r.value for r in Refusal}:
             raise MalformedRequestError(Text("outcome は ok か理由コードです", "outcome is ok or a reason code"),
                                         field="outcome")
-        check_serial(record.serial)
-        rec = self.jpki.store.get(record.serial)
-        if rec is None:
-            raise refuse(Refusal.CERT_UNKNOWN)
+        rec = self._issued(record.serial)
         text = record.detail or record.kind.text
-        row = self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
-                                device_id=record.device_id, service=record.service, outcome=record.outcome)
-        return _event(row)
+        return self.db.add_usage(self.now(), record.kind.value, text, holder_id=rec.holder_id, serial=record.serial,
+                                 device_id=record.device_id, service=record.service, outcome=record.outcome)
 
     def usage_history(self, *, serial: int | None = None, holder_id: str | None = None,
                       limit: int = 100) -> list[UsageEvent]:
@@ -313,47 +306,40 @@ class JlisService:
             raise MalformedRequestError(Text("serial か holder_id のどちらか一方と、1〜1000 の limit を指定します",
                                              "give exactly one of serial or holder_id, and a limit of 1-1000"))
         if serial is not None:
-            check_serial(serial)
-            rec = self.jpki.store.get(serial)
-            if rec is None:
-                raise refuse(Refusal.CERT_UNKNOWN)
-            holder_id = rec.holder_id
-        return [_event(r) for r in self.db.usage(holder_id or "", limit)]
+            holder_id = self._issued(serial).holder_id
+        return self.db.usage(holder_id or "", limit)
 
     def status(self, serial: int) -> CertificateStatus:
         check_serial(serial)
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             return self.jpki.status(serial)
 
     def certificate(self, serial: int) -> bytes:
+        return self._issued(serial).der
+
+    def _issued(self, serial: int) -> CertRecord:
+        """The record of a certificate J-LIS issued (else refused with ``unknown_certificate``)."""
         check_serial(serial)
         rec = self.jpki.store.get(serial)
         if rec is None:
             raise refuse(Refusal.CERT_UNKNOWN)
-        return rec.der
+        return rec
 
     def ca_certificates(self) -> dict[CaKind, bytes]:
         return {kind: self.jpki.ca(kind).der for kind in CaKind}
 
     def crl(self, kind: CaKind) -> bytes:
-        with self._lock:
-            self.tick()
+        with self.core.ticked():
             return self.jpki.crl(CaKind(kind))
 
     def ocsp(self, request_der: bytes) -> bytes:
-        with self._lock:
-            self.tick()
+        self.tick()
         return self.jpki.ocsp_respond(request_der)
 
     def ocsp_cached(self, request_der: bytes) -> bytes | None:
         """The pre-produced answer when no J-LIS work is due, else None (then :meth:`ocsp`):
         no lock, no signing, fit for the server's event loop."""
         return None if self.core.tick_due() else self.jpki.ocsp_responses.cached(request_der)
-
-
-def _event(r: UsageRow) -> UsageEvent:
-    return UsageEvent(r.id, r.at, UsageKind(r.kind), r.holder_id, r.serial, r.device_id, r.service, r.outcome, r.text)
 
 
 _APPLIED = {

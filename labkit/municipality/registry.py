@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import threading
 from dataclasses import replace
 from pathlib import Path
 
+from .._sqlite import SqliteTables
 from ..card import my_number_check_digit
-from ..errors import InputError, StoreError
+from ..errors import InputError
 from ..i18n import Text
 from ..office.counter_forms import CardState, Resident
 from ..office.wire import holder_from_json, holder_to_json
@@ -32,29 +32,21 @@ def new_my_number() -> str:
     return body + str(my_number_check_digit(body))
 
 
-class ResidentRegistry:
+class ResidentRegistry(SqliteTables):
+    FAILED = Text("住民基本台帳を開けません", "cannot open the resident registry")
+
     def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        self._lock = threading.RLock()
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(Text("住民基本台帳を開けません", "cannot open the resident registry"),
-                             cause=str(exc)) from exc
+        super().__init__(path, _SCHEMA)
 
     def _row(self, row: tuple[str, str, str, str, str]) -> Resident:
         return Resident(row[0], holder_from_json(row[2]), CardState(row[3]), tuple(json.loads(row[4])))
 
     def add(self, resident: Resident) -> Resident:
-        with self._lock:
+        with self._tx() as db:
             try:
-                self._db.execute("INSERT INTO muni_residents VALUES (?, ?, ?, ?, ?)",
-                                 (resident.my_number, resident.holder_id, holder_to_json(resident.holder),
-                                  resident.card_state.value, json.dumps(list(resident.history), ensure_ascii=False)))
+                db.execute("INSERT INTO muni_residents VALUES (?, ?, ?, ?, ?)",
+                           (resident.my_number, resident.holder_id, holder_to_json(resident.holder),
+                            resident.card_state.value, json.dumps(list(resident.history), ensure_ascii=False)))
             except sqlite3.IntegrityError:
                 raise InputError(Text("その個人番号または住民IDは既に登録されています",
                                       "that My Number or resident id is already registered")) from None
@@ -63,30 +55,23 @@ class ResidentRegistry:
     def update(self, resident: Resident, note: str | None = None) -> Resident:
         if note:
             resident = replace(resident, history=(*resident.history, note))
-        with self._lock:
-            self._db.execute("UPDATE muni_residents SET holder = ?, card_state = ?, history = ? WHERE my_number = ?",
-                             (holder_to_json(resident.holder), resident.card_state.value,
-                              json.dumps(list(resident.history), ensure_ascii=False), resident.my_number))
+        with self._tx() as db:
+            db.execute("UPDATE muni_residents SET holder = ?, card_state = ?, history = ? WHERE my_number = ?",
+                       (holder_to_json(resident.holder), resident.card_state.value,
+                        json.dumps(list(resident.history), ensure_ascii=False), resident.my_number))
         return resident
 
     def get(self, my_number: str) -> Resident:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM muni_residents WHERE my_number = ?", (my_number,)).fetchone()
-        if row is None:
+        rows = self._all("SELECT * FROM muni_residents WHERE my_number = ?", (my_number,))
+        if not rows:
             raise InputError(Text("その個人番号の住民は登録されていません", "no resident with that My Number"))
-        return self._row(row)
+        return self._row(rows[0])
 
     def by_holder(self, holder_id: str) -> Resident:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM muni_residents WHERE holder_id = ?", (holder_id,)).fetchone()
-        if row is None:
+        rows = self._all("SELECT * FROM muni_residents WHERE holder_id = ?", (holder_id,))
+        if not rows:
             raise InputError(Text("その住民は登録されていません", "no such resident"))
-        return self._row(row)
+        return self._row(rows[0])
 
     def all(self) -> list[Resident]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM muni_residents ORDER BY holder_id").fetchall()
-        return [self._row(r) for r in rows]
-
-    def close(self) -> None:
-        self._db.close()
+        return [self._row(r) for r in self._all("SELECT * FROM muni_residents ORDER BY holder_id")]

@@ -10,7 +10,7 @@ the HTTP client would raise (:func:`~labkit.office.refusals.as_refusal`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from cryptography import x509
@@ -73,11 +73,8 @@ class CounterService:
     def register_resident(self, request: ResidentRequest) -> Resident:
         with _as_refusals():
             if request.my_number is not None:
-                try:
+                with suppress(InputError):  # InputError: no such resident yet
                     self.municipality.registry.get(request.my_number)
-                except InputError:
-                    pass
-                else:
                     raise refuse(Refusal.RESIDENT_EXISTS)
             return self.municipality.register(request.name, request.sex, request.birth_date, request.address,
                                               my_number=request.my_number)

@@ -19,8 +19,8 @@ created. The class guard has already said who is asking (:data:`~labkit.office.c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -31,7 +31,7 @@ from ..jlis import JlisService
 from ..jlis.names import name_key
 from ..pki import CaKind, CertificateStatus, CertState, Holder
 from .class_clock import ClassClock
-from .classroom import ACTING, CLOCK_OF, Actor, ClassStore, Kind, Role
+from .classroom import ACTING, CLOCK_OF, Actor, ClassStore, Kind, Role, acting
 from .contract import (
     ApplicationReceipt,
     ApplicationRequest,
@@ -105,17 +105,10 @@ class Ownership:
         rec = self.service.jpki.store.get(serial) if isinstance(serial, int) else None
         return rec.holder_id if rec is not None else None
 
-    @contextmanager
-    def on_clock_of(self, owner: str | None) -> Iterator[None]:
-        """The lecturer working on a student's resource: that student's time."""
-        if owner is None or CLOCK_OF.get() == owner:
-            yield
-            return
-        token = CLOCK_OF.set(owner)
-        try:
-            yield
-        finally:
-            CLOCK_OF.reset(token)
+    def on_clock_of(self, owner: str | None) -> AbstractContextManager[None]:
+        """The lecturer working on a student's resource: that student's time (no owner: the time
+        the request already runs on)."""
+        return acting(ACTING.get(), owner or CLOCK_OF.get())
 
     def run(self, owner: str | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.on_clock_of(owner):
@@ -180,11 +173,7 @@ class ClassJlis:
 
     def _apply(self, fn: Callable[[ApplicationRequest], ApplicationReceipt],
                request: ApplicationRequest) -> ApplicationReceipt:
-        sid = self.access.student()
-        holder = self._card_holder(request)
-        owner = self.access.store.owner(Kind.HOLDER, holder)
-        if sid is not None and owner != sid:
-            raise refuse(Refusal.FORBIDDEN)
+        owner = self.access.require(Kind.HOLDER, self._card_holder(request))
         self.access.require_device(request.device_id)
         receipt = self.access.run(owner, fn, request)
         if owner is not None:

@@ -10,11 +10,10 @@ After :meth:`ClassClient.join` the client carries the new student token, so
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from .http import HttpJlis
+from .http import HttpJlis, _seg
 
 __all__ = ["ClassClient"]
 
@@ -91,6 +90,3 @@ class ClassClient:
     def open(self, section: str | None) -> dict[str, Any]:
         return dict(self._call("POST", "/open", {"section": section}))
 
-
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")

@@ -39,10 +39,6 @@ class ClassClock:
     def limit(self) -> datetime | None:
         return self._limit() if self._limit is not None else None
 
-    @property
-    def simulated(self) -> bool:
-        return isinstance(self.base, SimulatedClock)
-
     def class_now(self) -> datetime:
         return self.base.now()
 

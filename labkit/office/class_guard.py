@@ -38,7 +38,7 @@ from ..clock import SimulatedClock, parse_time
 from ..errors import LabkitError
 from ..i18n import Text
 from .class_access import ClassContext
-from .classroom import ACTING, CLOCK_OF, Actor, Role
+from .classroom import Actor, Role, acting
 from .http_guard import parse_json, read_body
 from .refusals import Refusal, refuse
 from .wire import encode, error_body
@@ -161,7 +161,6 @@ class ClassGuard:
             await error_response(exc)(scope, receive, send)
             return
         sid = actor.student_id
-        t1, t2 = ACTING.set(actor), CLOCK_OF.set(sid)
         status: list[int] = []
         body: list[bytes] = []
 
@@ -171,14 +170,11 @@ class ClassGuard:
             elif message["type"] == "http.response.body" and status and status[0] >= 400:
                 body.append(message.get("body", b""))
             await send(message)
-        try:
+        with acting(actor, sid):
             if self.router == "jlis" and path == "/api/clock":
                 await (await self._clock(request, actor))(scope, receive, watch)
             else:
                 await self.app(scope, receive, watch)
-        finally:
-            CLOCK_OF.reset(t2)
-            ACTING.reset(t1)
         action = action_of(method, path)
         if sid is not None and action is not None:
             detail = _outcome(status[0] if status else 500, b"".join(body), path)

@@ -42,6 +42,7 @@ def store_validity(store: Store) -> tuple[datetime, datetime] | None:
 
 
 def _jst(when: datetime) -> str:
+    """A time as the lab shows it (J-LIS's texts too): JST to the minute."""
     return f"{to_jst(when):%Y-%m-%d %H:%M} JST"
 
 

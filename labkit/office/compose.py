@@ -15,6 +15,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import httpx
@@ -54,11 +55,9 @@ def lab_clock(db: str | None, now: str | None) -> LabClock:
     given = start = parse_time(now)
     if db is not None:
         stored = JlisDb(db).meta(CLOCK_META)
-        try:
+        with suppress(ValueError):  # an unreadable stored clock: start from ``now`` (the warning below names it)
             if stored is not None and parse_time(stored) > start:
                 start = parse_time(stored)
-        except ValueError:
-            pass  # an unreadable stored clock: start from ``now`` (the warning below names it)
         store = SqliteStore(db)
         try:
             start, warning = valid_start(start, given, store_validity(store))

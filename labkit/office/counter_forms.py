@@ -78,7 +78,6 @@ class CardState(StrEnum):
     NONE = "none"        # no card issued
     ISSUED = "issued"    # in the resident's hands
     LOST = "lost"        # 紛失届 received
-    RETURNED = "returned"
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,60 +94,57 @@ class HttpJlis:
             raise error_from_json(response.status_code, body)
         return response
 
-    def _json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None,
-              proof: DeviceProof | None = None) -> Any:
+    def call_json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None,
+                  proof: DeviceProof | None = None) -> Any:
+        """One JSON call on this connection, errors raised as above (for :class:`HttpCounter` too)."""
         response = self._send(method, path, json_body=body, params=params, proof=proof)
         try:
             return response.json()
         except ValueError:
             raise refuse(Refusal.INTERNAL, Text("応答が JSON ではありません", "the answer is not JSON")) from None
 
-    def call_json(self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None) -> Any:
-        """One JSON call on this connection, errors raised as above (for :class:`HttpCounter`)."""
-        return self._json(method, path, body, params)
-
     # -- JlisApi ------------------------------------------------------------------------------
     def now(self) -> datetime:
-        return decode(datetime, self._json("GET", "/api/clock").get("now"), "now")
+        return decode(datetime, self.call_json("GET", "/api/clock").get("now"), "now")
 
     def advance_clock(self, seconds: int) -> datetime:
         """Teaching aid: move the server's simulated clock forward."""
-        return decode(datetime, self._json("POST", "/api/clock", {"advance_seconds": int(seconds)})["now"], "now")
+        return decode(datetime, self.call_json("POST", "/api/clock", {"advance_seconds": int(seconds)})["now"], "now")
 
     def set_clock(self, when: datetime) -> datetime:
-        return decode(datetime, self._json("POST", "/api/clock", {"set": when.isoformat()})["now"], "now")
+        return decode(datetime, self.call_json("POST", "/api/clock", {"set": when.isoformat()})["now"], "now")
 
     def submit_application(self, request: ApplicationRequest) -> ApplicationReceipt:
-        return decode(ApplicationReceipt, self._json("POST", "/api/applications", encode(request)))
+        return decode(ApplicationReceipt, self.call_json("POST", "/api/applications", encode(request)))
 
     def lift_suspension_by_card(self, request: ApplicationRequest) -> ApplicationReceipt:
-        return decode(ApplicationReceipt, self._json("POST", "/api/applications/card-found", encode(request)))
+        return decode(ApplicationReceipt, self.call_json("POST", "/api/applications/card-found", encode(request)))
 
     def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
-        return decode(list[Notification], self._json("POST", f"/api/devices/{_seg(device_id)}/poll", {},
-                                                     proof=proof))
+        return decode(list[Notification], self.call_json("POST", f"/api/devices/{_seg(device_id)}/poll", {},
+                                                          proof=proof))
 
     def fetch_registration(self, application_id: str, device_id: str,
                            proof: DeviceProof | None = None) -> RegistrationPackage:
-        return decode(RegistrationPackage, self._json("GET", f"/api/applications/{_seg(application_id)}/registration",
-                                                      params={"device_id": device_id}, proof=proof))
+        path = f"/api/applications/{_seg(application_id)}/registration"
+        return decode(RegistrationPackage, self.call_json("GET", path, params={"device_id": device_id}, proof=proof))
 
     def confirm_registration(self, application_id: str, device_id: str,
                              proof: DeviceProof | None = None) -> DeviceStatus:
-        return decode(DeviceStatus, self._json("POST", f"/api/applications/{_seg(application_id)}/confirm",
-                                               {"device_id": device_id}, proof=proof))
+        return decode(DeviceStatus, self.call_json("POST", f"/api/applications/{_seg(application_id)}/confirm",
+                                                    {"device_id": device_id}, proof=proof))
 
     def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
-        return decode(DeviceStatus, self._json("GET", f"/api/devices/{_seg(device_id)}", proof=proof))
+        return decode(DeviceStatus, self.call_json("GET", f"/api/devices/{_seg(device_id)}", proof=proof))
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
-        return decode(RevocationReceipt, self._json("POST", "/api/revocations", encode(request)))
+        return decode(RevocationReceipt, self.call_json("POST", "/api/revocations", encode(request)))
 
     def report_loss(self, report: LossReport) -> LossReceipt:
-        return decode(LossReceipt, self._json("POST", "/api/hotline/loss", encode(report)))
+        return decode(LossReceipt, self.call_json("POST", "/api/hotline/loss", encode(report)))
 
     def record_usage(self, record: UsageRecord) -> UsageEvent:
-        return decode(UsageEvent, self._json("POST", "/api/usage", encode(record)))
+        return decode(UsageEvent, self.call_json("POST", "/api/usage", encode(record)))
 
     def usage_history(self, *, serial: int | None = None, holder_id: str | None = None,
                       limit: int = 100) -> list[UsageEvent]:
@@ -156,10 +153,10 @@ class HttpJlis:
             params["serial"] = f"{serial:x}"
         if holder_id is not None:
             params["holder_id"] = holder_id
-        return decode(list[UsageEvent], self._json("GET", "/api/usage", params=params))
+        return decode(list[UsageEvent], self.call_json("GET", "/api/usage", params=params))
 
     def status(self, serial: int) -> CertificateStatus:
-        return status_from_json(self._json("GET", f"/api/status/{serial:x}"))
+        return status_from_json(self.call_json("GET", f"/api/status/{serial:x}"))
 
     def certificate(self, serial: int) -> bytes:
         return self._send("GET", cert_path(serial)).content
@@ -174,7 +171,7 @@ class HttpJlis:
         return self._send("POST", OCSP_PATH, content=request_der, content_type="application/ocsp-request").content
 
     def demo(self) -> list[dict[str, Any]]:
-        return list(self._json("GET", "/demo")["certificates"])
+        return list(self.call_json("GET", "/demo")["certificates"])
 
 
 def _seg(value: str) -> str:

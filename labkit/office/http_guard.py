@@ -100,11 +100,6 @@ def _too_deep_or_unencodable(value: Any) -> bool:
         elif isinstance(item, (list, dict)):
             if depth >= MAX_DEPTH:
                 return True
-            children = list(item.items()) if isinstance(item, dict) else item
-            for child in children:
-                if isinstance(child, tuple):  # (key, value) of a dict
-                    stack.append((child[0], depth + 1))
-                    stack.append((child[1], depth + 1))
-                else:
-                    stack.append((child, depth + 1))
+            children = [*item, *item.values()] if isinstance(item, dict) else item  # a dict: keys and values
+            stack.extend((child, depth + 1) for child in children)
     return False

@@ -17,12 +17,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from ..errors import LabkitError
 from .http_guard import check_headers, read_body, too_large
 from .refusals import Refusal, refuse
-from .wire import error_body
+from .wire import json_error
 
 __all__ = ["OcspAnswer", "OcspFastPath", "OcspPost", "OcspShortcut"]
 
@@ -75,11 +74,11 @@ class OcspPost:
         try:
             answer = await self.answer(await self._body(scope, receive))
         except LabkitError as exc:
-            await _json_error(exc, scope, receive, send)
+            await json_error(exc)(scope, receive, send)
             return
         except Exception:  # a bug: log it, answer 500, keep serving
             log.exception("unexpected error on POST /ocsp")
-            await _json_error(refuse(Refusal.INTERNAL), scope, receive, send)
+            await json_error(refuse(Refusal.INTERNAL))(scope, receive, send)
             return
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*RESPONSE_HEADERS, (b"content-length", str(len(answer)).encode())]})
@@ -106,11 +105,6 @@ class OcspPost:
                 return first
             return await receive()
         return await read_body(Request(scope, replay), self.limit, lambda: too_large(self.limit))
-
-
-async def _json_error(exc: LabkitError, scope: Scope, receive: Receive, send: Send) -> None:
-    status, body = error_body(exc)
-    await JSONResponse(body, status_code=status)(scope, receive, send)
 
 
 class OcspShortcut:

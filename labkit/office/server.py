@@ -56,7 +56,7 @@ from .contract import (
 from .http_guard import check_headers, parse_json, read_body, too_large
 from .ocsp_route import OcspAnswer, OcspPost, OcspShortcut
 from .refusals import Refusal, refuse
-from .wire import decode, encode, error_body, parse_serial, status_to_json
+from .wire import decode, encode, error_body, json_error, parse_serial, status_to_json
 
 __all__ = ["MAX_BODY", "ROUTERS", "counter_routes", "create_app", "jlis_routes", "publication_routes"]
 
@@ -68,15 +68,6 @@ DER_TYPES = {"cert": "application/pkix-cert", "crl": "application/pkix-crl",
 log = logging.getLogger("labkit.office.server")
 
 Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _json(status: int, body: Any) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
-
-
-def _error(exc: LabkitError) -> JSONResponse:
-    status, body = error_body(exc)
-    return _json(status, body)
 
 
 async def _body(request: Request, content_type: str) -> bytes:
@@ -102,10 +93,10 @@ def _guard(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except LabkitError as exc:
-            return _error(exc)
+            return json_error(exc)
         except Exception:  # a bug: log it, answer 500, keep serving
             log.exception("unexpected error on %s %s", request.method, request.url.path)
-            return _error(refuse(Refusal.INTERNAL))
+            return json_error(refuse(Refusal.INTERNAL))
     return wrapped
 
 
@@ -113,15 +104,11 @@ def _route(path: str, fn: Handler, method: str = "GET") -> Route:
     return Route(path, _guard(fn), methods=[method])
 
 
-async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    return await run_in_threadpool(fn, *args, **kwargs)
-
-
 def _api(fn: Callable[..., Any], parse: Any = None) -> Handler:
     """A JSON endpoint: the body decoded as ``parse`` (if any), the answer encoded."""
     async def handler(request: Request) -> Response:
         args = [decode(parse, await _json_body(request))] if parse is not None else []
-        return _json(200, encode(await _call(fn, *args)))
+        return JSONResponse(encode(await run_in_threadpool(fn, *args)))
     return handler
 
 
@@ -132,13 +119,13 @@ def _der(data: bytes, kind: str) -> Response:
 def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]] | None = None) -> list[Route]:
     """CA certificates, CRLs, OCSP and issued certificates: what any relying party may fetch."""
     async def ca(request: Request) -> Response:
-        return _der((await _call(jlis.ca_certificates))[_kind(request)], "cert")
+        return _der((await run_in_threadpool(jlis.ca_certificates))[_kind(request)], "cert")
 
     async def crl(request: Request) -> Response:
-        return _der(await _call(jlis.crl, _kind(request)), "crl")
+        return _der(await run_in_threadpool(jlis.crl, _kind(request)), "crl")
 
     async def cert(request: Request) -> Response:
-        return _der(await _call(jlis.certificate, parse_serial(request.path_params["serial"])), "cert")
+        return _der(await run_in_threadpool(jlis.certificate, parse_serial(request.path_params["serial"])), "cert")
 
     answer = OcspAnswer(jlis)
 
@@ -153,7 +140,7 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
         return _der(await answer(raw), "ocsp")
 
     async def listing(request: Request) -> Response:
-        return _json(200, {"certificates": await _call(demo) if demo else []})
+        return JSONResponse({"certificates": await run_in_threadpool(demo) if demo else []})
 
     return [_route("/ca/{kind}.der", ca), _route("/crl/{kind}.crl", crl), _route("/certs/{serial}.der", cert),
             Route("/ocsp", OcspPost(answer, MAX_BODY), methods=["POST"]), _route("/ocsp/{b64:path}", ocsp_get),
@@ -163,17 +150,17 @@ def publication_routes(jlis: JlisApi, *, demo: Callable[[], list[dict[str, Any]]
 def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], None] | None = None) -> list[Route]:
     """The J-LIS API of the phone and the relying services, and the teaching clock."""
     async def get_clock(request: Request) -> Response:
-        return _json(200, {"now": encode(jlis.now()), "simulated": isinstance(clock, SimulatedClock)})
+        return JSONResponse({"now": encode(jlis.now()), "simulated": isinstance(clock, SimulatedClock)})
 
     async def set_clock(request: Request) -> Response:
         body = await _json_body(request)
         if not isinstance(clock, SimulatedClock):
             raise refuse(Refusal.CLOCK_NOT_SIMULATED)
-        validity = ca_validity((await _call(jlis.ca_certificates)).values())
+        validity = ca_validity((await run_in_threadpool(jlis.ca_certificates)).values())
         clock.set(clock_target(clock.now(), body, validity))  # never past the lab CA's life (F2)
         if on_clock_change:
             on_clock_change()
-        return _json(200, {"now": encode(jlis.now()), "simulated": True})
+        return JSONResponse({"now": encode(jlis.now()), "simulated": True})
 
     def proof(request: Request, action: DeviceAction, device: str, app: str | None = None) -> DeviceProof | None:
         return DeviceProof.from_header(request.headers.get(DEVICE_PROOF_HEADER), action, device, app)
@@ -182,21 +169,25 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
         body = await _json_body(request)
         device: str = decode(str, body.get("device_id") if isinstance(body, dict) else None, "device_id")
         app = request.path_params["app"]
-        return _json(200, encode(await _call(jlis.confirm_registration, app, device,
-                                             proof(request, DeviceAction.CONFIRM_REGISTRATION, device, app))))
+        answer = await run_in_threadpool(jlis.confirm_registration, app, device,
+                                         proof(request, DeviceAction.CONFIRM_REGISTRATION, device, app))
+        return JSONResponse(encode(answer))
 
     async def registration(request: Request) -> Response:
         app, device = request.path_params["app"], request.query_params.get("device_id", "")
-        return _json(200, encode(await _call(jlis.fetch_registration, app, device,
-                                             proof(request, DeviceAction.FETCH_REGISTRATION, device, app))))
+        answer = await run_in_threadpool(jlis.fetch_registration, app, device,
+                                         proof(request, DeviceAction.FETCH_REGISTRATION, device, app))
+        return JSONResponse(encode(answer))
 
     async def poll(request: Request) -> Response:
         device = request.path_params["device"]
-        return _json(200, encode(await _call(jlis.poll, device, proof(request, DeviceAction.POLL, device))))
+        answer = await run_in_threadpool(jlis.poll, device, proof(request, DeviceAction.POLL, device))
+        return JSONResponse(encode(answer))
 
     async def device_status(request: Request) -> Response:
         device = request.path_params["device"]
-        return _json(200, encode(await _call(jlis.device_status, device, proof(request, DeviceAction.STATUS, device))))
+        answer = await run_in_threadpool(jlis.device_status, device, proof(request, DeviceAction.STATUS, device))
+        return JSONResponse(encode(answer))
 
     async def usage_get(request: Request) -> Response:
         q = request.query_params
@@ -205,11 +196,12 @@ def jlis_routes(jlis: JlisApi, clock: Clock, *, on_clock_change: Callable[[], No
             limit = int(q.get("limit", "100"))
         except ValueError:
             raise refuse(Refusal.MALFORMED, Text("limit は整数です", "limit must be an integer")) from None
-        events = await _call(jlis.usage_history, serial=serial, holder_id=q.get("holder_id"), limit=limit)
-        return _json(200, encode(events))
+        events = await run_in_threadpool(jlis.usage_history, serial=serial, holder_id=q.get("holder_id"), limit=limit)
+        return JSONResponse(encode(events))
 
     async def status(request: Request) -> Response:
-        return _json(200, status_to_json(await _call(jlis.status, parse_serial(request.path_params["serial"]))))
+        serial = parse_serial(request.path_params["serial"])
+        return JSONResponse(status_to_json(await run_in_threadpool(jlis.status, serial)))
 
     return [
         _route("/clock", get_clock), _route("/clock", set_clock, "POST"),
@@ -254,7 +246,7 @@ def create_app(jlis: JlisApi, counter: CounterApi, clock: Clock, *,
     endpoints = [ROUTERS[name] + r.path for name, rs in routes.items() for r in rs]
 
     async def index(request: Request) -> Response:
-        return _json(200, {"service": "labkit J-LIS (lab stand-in, O=JPKI-LAB)", "now": encode(jlis.now()),
+        return JSONResponse({"service": "labkit J-LIS (lab stand-in, O=JPKI-LAB)", "now": encode(jlis.now()),
                            "simulated_clock": isinstance(clock, SimulatedClock), "endpoints": ["/", *endpoints]})
 
     mounts = [Mount(ROUTERS[name], routes=routes[name], middleware=(guards or {}).get(name)) for name in ROUTERS]
@@ -269,13 +261,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     reason = {404: Refusal.NOT_FOUND, 405: Refusal.MALFORMED, 413: Refusal.TOO_LARGE}.get(code, Refusal.MALFORMED)
     detail = Text(f"HTTP {code}", f"HTTP {code}")
     status, body = error_body(refuse(reason, detail))
-    return _json(code if code in (404, 405, 413) else status, body)
+    return JSONResponse(body, status_code=code if code in (404, 405, 413) else status)
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
-    status, body = error_body(refuse(Refusal.INTERNAL))
-    return _json(status, body)
+    return json_error(refuse(Refusal.INTERNAL))
 
 
 def _ocsp_malformed() -> bytes:

@@ -23,13 +23,15 @@ from enum import Enum
 from functools import cache
 from typing import Annotated, Any, TypeVar
 
+from starlette.responses import JSONResponse
+
 from ..errors import LabkitError, ServiceError
 from ..i18n import Text
 from ..pki import BasicAttributes, CertificateStatus, CertState, Holder, Reason, Sex
 from .refusals import MalformedRequestError, Refusal, public_details, refusal_of, refuse
 
 __all__ = ["MAX_BYTES", "MAX_STRING", "Serial", "canonical", "decode", "encode", "error_body", "error_from_json",
-           "holder_from_json", "holder_to_json", "parse_serial", "status_from_json", "status_to_json"]
+           "holder_from_json", "holder_to_json", "json_error", "parse_serial", "status_from_json", "status_to_json"]
 
 #: A certificate serial number: an int that travels as hex text (serials exceed JSON's safe integers).
 Serial = Annotated[int, "hex"]
@@ -77,9 +79,7 @@ def encode(value: Any, hint: Any = None) -> Any:
         return value.value
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, Text):
         return {"ja": value.ja, "en": value.en}
@@ -151,7 +151,7 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         return value
     if hint is date:
         try:
-            return date.fromisoformat(data) if isinstance(data, str) and len(data) == 10 else _none()
+            return date.fromisoformat(data if isinstance(data, str) and len(data) == 10 else "")  # "": ValueError
         except ValueError:
             raise _bad(path, "は YYYY-MM-DD の日付です", "must be a YYYY-MM-DD date") from None
     if hint is Text:
@@ -188,10 +188,6 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
                 raise MalformedRequestError(exc.text, field=path) from None
             raise _bad(path, f"の値が正しくありません ({exc})", f"has an invalid value ({exc})") from None
     raise TypeError(f"unsupported type {hint!r}")
-
-
-def _none() -> Any:
-    raise ValueError
 
 
 def _object(data: Any, path: str, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
@@ -248,6 +244,12 @@ def error_body(exc: LabkitError) -> tuple[int, dict[str, Any]]:
     reason = refusal_of(exc)
     return reason.http_status, {"error": {"reason": reason.value, "ja": exc.text.ja, "en": exc.text.en,
                                           "details": public_details(exc)}}
+
+
+def json_error(exc: LabkitError) -> JSONResponse:
+    """The server's answer for ``exc``: its JSON error with its HTTP status."""
+    status, body = error_body(exc)
+    return JSONResponse(body, status_code=status)
 
 
 def error_from_json(status: int, body: Any) -> ServiceError:

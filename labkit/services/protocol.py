@@ -10,7 +10,6 @@ the signature). A replayed or altered answer fails: the nonce is single-use and 
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -42,11 +41,6 @@ class Challenge:
     nonce: bytes
     issued_at: datetime
     purpose: Purpose = Purpose.LOGIN
-
-    @classmethod
-    def new(cls, service: str, service_name: Text, host: str | None, issued_at: datetime,
-            purpose: Purpose = Purpose.LOGIN) -> Challenge:
-        return cls(service, service_name, host, secrets.token_bytes(32), issued_at, purpose)
 
     def to_be_signed(self) -> bytes:
         """Canonical bytes: a domain label, then sorted JSON (nonce in hex)."""

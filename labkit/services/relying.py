@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 
 from cryptography import x509
@@ -93,10 +94,8 @@ class RelyingParty:
     def record(self, kind: UsageKind, serial: int, *, device_id: str | None, outcome: str = "ok",
                detail: Text | None = None) -> None:
         """Add the event to the holder's 利用履歴 (unknown certificates are not recorded)."""
-        try:
+        with suppress(LabkitError):
             self.jlis.record_usage(UsageRecord(kind, serial, self.service_id, device_id, outcome, detail))
-        except LabkitError:
-            pass
 
     # -- challenge-response login ------------------------------------------------------------
     def challenge(self, purpose: Purpose = Purpose.LOGIN) -> Challenge:
