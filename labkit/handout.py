@@ -4,9 +4,7 @@ same sources as the course: per section the goals, the lecture prose of the note
 the checks at the end, then their answers with explanations. HTML → PDF by Debian's chromium
 (Playwright), fonts embedded.
 
-Goals, まとめ, 注意 and checks come from :mod:`labkit.lessons` when it is installed. Without it
-the handout has the lecture prose and figures, and the checks of the course quiz
-(:data:`labkit.widgets.quiz_data.QUESTIONS`, the 2-8 quiz's own items).
+Goals, まとめ, 注意, the checks and the glossary come from :mod:`labkit.lessons`.
 
     python -m labkit.handout [--lang ja|en] [--out build/handouts] [--html-only]
 """
@@ -16,19 +14,17 @@ from __future__ import annotations
 import argparse
 import ast
 import html
-import importlib
 import random
 import re
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import course, figures
+from . import course, figures, lessons
 from .i18n import LANGS, Text, check_lang
 
-__all__ = ["Lesson", "handout_html", "lesson_of", "prose", "write_pdf"]
+__all__ = ["handout_html", "prose", "write_pdf"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Prose blocks that instruct the hands-on lab (widgets that paper does not have).
@@ -48,42 +44,6 @@ L = {
     "glossary": Text("用語集", "Glossary"),
     "subtitle": Text("配布資料", "Handout"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Lesson:
-    """What the handout needs of a lesson; empty where :mod:`labkit.lessons` is absent."""
-
-    goals: tuple[Text, ...] = ()
-    summary: tuple[Text, ...] = ()
-    cautions: tuple[Text, ...] = ()
-    checks: tuple[Any, ...] = ()
-
-
-def _lessons() -> Any:
-    """:mod:`labkit.lessons` if it is installed, else None (imported by name: it is optional)."""
-    try:
-        return importlib.import_module(f"{__package__}.lessons")
-    except ImportError:
-        return None
-
-
-def lessons_available() -> bool:
-    return _lessons() is not None
-
-
-def lesson_of(section_id: str) -> Lesson:
-    """The section's goals, まとめ, cautions and checks (labkit.lessons), or only the checks
-    of the course quiz for that section when labkit.lessons is not there."""
-    lessons = _lessons()
-    if lessons is None:
-        from .widgets.quiz_data import QUESTIONS
-
-        return Lesson(checks=tuple(q for q in QUESTIONS if q.section == section_id))
-    found = lessons.LESSONS.get(section_id)
-    if found is None:
-        return Lesson()
-    return Lesson(tuple(found.goals), tuple(found.summary), tuple(found.cautions), tuple(found.checks))
 
 
 def prose(section: course.Section, directory: Path | None = None) -> list[Text]:
@@ -137,7 +97,7 @@ def _choices(item: Any) -> tuple[list[Text], int]:
 
 def section_html(section: course.Section, lang: str) -> str:
     t = lambda x: html.escape(x.get(lang))  # noqa: E731
-    lesson = lesson_of(section.id)
+    lesson = lessons.lesson(section.id)
     parts = [f'<section class="handout-section" id="s{section.id}"><h2>{html.escape(section.label(lang))}</h2>',
              _items(L["goals"], lesson.goals, lang, "goals")]
     for block in prose(section):
@@ -162,7 +122,7 @@ def checks_html(lang: str) -> str:
     questions, answers = [], []
     letters = "abcdefgh"
     for section in course.SECTIONS:
-        for n, item in enumerate(lesson_of(section.id).checks, 1):
+        for n, item in enumerate(lessons.lesson(section.id).checks, 1):
             choices, right = _choices(item)
             label = f"{section.id} Q{n}"
             lis = "".join(f"<li>({letters[i]}) {t(c)}</li>" for i, c in enumerate(choices))
@@ -177,9 +137,6 @@ def checks_html(lang: str) -> str:
 
 
 def glossary_html(lang: str) -> str:
-    lessons = _lessons()
-    if lessons is None:
-        return ""
     rows = "".join(f"<dt>{html.escape(term.term.get(lang))}</dt><dd>{html.escape(term.definition.get(lang))}</dd>"
                    for term in lessons.GLOSSARY)
     return f'<section class="handout-section" id="glossary"><h2>{L["glossary"].get(lang)}</h2><dl>{rows}</dl></section>'
@@ -251,9 +208,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html-only", action="store_true")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    if not lessons_available():
-        print("labkit.lessons is not installed: the handout has the lecture, figures and the quiz's checks only",
-              file=sys.stderr)
     for lang in args.lang or list(LANGS):
         if args.html_only:
             (out / lang).mkdir(parents=True, exist_ok=True)

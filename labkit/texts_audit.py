@@ -17,7 +17,6 @@ or ``notebook:cell N:line``).
 
 from __future__ import annotations
 
-import argparse
 import ast
 import csv
 import re
@@ -25,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["TextEntry", "collect", "collect_notebook", "collect_python", "main", "report", "run", "write_csv",
+__all__ = ["TextEntry", "collect", "collect_notebook", "collect_python", "report", "run", "write_csv",
            "write_markdown"]
 
 #: Calls whose first two arguments (or ``ja=``/``en=``) are a Japanese/English pair.
@@ -229,15 +228,3 @@ def report(entries: Sequence[TextEntry], out: Path) -> int:
     print(f"{len(entries)} ja/en pairs -> {out / 'texts.md'}, {out / 'texts.csv'}")
     return 0
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m labkit.texts_audit [--out build]`` (also ``labkit texts``)."""
-    parser = argparse.ArgumentParser(prog="python -m labkit.texts_audit",
-                                     description="every learner-visible ja/en text in one listing")
-    parser.add_argument("--out", default="build", help="output directory (default build)")
-    args = parser.parse_args(argv)
-    return report(run(Path(args.out)), Path(args.out))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

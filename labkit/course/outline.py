@@ -74,13 +74,7 @@ SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 def section(section_id: str) -> Section:
     """The section with this id (``"2-1"``), or the landing page (``"index"``)."""
-    if section_id == INDEX.id:
-        return INDEX
-    if section_id == GLOSSARY_PAGE.id:
-        return GLOSSARY_PAGE
-    if section_id == CONSOLE_PAGE.id:
-        return CONSOLE_PAGE
-    for s in SECTIONS:
+    for s in (INDEX, GLOSSARY_PAGE, CONSOLE_PAGE, *SECTIONS):
         if s.id == section_id:
             return s
     raise InputError(f"そのような節はありません: {section_id!r}",

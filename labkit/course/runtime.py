@@ -137,10 +137,8 @@ def forget_history() -> None:
     """A Voilà page's kernel keeps no IPython input history: nobody reads it, and IPython
     writes it to its SQLite file (with a sync to disk) after every cell, which forty kernels
     of a class pay for on every page load and click (about a tenth of their CPU)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
+    from IPython import get_ipython
+
     shell = get_ipython()
     if shell is not None:
         shell.history_manager.enabled = False
@@ -149,13 +147,11 @@ def forget_history() -> None:
 def _log_comm_tracebacks() -> None:
     """A traceback the shell would show for a comm message (ipywidgets shows one for an
     exception in a widget's message handler or callback) goes to the log instead."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
+    from IPython import get_ipython
+
     shell = get_ipython()
-    kernel = getattr(shell, "kernel", None)
-    if shell is None or kernel is None:
+    kernel = getattr(shell, "kernel", None)  # None outside a kernel (and without a shell)
+    if kernel is None:
         return
     show_traceback = shell.showtraceback
 

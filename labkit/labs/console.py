@@ -49,7 +49,6 @@ class ConsoleModel:
         self.events: list[dict[str, Any]] = []
         self.message: Text | None = None
         self.ok: bool | None = None
-        self.refreshed: datetime | None = None
         self._lock = threading.RLock()
 
     def t(self, text: Text) -> str:
@@ -68,7 +67,6 @@ class ConsoleModel:
                 self.message, self.ok = exc.text, False
                 return
             self.roster, self.summary, self.state, self.events = roster, summary, state, events
-            self.refreshed = datetime.now().astimezone()
 
     def select(self, student_id: str | None) -> None:
         with self._lock:

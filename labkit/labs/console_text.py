@@ -29,8 +29,6 @@ L = {
     "reset": Text("この受講者をやり直させる", "Reset this student"),
     "open": Text("全員に開く", "Open for everyone"),
     "next": Text("次の節", "Next section"),
-    "done": Text("実行しました", "Done"),
-    "updated": Text("更新", "Updated"),
 }
 
 #: The class-wide counts of ``GET /api/class/summary`` and their labels.

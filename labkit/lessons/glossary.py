@@ -2,7 +2,8 @@
 A definition that goes beyond the lecture says so (「講義資料の外の補足」 / "beyond the lecture").
 
 ``sections`` lists where a section's prose links the term at its first use (the notebooks carry
-the links; tests/lessons check them). ``aliases_*`` are the spellings that are linked."""
+the links; tests/lessons check them). ``aliases_*`` are the spellings that are linked, when
+they are not just the term itself."""
 
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ GLOSSARY: tuple[Term, ...] = (
             "two: signing and user authentication.",
         ),
         sections=("0", "1-1", "1-2", "1-3", "1-5", "1-6", "2-1", "2-3", "2-4", "2-5", "2-6", "2-7", "2-8"),
-        aliases_ja=("スマホ用電子証明書",),
-        aliases_en=("smartphone e-certificate",),
     ),
     Term(
         "signing",
@@ -42,8 +41,6 @@ GLOSSARY: tuple[Term, ...] = (
             "digits, containing both.",
         ),
         sections=("1-1", "1-2", "2-1", "2-3", "2-6", "2-7", "2-8"),
-        aliases_ja=("署名用電子証明書",),
-        aliases_en=("signing certificate",),
     ),
     Term(
         "user-auth",
@@ -55,7 +52,6 @@ GLOSSARY: tuple[Term, ...] = (
             "user. The smartphone password is 4 digits.",
         ),
         sections=("1-1", "1-2", "1-4", "2-3", "2-6", "2-8"),
-        aliases_ja=("利用者証明用電子証明書",),
         aliases_en=("user-authentication certificate", "user authentication certificate"),
     ),
     Term(
@@ -69,7 +65,6 @@ GLOSSARY: tuple[Term, ...] = (
             "of administrative bodies.",
         ),
         sections=("1-3", "1-4", "2-7", "2-8"),
-        aliases_ja=("公的個人認証サービス",),
         aliases_en=("public certification service", "Public Certification Service"),
     ),
     Term(
@@ -86,7 +81,6 @@ GLOSSARY: tuple[Term, ...] = (
         ),
         sections=("2-3", "2-5", "2-7"),
         aliases_ja=("J-LIS",),
-        aliases_en=("J-LIS",),
     ),
     Term(
         "mynaportal",
@@ -129,7 +123,6 @@ GLOSSARY: tuple[Term, ...] = (
             "yourself; a device change revokes the old phone's certificates automatically (2-5).",
         ),
         sections=("2-5", "2-6", "2-7"),
-        aliases_ja=("失効",),
         aliases_en=("revoke", "revocation"),
     ),
     Term(
@@ -144,7 +137,6 @@ GLOSSARY: tuple[Term, ...] = (
         ),
         sections=("1-5", "2-3", "2-4", "2-7"),
         aliases_ja=("GP-SE",),
-        aliases_en=("GP-SE",),
     ),
     Term(
         "push",
@@ -157,8 +149,6 @@ GLOSSARY: tuple[Term, ...] = (
             "8:00 the next morning or later.",
         ),
         sections=("2-3", "2-4", "2-5", "2-6", "2-8"),
-        aliases_ja=("プッシュ通知",),
-        aliases_en=("push notification",),
     ),
     Term(
         "hotline",
@@ -171,7 +161,6 @@ GLOSSARY: tuple[Term, ...] = (
             "day, 365 days a year.",
         ),
         sections=("1-6", "2-6"),
-        aliases_ja=("マイナンバー総合フリーダイヤル",),
         aliases_en=("toll-free line",),
     ),
     Term(
@@ -185,7 +174,6 @@ GLOSSARY: tuple[Term, ...] = (
         ),
         sections=("2-1", "2-6"),
         aliases_ja=("市区町村窓口", "市区町村の窓口"),
-        aliases_en=("municipal counter",),
     ),
     Term(
         "device-change",
@@ -197,8 +185,6 @@ GLOSSARY: tuple[Term, ...] = (
             "revoked at the same time, so no separate revocation is needed.",
         ),
         sections=("0", "2-5", "2-7"),
-        aliases_ja=("機種変更",),
-        aliases_en=("device change",),
     ),
     Term(
         "usage-history",
@@ -208,8 +194,6 @@ GLOSSARY: tuple[Term, ...] = (
             "The record of your past use of Mynaportal, to notice operations you did not do.",
         ),
         sections=("1-4", "2-4"),
-        aliases_ja=("利用履歴",),
-        aliases_en=("usage history",),
     ),
     Term(
         "server-cert",
@@ -221,8 +205,6 @@ GLOSSARY: tuple[Term, ...] = (
             "that you reached the real Mynaportal.",
         ),
         sections=("1-4",),
-        aliases_ja=("サーバ証明書",),
-        aliases_en=("server certificate",),
     ),
     Term(
         "konbini",
@@ -246,7 +228,6 @@ GLOSSARY: tuple[Term, ...] = (
             "forgotten passwords.",
         ),
         sections=("1-3", "2-5"),
-        aliases_ja=("生体認証",),
         aliases_en=("biometric",),
     ),
     Term(
@@ -259,7 +240,6 @@ GLOSSARY: tuple[Term, ...] = (
             "the position differs between models.",
         ),
         sections=("2-3",),
-        aliases_ja=("モバイル非接触ICマーク",),
         aliases_en=("mobile contactless IC mark", "contactless IC mark"),
     ),
     Term(
@@ -274,8 +254,6 @@ GLOSSARY: tuple[Term, ...] = (
             )
         ),
         sections=("1-5", "2-3"),
-        aliases_ja=("APDU",),
-        aliases_en=("APDU",),
     ),
     Term(
         "omapi",
@@ -287,8 +265,6 @@ GLOSSARY: tuple[Term, ...] = (
             )
         ),
         sections=("1-5",),
-        aliases_ja=("OMAPI",),
-        aliases_en=("OMAPI",),
     ),
     Term(
         "ara-m",
@@ -304,8 +280,6 @@ GLOSSARY: tuple[Term, ...] = (
             )
         ),
         sections=("1-5",),
-        aliases_ja=("ARA-M",),
-        aliases_en=("ARA-M",),
     ),
     Term(
         "crl-ocsp",

@@ -53,8 +53,7 @@ class Term:
 Pairs = Sequence[tuple[str, str]]
 
 
-def T(ja: str, en: str) -> Text:
-    return Text(ja, en)
+T = Text
 
 
 def texts(pairs: Pairs) -> tuple[Text, ...]:

@@ -14,7 +14,7 @@ QUEUE_COOKIE = "labkit_queue"
 REFRESH_SECONDS = 5
 
 
-def full_page(position: int, lang_hint: str = "") -> str:
+def full_page(position: int) -> str:
     """The waiting page: Japanese first, English below; it asks again by itself."""
     ja = "満員です。しばらくお待ちください。"
     en = "The class is full, please wait."
@@ -45,7 +45,6 @@ class Gate:
         self.reserved = 0  # admitted requests that will start a kernel of their own
         self._tickets = itertools.count(1)
         self._waiting: OrderedDict[int, float] = OrderedDict()
-        self.admitted = 0
         self.turned_away = 0
 
     def pooled(self, notebook: str | None = None) -> int:
@@ -82,12 +81,10 @@ class Gate:
             if position == 1:
                 if self.pooled(notebook) > 0:  # Voilà pops it before anything else can run
                     del self._waiting[ticket]
-                    self.admitted += 1
                     return True, ticket, 0, False
                 if self.total() + self.reserved < self.max_kernels:
                     del self._waiting[ticket]
                     self.reserved += 1
-                    self.admitted += 1
                     return True, ticket, 0, True
             if now >= deadline:
                 self.turned_away += 1

@@ -15,7 +15,7 @@ from ...reader import InProcessTransport, JpkiClient
 from ...widgets._base import esc
 from ...world import Person, World
 from ..kit import HtmlBlock, Lab, date_text, deeper, hint, kv_table, lab_phone, panel
-from .texts import ROLE_CERT, SEX
+from .texts import ROLE_CERT, attribute_rows
 
 
 def read_card_certificates(person: Person) -> dict[KeyRole, x509.Certificate]:
@@ -29,17 +29,6 @@ def read_card_certificates(person: Person) -> dict[KeyRole, x509.Certificate]:
         if person.card_password:
             found[KeyRole.SIGN] = client.read_certificate(KeyRole.SIGN, pin=person.card_password)
     return found
-
-
-def _person_rows(person: Person, lang: str) -> list[tuple[str, str]]:
-    a = person.resident.holder.attributes
-    T = Text
-    return [
-        (T("氏名", "Name").get(lang), esc(a.name)),
-        (T("生年月日", "Date of birth").get(lang), esc(date_text(a.birth_date).get(lang))),
-        (T("性別", "Sex").get(lang), esc(SEX.get(a.sex, T("—", "—")).get(lang))),
-        (T("住所", "Address").get(lang), esc(a.address)),
-    ]
 
 
 class CardAndPhone:
@@ -88,7 +77,7 @@ class CardAndPhone:
         device = [x.get(lang) for x in self.phone_lines()]
         rows = [
             (Text("住民", "Resident").get(lang),
-             kv_table("labkit-lab-person", lang, _person_rows(person, lang))
+             kv_table("labkit-lab-person", lang, attribute_rows(person.resident.holder.attributes, lang))
              + hint(esc(Text("清瀬市 (ラボ) に住民登録されています", "registered as a resident of Kiyose City (lab)")
                           .get(lang)))),
             (Text("マイナンバーカード", "My Number Card").get(lang),

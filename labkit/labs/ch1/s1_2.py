@@ -17,7 +17,6 @@ from ..kit import (
     Lab,
     button,
     button_row,
-    date_text,
     date_time_text,
     hint,
     html_view,
@@ -29,7 +28,7 @@ from ..kit import (
     require_registered,
     verdict,
 )
-from .texts import ROLE_CERT, SEX
+from .texts import ROLE_CERT, attribute_rows
 
 
 def registration_summary(world: World, person: Person, phone: Phone) -> HtmlBlock:
@@ -68,11 +67,7 @@ class Services(InLanguage):
         """② The bank app asks the Mynaportal app for a signature; the bank verifies it."""
         self.account = a = pin_errors(lambda: self.world.bank.open_account(self.bank_app, password=password))
         lang = self.lang
-        rows = [(self.t(Text("口座番号", "Account number")), esc(a.number)),
-                (self.t(Text("氏名", "Name")), esc(a.name)),
-                (self.t(Text("生年月日", "Date of birth")), esc(date_text(a.birth_date).get(lang))),
-                (self.t(Text("性別", "Sex")), esc(SEX.get(a.sex, Text("—", "—")).get(lang))),
-                (self.t(Text("住所", "Address")), esc(a.address))]
+        rows = [(self.t(Text("口座番号", "Account number")), esc(a.number)), *attribute_rows(a, lang)]
         head = self.t(Text("口座を開設しました。銀行は署名用電子証明書を検証し、基本4情報を証明書から読み取りました:",
                            "Account opened. The bank verified the signing certificate and read the four basic "
                            "attributes from it:"))

@@ -9,7 +9,7 @@ from typing import Any
 from ... import course
 from ...clock import to_jst
 from ...i18n import Text
-from ..kit import attempt, lab_params, lab_world, on_day
+from ..kit import attempt, date_text, lab_params, lab_world, on_day
 from .shared import Report
 
 # =========================================================================== 2-8
@@ -33,8 +33,7 @@ def validity_examples(ctx: course.Context | None = None, cases: Sequence[tuple[s
         result = model.calculate(issued, birth)
         b, i = date.fromisoformat(birth), date.fromisoformat(issued)
         end = to_jst(result.not_after).date() if result.not_after else None
-        rows.append((Text(f"{b.year}年{b.month}月{b.day}日", b.isoformat()),
-                     Text(f"{i.year}年{i.month}月{i.day}日", i.isoformat()),
+        rows.append((date_text(b), date_text(i),
                      Text(f"{end.year}年{end.month}月{end.day}日 23:59:59" if end else "—",
                           f"{end.isoformat()} 23:59:59" if end else "—")))
     return Report(Text("有効期限の例 (発行後5回目の誕生日まで)",
