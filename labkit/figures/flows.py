@@ -38,9 +38,6 @@ class FlowRecord:
     actors: tuple[Actor, ...]
     messages: tuple[Message, ...]
 
-    def actor(self, key: str) -> Actor:
-        return next(a for a in self.actors if a.key == key)
-
 
 #: J-LIS operations and what the arrow says (the operation names are labkit's own).
 ORDER = ("person", "card", "phone", "se", "push", "jlis", "hotline", "municipality", "service")
@@ -147,21 +144,6 @@ FLOWS: dict[str, tuple[Text, Callable[[Any], dict[str, Text]]]] = {
 }
 
 
-class _Recording:
-    """``with world.recording:`` in a flow: listen only during the part the figure shows."""
-
-    def __init__(self, rec: Recorder) -> None:
-        self.rec = rec
-        self._cm: Any = None
-
-    def __enter__(self) -> None:
-        self._cm = listening(self.rec)
-        self._cm.__enter__()
-
-    def __exit__(self, *exc: Any) -> None:
-        self._cm.__exit__(*exc)
-
-
 _LOCK = threading.Lock()
 
 
@@ -173,7 +155,8 @@ def record(flow: str) -> FlowRecord:
     title, run = FLOWS[flow]
     with _LOCK, World.create(now="2026-04-01T10:00:00+09:00", seed=0) as world:
         rec = Recorder(world, {})
-        world.recording = _Recording(rec)  # type: ignore[attr-defined]
+        # ``with world.recording:`` in a flow: listen only during the part the figure shows
+        world.recording = listening(rec)  # type: ignore[attr-defined]
         rec.phone_labels = run(world)
         world.advance(timedelta(0))
     return FlowRecord(flow, title, _actors(rec), tuple(rec.messages))
