@@ -319,7 +319,7 @@ def steps(walk: str) -> tuple[Step, ...]:
 PHONE_W = 250.0
 
 
-def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "", caption: str = "") -> str:
+def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "") -> str:
     """One screen model as a phone: title bar, body, table rows, check boxes, inputs (secret
     values as dots), buttons (disabled ones greyed), notice and error."""
     t = lambda x: x.get(lang)  # noqa: E731
@@ -376,9 +376,7 @@ def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "", caption: 
         f'<rect x="18" y="38" width="{PHONE_W - 16}" height="{bottom - 52:.0f}" rx="8" fill="#ffffff"/>'
         f'<rect x="18" y="38" width="{PHONE_W - 16}" height="6" fill="{PALE["blue"]}"/>'
     )
-    c.height = bottom + (28 if caption else 6)
-    if caption:
-        c.block(10 + PHONE_W / 2, bottom + 18, caption, PHONE_W, size=11, anchor="middle", max_lines=1)
+    c.height = bottom + 6
     app = Text("スマホの画面", "Phone screen").get(lang)
     title = f"{app} {mark}: {t(screen.title)}" if mark else f"{app}: {t(screen.title)}"
     return c.document(title=title, desc=screen.render(lang), lang=lang)
