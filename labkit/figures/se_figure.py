@@ -101,11 +101,7 @@ def _why(text: Text) -> Text:
 
 
 def _rule_text(rule: Any, names: dict[bytes, Text], by_hash: dict[bytes, Text]) -> Text:
-    target = (
-        names.get(rule.aid, Text("すべての SE アプリ", "every SE application"))
-        if rule.aid
-        else Text("すべての SE アプリ", "every SE application")
-    )
+    target = names.get(rule.aid, Text("すべての SE アプリ", "every SE application"))  # no AID: every one
     who = by_hash.get(rule.cert_hash) if rule.cert_hash else None
     whom = (
         Text(f"「{who.ja}」アプリだけ", f"only the {who.en} app")
