@@ -49,12 +49,10 @@ def se_model() -> SeModel:
     from ..errors import LabkitError
     from ..phone.apps import BANK, CATALOG, GAME
     from ..se import AraM
-    from ..world import World
+    from .flows import lab_world, registered_phone
 
-    with _LOCK, World.create(now="2026-04-01T10:00:00+09:00", seed=0) as world:
-        person = world.resident("sample")
-        phone = world.new_phone(person)
-        world.apply(person, phone)
+    with _LOCK, lab_world() as world:
+        phone = registered_phone(world, world.resident("sample"))
         phone.install(BANK)
         phone.install(GAME)
         se = phone.se
