@@ -162,7 +162,7 @@ def record(flow: str) -> FlowRecord:
     with _LOCK, lab_world() as world:
         rec = Recorder(world, {})
         # ``with world.recording:`` in a flow: listen only during the part the figure shows
-        world.recording = listening(rec)  # type: ignore[attr-defined]
+        world.recording = listening(rec)
         rec.phone_labels = run(world)
         world.advance(timedelta(0))
     return FlowRecord(flow, title, _actors(rec), tuple(rec.messages))
