@@ -128,9 +128,8 @@ class Recorder:
         if burst is None or not burst[3]:
             return
         src, dst, kind, ops = burst
-        message = Message(src, dst, Text("・".join(o.ja for o in ops), ", ".join(o.en for o in ops)), kind)
-        if not (self.messages and self.messages[-1] == message):
-            self.messages.append(message)
+        # add() drops a repeat of the last arrow; its own flush finds no burst (taken above)
+        self.add(Message(src, dst, Text("・".join(o.ja for o in ops), ", ".join(o.en for o in ops)), kind))
 
 
 def _patch(

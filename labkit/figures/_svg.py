@@ -5,11 +5,12 @@ references, so a figure can be inlined in a page, a slide or a PDF)."""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
+
+from ..widgets._base import esc
 
 #: Noto Sans CJK JP (Debian fonts-noto-cjk) first: the same glyphs on screen, slide and paper.
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Noto Sans CJK', sans-serif"
@@ -30,10 +31,6 @@ PALE = {
     "grey": "#f9fafb",
     "purple": "#f5f3ff",
 }
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def char_width(ch: str) -> float:

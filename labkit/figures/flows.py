@@ -38,9 +38,6 @@ class FlowRecord:
     actors: tuple[Actor, ...]
     messages: tuple[Message, ...]
 
-    def actor(self, key: str) -> Actor:
-        return next(a for a in self.actors if a.key == key)
-
 
 #: J-LIS operations and what the arrow says (the operation names are labkit's own).
 ORDER = ("person", "card", "phone", "se", "push", "jlis", "hotline", "municipality", "service")
@@ -54,7 +51,15 @@ FIXED = {
 }
 
 
-def _registered(world: Any, person: Any, name: str) -> Any:
+def lab_world() -> Any:
+    """A fresh lab world at the figures' moment: a weekday at 10:00, seed 0."""
+    from ..world import World
+
+    return World.create(now="2026-04-01T10:00:00+09:00", seed=0)
+
+
+def registered_phone(world: Any, person: Any, name: str | None = None) -> Any:
+    """A new phone of ``person`` whose certificates are registered (2-3 and 2-4 done)."""
     phone = world.new_phone(person, name=name)
     world.apply(person, phone)
     return phone
@@ -81,7 +86,7 @@ def _flow_register(world: Any) -> dict[str, Text]:
 
 def _flow_device_change(world: Any) -> dict[str, Text]:
     person = world.resident("sample")
-    _registered(world, person, "old")
+    registered_phone(world, person, "old")
     new = world.new_phone(person, name="new")
     with world.recording:
         world.apply(person, new, device_change=True)
@@ -94,7 +99,7 @@ def _flow_device_change(world: Any) -> dict[str, Text]:
 
 def _flow_loss(world: Any) -> dict[str, Text]:
     person = world.resident("sample")
-    _registered(world, person, "phone")
+    registered_phone(world, person, "phone")
     with world.recording:
         world.report_loss(person, "phone")
         world.advance(hours=2)
@@ -106,7 +111,7 @@ def _flow_stop(world: Any) -> dict[str, Text]:
     from ..phone.mynaportal import B
 
     person = world.resident("sample")
-    phone = _registered(world, person, "phone")
+    phone = registered_phone(world, person, "phone")
     app = phone.mynaportal
     with world.recording:
         app.open()
@@ -122,7 +127,7 @@ def _flow_use(world: Any) -> dict[str, Text]:
     from ..phone.apps import BANK
 
     person = world.resident("sample")
-    phone = _registered(world, person, "phone")
+    phone = registered_phone(world, person, "phone")
     bank_app = phone.install(BANK)
     with world.recording:
         world.login(phone, pin=person.phone_pin)
@@ -147,33 +152,17 @@ FLOWS: dict[str, tuple[Text, Callable[[Any], dict[str, Text]]]] = {
 }
 
 
-class _Recording:
-    """``with world.recording:`` in a flow: listen only during the part the figure shows."""
-
-    def __init__(self, rec: Recorder) -> None:
-        self.rec = rec
-        self._cm: Any = None
-
-    def __enter__(self) -> None:
-        self._cm = listening(self.rec)
-        self._cm.__enter__()
-
-    def __exit__(self, *exc: Any) -> None:
-        self._cm.__exit__(*exc)
-
-
 _LOCK = threading.Lock()
 
 
 @cache
 def record(flow: str) -> FlowRecord:
     """Run ``flow`` in a fresh world (weekday 10:00, seed 0) and return what was said."""
-    from ..world import World
-
     title, run = FLOWS[flow]
-    with _LOCK, World.create(now="2026-04-01T10:00:00+09:00", seed=0) as world:
+    with _LOCK, lab_world() as world:
         rec = Recorder(world, {})
-        world.recording = _Recording(rec)  # type: ignore[attr-defined]
+        # ``with world.recording:`` in a flow: listen only during the part the figure shows
+        world.recording = listening(rec)
         rec.phone_labels = run(world)
         world.advance(timedelta(0))
     return FlowRecord(flow, title, _actors(rec), tuple(rec.messages))

@@ -14,6 +14,7 @@ from typing import Any
 from ..i18n import Text
 from ..phone.screen import Screen
 from ._svg import BLUE, GREEN, INK, LINE, MUTED, PALE, RED, Canvas, wrap
+from .flows import lab_world, registered_phone
 
 __all__ = ["WALKS", "Step", "screen_svg", "steps"]
 
@@ -33,17 +34,10 @@ class _Walk:
         self.steps.append(Step(mark if isinstance(mark, Text) else Text(mark, mark), caption, screen))
 
 
-def _world() -> Any:
-    from ..world import World
-
-    return World.create(now="2026-04-01T10:00:00+09:00", seed=0)
-
-
 def _registered(world: Any) -> tuple[Any, Any, Any]:
     """The sample resident with a phone whose certificates are registered (2-3, 2-4 done)."""
     person = world.resident("sample")
-    phone = world.new_phone(person)
-    world.apply(person, phone)
+    phone = registered_phone(world, person)
     return person, phone, phone.mynaportal
 
 
@@ -84,7 +78,7 @@ def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str | Text, str | T
 def _walk_install(w: _Walk) -> None:
     from ..phone.playstore import INSTALL, PLAY_STORE, SEARCH_BOX
 
-    with _world() as world:
+    with lab_world() as world:
         phone = world.new_phone(world.resident("sample"), install=False)
         store = world.play_store(phone)
         w.keep("①", Text("ホーム画面で「Playストア」を押す", "press 「Playストア」 on the home screen"), store.screen)
@@ -108,7 +102,7 @@ def _walk_install(w: _Walk) -> None:
 def _walk_apply(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person = world.resident("sample")
         phone = world.new_phone(person)
         app = phone.mynaportal
@@ -149,7 +143,7 @@ def _walk_apply(w: _Walk) -> None:
 def _walk_register(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person = world.resident("sample")
         phone = world.new_phone(person)
         world.apply(person, phone, register=False)
@@ -168,7 +162,7 @@ def _walk_register(w: _Walk) -> None:
 def _walk_device_change(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person = world.resident("sample")
         world.apply(person, world.new_phone(person, name="old"))
         phone = world.new_phone(person, name="new")
@@ -221,7 +215,7 @@ def _walk_device_change(w: _Walk) -> None:
 def _walk_stop(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person, _, app = _registered(world)
         app.open()
         w.keep(
@@ -243,7 +237,7 @@ def _walk_stop(w: _Walk) -> None:
 def _walk_card_found(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person, _, app = _registered(world)
         world.report_loss(person, "card")
         w.keep(
@@ -263,7 +257,7 @@ def _walk_card_found(w: _Walk) -> None:
 def _walk_portal(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with _world() as world:
+    with lab_world() as world:
         person, _, app = _registered(world)
         app.open()
         app.press(B.LOGIN)
@@ -319,7 +313,7 @@ def steps(walk: str) -> tuple[Step, ...]:
 PHONE_W = 250.0
 
 
-def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "", caption: str = "") -> str:
+def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "") -> str:
     """One screen model as a phone: title bar, body, table rows, check boxes, inputs (secret
     values as dots), buttons (disabled ones greyed), notice and error."""
     t = lambda x: x.get(lang)  # noqa: E731
@@ -376,9 +370,7 @@ def screen_svg(screen: Screen, lang: str, uid: str, *, mark: str = "", caption: 
         f'<rect x="18" y="38" width="{PHONE_W - 16}" height="{bottom - 52:.0f}" rx="8" fill="#ffffff"/>'
         f'<rect x="18" y="38" width="{PHONE_W - 16}" height="6" fill="{PALE["blue"]}"/>'
     )
-    c.height = bottom + (28 if caption else 6)
-    if caption:
-        c.block(10 + PHONE_W / 2, bottom + 18, caption, PHONE_W, size=11, anchor="middle", max_lines=1)
+    c.height = bottom + 6
     app = Text("スマホの画面", "Phone screen").get(lang)
     title = f"{app} {mark}: {t(screen.title)}" if mark else f"{app}: {t(screen.title)}"
     return c.document(title=title, desc=screen.render(lang), lang=lang)

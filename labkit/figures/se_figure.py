@@ -49,12 +49,10 @@ def se_model() -> SeModel:
     from ..errors import LabkitError
     from ..phone.apps import BANK, CATALOG, GAME
     from ..se import AraM
-    from ..world import World
+    from .flows import lab_world, registered_phone
 
-    with _LOCK, World.create(now="2026-04-01T10:00:00+09:00", seed=0) as world:
-        person = world.resident("sample")
-        phone = world.new_phone(person)
-        world.apply(person, phone)
+    with _LOCK, lab_world() as world:
+        phone = registered_phone(world, world.resident("sample"))
         phone.install(BANK)
         phone.install(GAME)
         se = phone.se
@@ -101,11 +99,7 @@ def _why(text: Text) -> Text:
 
 
 def _rule_text(rule: Any, names: dict[bytes, Text], by_hash: dict[bytes, Text]) -> Text:
-    target = (
-        names.get(rule.aid, Text("すべての SE アプリ", "every SE application"))
-        if rule.aid
-        else Text("すべての SE アプリ", "every SE application")
-    )
+    target = names.get(rule.aid, Text("すべての SE アプリ", "every SE application"))  # no AID: every one
     who = by_hash.get(rule.cert_hash) if rule.cert_hash else None
     whom = (
         Text(f"「{who.ja}」アプリだけ", f"only the {who.en} app")

@@ -40,6 +40,13 @@ def describe(record: FlowRecord, lang: str) -> str:
     return head + sep.join(names.values()) + (" 。" if lang == "ja" else ". ") + " ".join(steps)
 
 
+def _arrow(c: Canvas, x1: float, x2: float, y: float, kind: str) -> None:
+    """A horizontal arrow of a message ``kind`` (its colour and head; a push is dashed), in the
+    diagram and in its legend alike."""
+    colour, marker = _ARROW[kind]
+    c.line(x1, y, x2, y, stroke=colour, width=1.6, arrow=marker, dash="5 3" if kind == "push" else "")
+
+
 def sequence_svg(record: FlowRecord, lang: str, uid: str) -> str:
     n = len(record.actors)
     col = max(112.0, min(170.0, 820.0 / max(n, 1)))
@@ -82,7 +89,7 @@ def sequence_svg(record: FlowRecord, lang: str, uid: str) -> str:
             cls="labkit-actor-label",
         )
     for i, (m, top, span) in enumerate(rows, 1):
-        colour, marker = _ARROW[m.kind]
+        colour = _ARROW[m.kind][0]
         x1, x2 = xs[m.src], xs[m.dst]
         left = min(x1, x2)
         text_x = left + 12
@@ -97,30 +104,11 @@ def sequence_svg(record: FlowRecord, lang: str, uid: str) -> str:
             max_lines=3,
             cls=f"labkit-msg labkit-msg-{m.kind}",
         )
-        ay = bottom - 4
         direction = 1 if x2 > x1 else -1
-        c.line(
-            x1,
-            ay,
-            x2 - direction * 3,
-            ay,
-            stroke=colour,
-            width=1.6,
-            arrow=marker,
-            dash="5 3" if m.kind == "push" else "",
-        )
+        _arrow(c, x1, x2 - direction * 3, bottom - 4, m.kind)
     lx = margin
-    for kind, (colour, marker) in _ARROW.items():
-        c.line(
-            lx,
-            height - 16 - 13 * len(note),
-            lx + 26,
-            height - 16 - 13 * len(note),
-            stroke=colour,
-            width=1.6,
-            arrow=marker,
-            dash="5 3" if kind == "push" else "",
-        )
+    for kind in _ARROW:
+        _arrow(c, lx, lx + 26, height - 16 - 13 * len(note), kind)
         c.text(lx + 32, height - 12 - 13 * len(note), LEGEND[kind].get(lang), size=10.5, fill=MUTED)
         lx += 40 + len(LEGEND[kind].get(lang)) * (10.5 if lang == "ja" else 6.2)
     for i, line in enumerate(note):

@@ -9,7 +9,6 @@ from .password import PasswordChecker, PasswordCheckerModel, PasswordExamples
 from .phone import PhoneMockup
 from .phone_model import PhoneMockupModel, PhoneStatus
 from .pinpad import PinAttempt, PinOutcome, PinPad, PinPadModel
-from .progress import Progress, ProgressModel
 from .quiz import Feedback, Quiz, QuizModel
 from .quiz_data import QUESTIONS, Question
 from .se_inspector import SeInspector, SeInspectorModel
@@ -42,8 +41,6 @@ __all__ = [
     "PinOutcome",
     "PinPad",
     "PinPadModel",
-    "Progress",
-    "ProgressModel",
     "Question",
     "Quiz",
     "QuizModel",

@@ -70,10 +70,9 @@ LABELS = {
 }
 
 
-def mask_apdu(command: bytes) -> str:
-    """Hex of ``command`` with every PIN or password masked: VERIFY / CHANGE REFERENCE DATA
-    (via the card's trace) and the SE's proprietary SET PIN (``80 2C``)."""
-    return mask_command(command)
+#: Hex of a command with every PIN or password masked: VERIFY / CHANGE REFERENCE DATA and the
+#: SE's proprietary SET PIN (``80 2C``); the card trace's own masking, under the widgets' name.
+mask_apdu = mask_command
 
 
 def _device_label(device: Any) -> Text:
@@ -326,11 +325,6 @@ class ApduTraceViewer(ViewMixin):
 
     def clear(self) -> None:
         self.model.clear()
-
-    def set_channel(self, channel: int | None) -> None:
-        """Show only ``channel`` (None: all)."""
-        self._sync_filter_options()
-        self.filter.value = -1 if channel is None else channel
 
     def _on_filter(self, change: dict[str, Any]) -> None:
         self.model.channel = None if change["new"] == -1 else int(change["new"])

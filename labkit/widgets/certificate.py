@@ -334,11 +334,6 @@ def _anchors_of(source: Any) -> list[x509.Certificate | bytes]:
     return []
 
 
-def _classed(widget: Any, css_class: str) -> Any:
-    widget.add_class(css_class)
-    return widget
-
-
 _LABELS = {
     "status": Text("状態", "Status"),
     "chain": Text("証明書チェーン", "Certificate chain"),
@@ -361,19 +356,18 @@ class CertificateViewer(ViewMixin):
                                       clock=clock, lang=lang)
         lang = self.model.lang
         heading = title.get(lang) if isinstance(title, Text) else (title or self.model._kind().get(lang))
-        self.status = _classed(w.HTML(), "labkit-cert-status-box")
-        self.fields = _classed(w.HTML(self.model.fields_html()), "labkit-cert-fields-box")
-        self.chain = _classed(w.HTML(), "labkit-cert-chain-box")
-        self.pem_button = _classed(w.ToggleButton(value=False, description=_LABELS["pem"].get(lang)),
-                                   "labkit-cert-pem-toggle")
-        self.refresh_button = _classed(w.Button(description=_LABELS["refresh"].get(lang)), "labkit-cert-refresh")
-        self.pem = _classed(w.Textarea(value="", disabled=True,
-                                       layout=w.Layout(width="44em", height="14em", display="none")),
-                            "labkit-cert-pem")
-        self.widget = _classed(w.VBox([
+        self.status = w.HTML(_dom_classes=("labkit-cert-status-box",))
+        self.fields = w.HTML(self.model.fields_html(), _dom_classes=("labkit-cert-fields-box",))
+        self.chain = w.HTML(_dom_classes=("labkit-cert-chain-box",))
+        self.pem_button = w.ToggleButton(value=False, description=_LABELS["pem"].get(lang),
+                                         _dom_classes=("labkit-cert-pem-toggle",))
+        self.refresh_button = w.Button(description=_LABELS["refresh"].get(lang), _dom_classes=("labkit-cert-refresh",))
+        self.pem = w.Textarea(value="", disabled=True, layout=w.Layout(width="44em", height="14em", display="none"),
+                              _dom_classes=("labkit-cert-pem",))
+        self.widget = w.VBox([
             w.HTML(f"<b>{esc(heading)}</b>"), self.status, self.fields,
             w.HTML(f"<b>{esc(_LABELS['chain'].get(lang))}</b>"), self.chain,
-            w.HBox([self.refresh_button, self.pem_button]), self.pem]), "labkit-cert")
+            w.HBox([self.refresh_button, self.pem_button]), self.pem], _dom_classes=("labkit-cert",))
         self.pem_button.observe(self._on_pem, names="value")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.refresh()

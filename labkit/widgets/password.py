@@ -10,6 +10,7 @@ from typing import Any
 
 from ..i18n import Text, check_lang
 from ..rules import CHECKS, RuleResult
+from ._base import ViewMixin, default_lang
 
 _LABELS: dict[str, dict[str, Text]] = {
     "signing": {
@@ -81,20 +82,14 @@ class PasswordCheckerModel:
                 f"{allowed}: {html.escape(self.result.rule.get(self.lang))}</div>")
 
 
-def _default_lang() -> str:
-    from .. import course
-
-    return course.current().lang
-
-
-class PasswordChecker:
+class PasswordChecker(ViewMixin):
     """A text field, a button and a verdict; ``.model`` holds the state, ``.widget`` the
     view. Displaying the object displays the view."""
 
     def __init__(self, kind: str = "signing", lang: str | None = None) -> None:
         import ipywidgets as w
 
-        self.model = PasswordCheckerModel(kind=kind, lang=lang or _default_lang())
+        self.model = PasswordCheckerModel(kind=kind, lang=lang or default_lang())
         m = self.model
         self.input = w.Text(value="", placeholder=m.label("placeholder"),
                             description=m.label("field"), continuous_update=True,
@@ -127,16 +122,13 @@ class PasswordChecker:
         assert self.model.result is not None
         return self.model.result
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
-
 
 class PasswordExamples:
     """A static table of candidates and verdicts (deterministic output for nbval)."""
 
     def __init__(self, samples: Sequence[str], kind: str = "signing",
                  lang: str | None = None) -> None:
-        self.model = PasswordCheckerModel(kind=kind, lang=lang or _default_lang())
+        self.model = PasswordCheckerModel(kind=kind, lang=lang or default_lang())
         self.rows = [(s, CHECKS[kind](s)) for s in samples]
 
     def html(self) -> str:

@@ -259,10 +259,6 @@ class Timeline(ViewMixin):
         self.widget = w.VBox([self.drawing], _dom_classes=("labkit-timeline",))
         self.redraw()
 
-    def update(self, model: TimelineModel) -> None:
-        self.model = model
-        self.redraw()
-
     def refresh(self) -> TimelineModel:
         if self._builder is not None:
             self.model = self._builder()

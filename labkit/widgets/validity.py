@@ -174,15 +174,13 @@ class ValidityCalculator(ViewMixin):
         lang = self.model.lang
         issued = issued or to_jst((clock or default_clock()).now()).date()
         style = {"description_width": "initial"}
-        self.issued = w.DatePicker(value=issued, description=_L["issued"].get(lang), style=style)
-        self.birth = w.DatePicker(value=birth, description=_L["birth"].get(lang), style=style)
-        self.card = w.DatePicker(value=card_expiry, description=_L["card"].get(lang), style=style)
+        self.issued, self.birth, self.card = (
+            w.DatePicker(value=value, description=_L[part].get(lang), style=style,
+                         _dom_classes=(f"labkit-validity-{part}",))
+            for part, value in (("issued", issued), ("birth", birth), ("card", card_expiry)))
         self.kind = w.Dropdown(options=[(t.get(lang), k) for k, t in _KINDS.items()], value=kind,
-                               description=_L["kind"].get(lang), style=style)
-        self.output = w.HTML()
-        for part, widget in (("issued", self.issued), ("birth", self.birth), ("card", self.card),
-                             ("kind", self.kind), ("result", self.output)):
-            widget.add_class(f"labkit-validity-{part}")
+                               description=_L["kind"].get(lang), style=style, _dom_classes=("labkit-validity-kind",))
+        self.output = w.HTML(_dom_classes=("labkit-validity-result",))
         for widget in (self.issued, self.birth, self.card, self.kind):
             widget.observe(self._changed, names="value")
         self.widget = w.VBox([w.HTML(f"<b>{esc(_L['title'].get(lang))}</b>"),

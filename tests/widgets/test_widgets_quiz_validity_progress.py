@@ -1,5 +1,5 @@
-"""Quiz (data, seeded order, scoring), validity calculator (the PKI's rule with its
-explanation) and the generic progress helper."""
+"""Quiz (data, seeded order, scoring) and validity calculator (the PKI's rule with its
+explanation)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from labkit.clock import JST
-from labkit.i18n import Text
 from labkit.pki.validity import certificate_not_after
-from labkit.widgets import QUESTIONS, Progress, ProgressModel, Quiz, QuizModel, ValidityCalculator, ValidityModel
+from labkit.widgets import QUESTIONS, Quiz, QuizModel, ValidityCalculator, ValidityModel
 
 # --- quiz ---------------------------------------------------------------------------------
 
@@ -122,50 +121,3 @@ def test_validity_view() -> None:
     calc.set(birth=date(2015, 1, 1), kind="signing")
     assert 'data-ok="false"' in calc.output.value
     assert "labkit-validity-birth" in calc.birth._dom_classes
-
-
-# --- progress ----------------------------------------------------------------------------
-
-
-def test_progress_model_callback_and_track() -> None:
-    ticks = iter(range(100))
-    model = ProgressModel(Text("発行", "issuing"), lang="ja", clock=lambda: float(next(ticks)))
-    model(1, 4, "1件目")
-    assert model.fraction == 0.25 and not model.finished and model.message == Text("1件目", "1件目")
-    model(4)
-    assert model.finished and model.fraction == 1.0
-    seen = list(model.track(["a", "b", "c"]))
-    assert seen == ["a", "b", "c"] and model.done == 3 and model.total == 3 and model.finished
-    assert "3/3" in model.status_text() and "完了" in model.status_text()
-    unknown = ProgressModel("keys")
-    for _ in unknown.track(x for x in range(2)):
-        pass
-    assert unknown.total == 2 and unknown.finished
-
-    def explode() -> object:
-        yield 1
-        raise RuntimeError("CA offline")
-    broken = ProgressModel("batch", lang="en")
-    with pytest.raises(RuntimeError):
-        list(broken.track(explode()))
-    assert broken.error is not None and "CA offline" in broken.status_text()
-
-
-def test_progress_view_run_and_call() -> None:
-    bar = Progress("RSA", lang="en")
-
-    def job(n: int, *, progress: Progress) -> int:
-        for i in range(1, n + 1):
-            progress(i, n, f"key {i}")
-        return n
-    assert bar.run(job, 3) == 3
-    assert bar.bar.value == 3 and bar.bar.max == 3 and bar.bar.bar_style == "success"
-    assert 'data-state="done"' in bar.status.value and "key 3" in bar.status.value
-
-    def fails(*, progress: Progress) -> None:
-        progress(1, 5)
-        raise ValueError("nope")
-    with pytest.raises(ValueError):
-        bar.run(fails)
-    assert bar.bar.bar_style == "danger" and 'data-state="error"' in bar.status.value
-    assert list(bar.track([1, 2])) == [1, 2] and bar.bar.value == 2
