@@ -31,7 +31,6 @@ from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis.prerequisites import COMPATIBLE_MODELS
 from ..office.contract import DeviceProof, JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
@@ -193,11 +192,6 @@ class Phone:
         self._closed = False
 
     # -- identity --------------------------------------------------------------------------
-    @property
-    def compatible(self) -> bool:
-        """Is the model on the (lab) list of compatible Android phones (2-1 ③)?"""
-        return self.model in COMPATIBLE_MODELS
-
     @property
     def se_id(self) -> str:
         """The SE's identity as J-LIS records it (from the CPLC IC serial)."""
