@@ -7,7 +7,7 @@ from .mynaportal import AppState, MynaportalApp
 from .network import Internet
 from .playstore import PlayStore, StoreState
 from .screen import Button, Checkbox, Input, InputKind, Screen
-from .se_client import OmapiTransport, SeJpkiClient, SeSigner
+from .se_client import OmapiTransport, SeJpkiClient
 
 #: The packages of the lab's Play Store that run their own code (the rest are ordinary apps).
 APPS: dict[str, AppFactory] = {MYNAPORTAL_PACKAGE: MynaportalApp}
@@ -39,7 +39,6 @@ __all__ = [
     "PushMessage",
     "Screen",
     "SeJpkiClient",
-    "SeSigner",
     "StoreState",
     "signing_certificate",
 ]
