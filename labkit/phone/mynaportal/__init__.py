@@ -2,7 +2,7 @@
 and J-LIS (:mod:`.core`), and its screens as an explicit state machine (:mod:`.machine`)."""
 
 from .app import MynaportalApp, Outcome
-from .core import AppData, Draft, Flow, MynaportalCore
+from .core import AppData, Draft, MynaportalCore
 from .machine import TRANSITIONS, AppState, Transition, transitions_from
 from .texts import B, T
 from .use import REGISTERED_SERVICES, CertificateUse
@@ -15,7 +15,6 @@ __all__ = [
     "B",
     "CertificateUse",
     "Draft",
-    "Flow",
     "MynaportalApp",
     "MynaportalCore",
     "Outcome",

@@ -16,13 +16,13 @@ from ...card import KeyRole
 from ...clock import to_jst
 from ...errors import LabkitError, ServiceError
 from ...i18n import Text
-from ...office.contract import DeviceAction
+from ...office.contract import ApplicationKind, DeviceAction
 from ...office.refusals import Refusal, refuse
 from ...pki import CaKind
 from ...se import SENSITIVE
 from ...services.webpki import PORTAL_HOST
 from ..screen import Screen, match_label
-from .core import Draft, Flow, MynaportalCore
+from .core import Draft, MynaportalCore
 from .machine import TRANSITIONS, AppState
 from .screens import build_screen
 from .texts import CERT_LABEL, T
@@ -168,17 +168,17 @@ class MynaportalApp(MynaportalCore):
         if live >= {CaKind.SIGN, CaKind.AUTH}:
             raise refuse(Refusal.ALREADY_REGISTERED)
         missing = tuple(k for k in (CaKind.SIGN, CaKind.AUTH) if k not in live)
-        self.draft = Draft(Flow.REISSUE if live else Flow.NEW, missing)
+        self.draft = Draft(ApplicationKind.REISSUE if live else ApplicationKind.NEW, missing)
         return S.FORM
 
     def _start_change(self) -> AppState:
-        self.draft = Draft(Flow.DEVICE_CHANGE, (CaKind.SIGN, CaKind.AUTH))
+        self.draft = Draft(ApplicationKind.DEVICE_CHANGE, (CaKind.SIGN, CaKind.AUTH))
         return S.FORM
 
     def _start_card_found(self) -> AppState:
         self.phone.jlis()  # the network is needed
         kinds = (CaKind.SIGN,) if self.present()[KeyRole.SIGN] else ()
-        self.draft = Draft(Flow.CARD_FOUND, kinds)
+        self.draft = Draft(ApplicationKind.CARD_FOUND, kinds)
         return S.FORM
 
     def _drop_draft(self) -> AppState:
@@ -187,7 +187,7 @@ class MynaportalApp(MynaportalCore):
 
     def _check_form(self) -> AppState:
         assert self.draft is not None
-        if self.draft.kind is not Flow.CARD_FOUND:
+        if self.draft.kind is not ApplicationKind.CARD_FOUND:
             self.draft.certificates = tuple(k for k in (CaKind.SIGN, CaKind.AUTH) if self.checks.get(k.value))
         self.draft.card_password = self.inputs.get("password", "")
         self.check_form(self.draft)
@@ -205,7 +205,7 @@ class MynaportalApp(MynaportalCore):
 
     def _after_read(self) -> AppState | Outcome:
         assert self.draft is not None
-        if self.draft.kind is Flow.DEVICE_CHANGE:
+        if self.draft.kind is ApplicationKind.DEVICE_CHANGE:
             return S.CONFIRM_OLD
         return self._next_password_step(after=None)
 

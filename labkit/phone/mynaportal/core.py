@@ -48,17 +48,10 @@ from .use import CertificateUse
 if TYPE_CHECKING:
     from ..device import Phone
 
-__all__ = ["AppData", "Draft", "Flow", "MynaportalCore", "role_of"]
+__all__ = ["AppData", "Draft", "MynaportalCore", "role_of"]
 
 def role_of(kind: CaKind) -> KeyRole:
     return KeyRole.SIGN if CaKind(kind) is CaKind.SIGN else KeyRole.AUTH
-
-
-class Flow:
-    NEW = ApplicationKind.NEW
-    DEVICE_CHANGE = ApplicationKind.DEVICE_CHANGE
-    REISSUE = ApplicationKind.REISSUE
-    CARD_FOUND = ApplicationKind.CARD_FOUND
 
 
 @dataclass
@@ -185,7 +178,7 @@ class MynaportalCore(CertificateUse):
     # -- 2-3 / 2-5 / 2-6: applying --------------------------------------------------------------
     def check_form(self, draft: Draft) -> None:
         """The prerequisites the app can check before touching the card (2-1)."""
-        if not draft.certificates and draft.kind is not Flow.CARD_FOUND:
+        if not draft.certificates and draft.kind is not ApplicationKind.CARD_FOUND:
             raise InputError(Text("申請するスマホ用電子証明書を1つ以上選んでください",
                                   "choose at least one smartphone certificate"))
         problems = check_prerequisites(card_has_signing_certificate=True, signing_password=draft.card_password,
@@ -229,7 +222,7 @@ class MynaportalCore(CertificateUse):
             for role, has in present.items():
                 kind = CaKind(role.value)
                 stale = has and kind not in live
-                replace = has and draft.kind is Flow.CARD_FOUND and draft.wants(kind)
+                replace = has and draft.kind is ApplicationKind.CARD_FOUND and draft.wants(kind)
                 if stale or replace:
                     prov.erase([role])
                 elif has and draft.wants(kind):
@@ -265,7 +258,7 @@ class MynaportalCore(CertificateUse):
         assert draft.request is not None
         jlis = self.phone.jlis()
         try:
-            if draft.kind is Flow.CARD_FOUND:
+            if draft.kind is ApplicationKind.CARD_FOUND:
                 receipt = jlis.lift_suspension_by_card(draft.request)
             else:
                 receipt = jlis.submit_application(draft.request)
