@@ -207,12 +207,9 @@ class MynaportalApp(MynaportalCore):
         assert self.draft is not None
         if self.draft.kind is ApplicationKind.DEVICE_CHANGE:
             return S.CONFIRM_OLD
-        return self._next_password_step(after=None)
+        return self._next_password_step()
 
-    def _after_consent(self) -> AppState | Outcome:
-        return self._next_password_step(after=None)
-
-    def _next_password_step(self, after: KeyRole | None) -> AppState | Outcome:
+    def _next_password_step(self, after: KeyRole | None = None) -> AppState | Outcome:
         assert self.draft is not None
         if after is None and self.draft.wants(CaKind.SIGN):
             return S.SIGN_PASSWORD
@@ -274,9 +271,6 @@ class MynaportalApp(MynaportalCore):
         if not any(self.present().values()):
             raise refuse(Refusal.NOT_REGISTERED)
         return S.REVOKE_START
-
-    def _check_revoke_box(self) -> AppState:
-        return S.REVOKE_PASSWORD
 
     def _revoke_now(self) -> Outcome:
         receipt = self.revoke(self.inputs.get("password", ""))
