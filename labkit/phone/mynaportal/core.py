@@ -150,30 +150,27 @@ class MynaportalCore(CertificateUse):
         """Run an SE action, mapping card-level errors to the app's refusals; one at a time
         (the phone widget's watcher may sync while the learner taps)."""
         with self.phone.device_calls:
-            return self._guarded(action)
-
-    def _guarded(self, action: Any) -> Any:
-        try:
-            return action()
-        except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
-            raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
-                                    f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
-        except WrongPinError as exc:
-            raise refuse(Refusal.WRONG_PIN, tries_left(exc.tries_left),
-                         tries_left=exc.tries_left) from None
-        except PinBlockedError:
-            raise refuse(Refusal.LOCKED, PHONE_LOCK_ADVICE) from None
-        except (InputError, ServiceError):
-            raise
-        except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
-            raise ServiceError(exc.text, reason=Refusal.WRONG_PIN.value) from None
-        except CardError as exc:
-            raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}", f"the GP-SE refused: {exc.text.en}"),
-                               reason="se_error", sw=exc.sw) from None
-        finally:
-            if self._client is not None:
-                self._client.close()  # never leave a verified PIN on an open channel
-                self._client = None
+            try:
+                return action()
+            except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
+                raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
+                                        f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
+            except WrongPinError as exc:
+                raise refuse(Refusal.WRONG_PIN, tries_left(exc.tries_left),
+                             tries_left=exc.tries_left) from None
+            except PinBlockedError:
+                raise refuse(Refusal.LOCKED, PHONE_LOCK_ADVICE) from None
+            except (InputError, ServiceError):
+                raise
+            except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
+                raise ServiceError(exc.text, reason=Refusal.WRONG_PIN.value) from None
+            except CardError as exc:
+                raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}",
+                                        f"the GP-SE refused: {exc.text.en}"), reason="se_error", sw=exc.sw) from None
+            finally:
+                if self._client is not None:
+                    self._client.close()  # never leave a verified PIN on an open channel
+                    self._client = None
 
     # -- 2-3 / 2-5 / 2-6: applying --------------------------------------------------------------
     def check_form(self, draft: Draft) -> None:
