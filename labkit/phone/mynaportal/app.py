@@ -22,10 +22,11 @@ from ...pki import CaKind
 from ...se import SENSITIVE
 from ...services.webpki import PORTAL_HOST
 from ..screen import Screen, match_label
-from .core import Draft, MynaportalCore
+from .core import Draft
 from .machine import TRANSITIONS, AppState
 from .screens import build_screen
 from .texts import CERT_LABEL, T
+from .use import CertificateUse
 
 if TYPE_CHECKING:
     from ..device import Phone
@@ -44,7 +45,7 @@ class Outcome:
     notice: Text | None = None
 
 
-class MynaportalApp(MynaportalCore):
+class MynaportalApp(CertificateUse):
     """マイナポータルアプリ (lab edition) on one phone."""
 
     def __init__(self, phone: Phone) -> None:

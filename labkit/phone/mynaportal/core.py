@@ -43,7 +43,6 @@ from ...rules import CARD_LOCK_ADVICE, PHONE_LOCK_ADVICE, check_auth_pin, check_
 from ...se import AppIdentity, InventoryItem
 from ..apps import MYNAPORTAL
 from ..se_client import OmapiTransport, SeJpkiClient
-from .use import CertificateUse
 
 if TYPE_CHECKING:
     from ..device import Phone
@@ -84,8 +83,9 @@ def _spki(public: Any) -> bytes:
     return bytes(public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
-class MynaportalCore(CertificateUse):
-    """The operations; :class:`~labkit.phone.mynaportal.MynaportalApp` adds the screens."""
+class MynaportalCore:
+    """The operations; :class:`~.use.CertificateUse` adds using the certificates and
+    :class:`~labkit.phone.mynaportal.MynaportalApp` the screens."""
 
     def __init__(self, phone: Phone) -> None:
         self.phone = phone

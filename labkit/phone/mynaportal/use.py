@@ -6,7 +6,6 @@ or a registered service's app asking through it — may use them."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 
@@ -18,11 +17,7 @@ from ...pki import HashAlg, Signer, digest_info, sign_detached
 from ...se import AppIdentity
 from ...services.protocol import Assertion, AuthMethod, Challenge
 from ..apps import BANK
-from ..se_client import SeJpkiClient
-
-if TYPE_CHECKING:
-    from ..device import Phone
-    from .core import AppData
+from .core import MynaportalCore
 
 __all__ = ["REGISTERED_SERVICES", "CertificateUse"]
 
@@ -30,24 +25,8 @@ __all__ = ["REGISTERED_SERVICES", "CertificateUse"]
 REGISTERED_SERVICES: dict[str, bytes] = {BANK.package: BANK.certificate_hash}
 
 
-class CertificateUse:
-    """Mixed into :class:`~.core.MynaportalCore` (which provides the SE access)."""
-
-    if TYPE_CHECKING:  # provided by MynaportalCore
-        phone: Phone
-        data: AppData
-
-        @property
-        def identity(self) -> AppIdentity: ...
-
-        @property
-        def device_id(self) -> str: ...
-
-        def se(self) -> SeJpkiClient: ...
-
-        def present(self) -> dict[KeyRole, bool]: ...
-
-        def _guard(self, action: Any) -> Any: ...
+class CertificateUse(MynaportalCore):
+    """:class:`~.core.MynaportalCore` (which provides the SE access) using the certificates."""
 
     # -- using the certificates -------------------------------------------------------------------
     def check_caller(self, caller: AppIdentity | None) -> None:
