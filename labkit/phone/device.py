@@ -90,10 +90,6 @@ class InstalledApp:
         self.package = package
 
     @property
-    def omapi(self) -> SEService:
-        return self.phone.omapi(self.package.package)
-
-    @property
     def device_id(self) -> str:
         return self.phone.device_id
 
@@ -101,7 +97,8 @@ class InstalledApp:
         """Go to the SE's JPKI AP directly through OMAPI, as this app (the SE's access
         rules refuse every app but Mynaportal: AccessDeniedError)."""
         from ..card import Aid
-        return self.omapi.get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))
+        omapi = self.phone.omapi(self.package.package)
+        return omapi.get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))
 
     def request_signature(self, data: bytes, *, password: str) -> bytes:
         """Ask the Mynaportal app for a signature (an intent to its package; refused unless
