@@ -168,9 +168,7 @@ class MynaportalCore:
                 raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}",
                                         f"the GP-SE refused: {exc.text.en}"), reason="se_error", sw=exc.sw) from None
             finally:
-                if self._client is not None:
-                    self._client.close()  # never leave a verified PIN on an open channel
-                    self._client = None
+                self.close()  # never leave a verified PIN on an open channel
 
     # -- 2-3 / 2-5 / 2-6: applying --------------------------------------------------------------
     def check_form(self, draft: Draft) -> None:
