@@ -68,9 +68,6 @@ class SeJpkiClient(JpkiClient):
     #: question about the smartphone certificates to the toll-free line (1-6), never the counter.
     lock_advice = PHONE_LOCK_ADVICE
 
-    def __init__(self, transport: OmapiTransport) -> None:
-        super().__init__(transport)
-
     def select_ap(self) -> None:
         """A fresh channel = a fresh selection (clears verified PINs)."""
         self.transport.reconnect()
