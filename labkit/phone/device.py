@@ -121,7 +121,7 @@ class Nfc:
         self.card: MyNumberCard | None = None
         self.transport: InProcessTransport | None = None
 
-    def hold(self, card: MyNumberCard) -> InProcessTransport:
+    def hold(self, card: MyNumberCard) -> None:
         if not isinstance(card, MyNumberCard):
             raise InputError(Text("マイナンバーカードをかざしてください", "hold a My Number Card to the phone"))
         self.remove()
@@ -129,7 +129,6 @@ class Nfc:
         self.transport = InProcessTransport(card, "NFC (モバイル非接触ICマーク)")
         self.transport.add_observer(self.trace)
         self.trace.clear()
-        return self.transport
 
     def remove(self) -> None:
         if self.transport is not None:
