@@ -68,7 +68,7 @@ from .people import SAMPLE_PEOPLE, Person, room_address
 from .phone import APPS, Internet, Phone, PlayStore
 from .phone.mynaportal import AppState, B, MynaportalApp
 from .pki import BasicAttributes, Sex
-from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession, WebServers
+from .services import ConvenienceStoreKiosk, LabBank, MynaportalService, PortalSession
 
 __all__ = ["SAMPLE_PEOPLE", "Person", "World"]
 
@@ -114,15 +114,6 @@ class World:
         office = (remote(jlis) if jlis is not None else
                   Office.in_process(SimulatedClock(now), push_policy=push_policy, key_factory=key_factory))
         return cls(office, lang=lang, seed=seed, data_dir=Path(data_dir) if data_dir is not None else None)
-
-    @property
-    def web(self) -> WebServers:
-        """The lab web PKI and TLS sites (genuine portal, bank, fakes) for 1-4."""
-        return self.internet.web
-
-    def text(self, text: Text) -> str:
-        """``text`` in the world's language."""
-        return text.get(self.lang)
 
     # -- people --------------------------------------------------------------------------------
     def resident(self, key: str = "sample", *, name: str | None = None, sex: Sex | int | None = None,

@@ -44,30 +44,29 @@ def _resident(holder_id: str, name: str, sex: Sex, birth: date, address: str, to
                   nth_birthday_after(birth, today, 10))
 
 
-def _files(base_url: str) -> list[tuple[str, Text]]:
-    return [
-        ("sign-ca.pem", Text("署名用認証局のルート証明書 (自己署名、演習用 JPKI-LAB)",
-                             "root of the signing CA (self-signed, lab-only JPKI-LAB)")),
-        ("auth-ca.pem", Text("利用者証明用認証局のルート証明書", "root of the user-authentication CA")),
-        ("ocsp-sign.pem", Text("署名用認証局の OCSP レスポンダ証明書 (委任、id-kp-OCSPSigning)",
-                               "delegated OCSP responder of the signing CA (id-kp-OCSPSigning)")),
-        ("ocsp-auth.pem", Text("利用者証明用認証局の OCSP レスポンダ証明書", "OCSP responder of the user-auth CA")),
-        ("card-sign.pem", Text("見本 花子さんのカードの署名用電子証明書 (基本4情報入り)",
-                               "the sample resident's card signing certificate (four basic attributes)")),
-        ("card-auth.pem", Text("同じく利用者証明用電子証明書 (個人情報なし)",
-                               "her card user-authentication certificate (no personal data)")),
-        ("phone-sign.pem", Text("スマホ用署名用電子証明書 (証明書ポリシーだけがカード用と違う)",
-                                "her smartphone signing certificate (differs from the card one by policy OID)")),
-        ("phone-auth.pem", Text("スマホ用利用者証明用電子証明書", "her smartphone user-authentication certificate")),
-        ("held.pem", Text("見本 太郎さんの利用者証明用電子証明書: 一時保留中 (certificateHold)",
-                          "a second resident's user-auth certificate, on hold (certificateHold)")),
-        ("revoked.pem", Text("見本 太郎さんの署名用電子証明書: 失効 (keyCompromise)",
-                             "the second resident's signing certificate, revoked (keyCompromise)")),
-        ("sign-ca.crl", Text("署名用認証局の CRL (DER)。revoked.pem が載っている",
-                             "CRL of the signing CA (DER); lists revoked.pem")),
-        ("auth-ca.crl", Text("利用者証明用認証局の CRL (DER)。held.pem が載っている",
-                             "CRL of the user-auth CA (DER); lists held.pem")),
-    ]
+_FILES: list[tuple[str, Text]] = [
+    ("sign-ca.pem", Text("署名用認証局のルート証明書 (自己署名、演習用 JPKI-LAB)",
+                         "root of the signing CA (self-signed, lab-only JPKI-LAB)")),
+    ("auth-ca.pem", Text("利用者証明用認証局のルート証明書", "root of the user-authentication CA")),
+    ("ocsp-sign.pem", Text("署名用認証局の OCSP レスポンダ証明書 (委任、id-kp-OCSPSigning)",
+                           "delegated OCSP responder of the signing CA (id-kp-OCSPSigning)")),
+    ("ocsp-auth.pem", Text("利用者証明用認証局の OCSP レスポンダ証明書", "OCSP responder of the user-auth CA")),
+    ("card-sign.pem", Text("見本 花子さんのカードの署名用電子証明書 (基本4情報入り)",
+                           "the sample resident's card signing certificate (four basic attributes)")),
+    ("card-auth.pem", Text("同じく利用者証明用電子証明書 (個人情報なし)",
+                           "her card user-authentication certificate (no personal data)")),
+    ("phone-sign.pem", Text("スマホ用署名用電子証明書 (証明書ポリシーだけがカード用と違う)",
+                            "her smartphone signing certificate (differs from the card one by policy OID)")),
+    ("phone-auth.pem", Text("スマホ用利用者証明用電子証明書", "her smartphone user-authentication certificate")),
+    ("held.pem", Text("見本 太郎さんの利用者証明用電子証明書: 一時保留中 (certificateHold)",
+                      "a second resident's user-auth certificate, on hold (certificateHold)")),
+    ("revoked.pem", Text("見本 太郎さんの署名用電子証明書: 失効 (keyCompromise)",
+                         "the second resident's signing certificate, revoked (keyCompromise)")),
+    ("sign-ca.crl", Text("署名用認証局の CRL (DER)。revoked.pem が載っている",
+                         "CRL of the signing CA (DER); lists revoked.pem")),
+    ("auth-ca.crl", Text("利用者証明用認証局の CRL (DER)。held.pem が載っている",
+                         "CRL of the user-auth CA (DER); lists held.pem")),
+]
 
 
 def _readme(now: datetime, base_url: str) -> str:
@@ -76,7 +75,7 @@ def _readme(now: datetime, base_url: str) -> str:
              f"ベースURL / base URL: {base_url}", "",
              "これは演習用の認証局です。本物の J-LIS の証明書ではありません。",
              "This is a teaching CA. Nothing here is a real J-LIS certificate.", ""]
-    for name, text in _files(base_url):
+    for name, text in _FILES:
         lines += [f"{name}", f"  {text.ja}", f"  {text.en}"]
     lines += ["README.txt", "  このファイル", "  this file", "",
               "試してみる / try:",

@@ -31,7 +31,6 @@ from ..card import MyNumberCard, Trace
 from ..clock import Clock
 from ..errors import InputError, LabkitError, ServiceError
 from ..i18n import Text
-from ..jlis.prerequisites import COMPATIBLE_MODELS
 from ..office.contract import DeviceProof, JlisApi, Notification
 from ..reader import InProcessTransport
 from ..se import AccessEvent, IsdConfig, SecureElement, SecureElementService, SEService
@@ -91,10 +90,6 @@ class InstalledApp:
         self.package = package
 
     @property
-    def omapi(self) -> SEService:
-        return self.phone.omapi(self.package.package)
-
-    @property
     def device_id(self) -> str:
         return self.phone.device_id
 
@@ -102,7 +97,8 @@ class InstalledApp:
         """Go to the SE's JPKI AP directly through OMAPI, as this app (the SE's access
         rules refuse every app but Mynaportal: AccessDeniedError)."""
         from ..card import Aid
-        return self.omapi.get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))
+        omapi = self.phone.omapi(self.package.package)
+        return omapi.get_readers()[0].open_session().open_logical_channel(bytes(Aid.JPKI))
 
     def request_signature(self, data: bytes, *, password: str) -> bytes:
         """Ask the Mynaportal app for a signature (an intent to its package; refused unless
@@ -125,7 +121,7 @@ class Nfc:
         self.card: MyNumberCard | None = None
         self.transport: InProcessTransport | None = None
 
-    def hold(self, card: MyNumberCard) -> InProcessTransport:
+    def hold(self, card: MyNumberCard) -> None:
         if not isinstance(card, MyNumberCard):
             raise InputError(Text("マイナンバーカードをかざしてください", "hold a My Number Card to the phone"))
         self.remove()
@@ -133,7 +129,6 @@ class Nfc:
         self.transport = InProcessTransport(card, "NFC (モバイル非接触ICマーク)")
         self.transport.add_observer(self.trace)
         self.trace.clear()
-        return self.transport
 
     def remove(self) -> None:
         if self.transport is not None:
@@ -193,11 +188,6 @@ class Phone:
         self._closed = False
 
     # -- identity --------------------------------------------------------------------------
-    @property
-    def compatible(self) -> bool:
-        """Is the model on the (lab) list of compatible Android phones (2-1 ③)?"""
-        return self.model in COMPATIBLE_MODELS
-
     @property
     def se_id(self) -> str:
         """The SE's identity as J-LIS records it (from the CPLC IC serial)."""

@@ -9,16 +9,14 @@ the channel and opening a new one, which the SE sees as a fresh selection.
 
 from __future__ import annotations
 
-from cryptography import x509
-
-from ..card import Aid, KeyRole
+from ..card import Aid
 from ..errors import TransportError
 from ..i18n import Text
 from ..reader import JpkiClient, Transport
 from ..rules import PHONE_LOCK_ADVICE
 from ..se import Channel, JpkiProvisioningClient, SEService
 
-__all__ = ["OmapiTransport", "SeJpkiClient", "SeSigner"]
+__all__ = ["OmapiTransport", "SeJpkiClient"]
 
 
 class OmapiTransport(Transport):
@@ -70,9 +68,6 @@ class SeJpkiClient(JpkiClient):
     #: question about the smartphone certificates to the toll-free line (1-6), never the counter.
     lock_advice = PHONE_LOCK_ADVICE
 
-    def __init__(self, transport: OmapiTransport) -> None:
-        super().__init__(transport)
-
     def select_ap(self) -> None:
         """A fresh channel = a fresh selection (clears verified PINs)."""
         self.transport.reconnect()
@@ -93,26 +88,3 @@ class SeJpkiClient(JpkiClient):
     def close(self) -> None:
         self.transport.disconnect()
 
-
-class SeSigner:
-    """A :class:`~labkit.pki.Signer` whose private key never leaves the SE: each signature is
-    VERIFY + ``80 2A 00 80`` on an OMAPI channel of the Mynaportal app."""
-
-    def __init__(self, client: SeJpkiClient, role: KeyRole, *, pin: str, certificate: x509.Certificate) -> None:
-        self.client = client
-        self.role = KeyRole(role)
-        self._pin = pin
-        self._certificate = certificate
-        self.signatures = 0
-
-    @property
-    def certificate(self) -> x509.Certificate:
-        return self._certificate
-
-    def sign_digest_info(self, digest_info: bytes) -> bytes:
-        signature = self.client.sign_digest_info(self.role, digest_info, pin=self._pin, allow_last_try=True)
-        self.signatures += 1
-        return signature
-
-    def __repr__(self) -> str:  # never shows the PIN
-        return f"<SeSigner {self.role.value} in the GP-SE>"

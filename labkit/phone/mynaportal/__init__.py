@@ -1,25 +1,14 @@
 """The Mynaportal app (マイナポータルアプリ, lab edition): the operations on the card, the SE
 and J-LIS (:mod:`.core`), and its screens as an explicit state machine (:mod:`.machine`)."""
 
-from .app import MynaportalApp, Outcome
-from .core import AppData, Draft, Flow, MynaportalCore
-from .machine import TRANSITIONS, AppState, Transition, transitions_from
-from .texts import B, T
-from .use import REGISTERED_SERVICES, CertificateUse
+from .app import MynaportalApp
+from .machine import TRANSITIONS, AppState, transitions_from
+from .texts import B
 
 __all__ = [
-    "REGISTERED_SERVICES",
     "TRANSITIONS",
-    "AppData",
     "AppState",
     "B",
-    "CertificateUse",
-    "Draft",
-    "Flow",
     "MynaportalApp",
-    "MynaportalCore",
-    "Outcome",
-    "T",
-    "Transition",
     "transitions_from",
 ]

@@ -16,16 +16,17 @@ from ...card import KeyRole
 from ...clock import to_jst
 from ...errors import LabkitError, ServiceError
 from ...i18n import Text
-from ...office.contract import DeviceAction
+from ...office.contract import ApplicationKind, DeviceAction
 from ...office.refusals import Refusal, refuse
 from ...pki import CaKind
 from ...se import SENSITIVE
 from ...services.webpki import PORTAL_HOST
 from ..screen import Screen, match_label
-from .core import Draft, Flow, MynaportalCore
+from .core import Draft
 from .machine import TRANSITIONS, AppState
 from .screens import build_screen
 from .texts import CERT_LABEL, T
+from .use import CertificateUse
 
 if TYPE_CHECKING:
     from ..device import Phone
@@ -44,7 +45,7 @@ class Outcome:
     notice: Text | None = None
 
 
-class MynaportalApp(MynaportalCore):
+class MynaportalApp(CertificateUse):
     """マイナポータルアプリ (lab edition) on one phone."""
 
     def __init__(self, phone: Phone) -> None:
@@ -168,17 +169,17 @@ class MynaportalApp(MynaportalCore):
         if live >= {CaKind.SIGN, CaKind.AUTH}:
             raise refuse(Refusal.ALREADY_REGISTERED)
         missing = tuple(k for k in (CaKind.SIGN, CaKind.AUTH) if k not in live)
-        self.draft = Draft(Flow.REISSUE if live else Flow.NEW, missing)
+        self.draft = Draft(ApplicationKind.REISSUE if live else ApplicationKind.NEW, missing)
         return S.FORM
 
     def _start_change(self) -> AppState:
-        self.draft = Draft(Flow.DEVICE_CHANGE, (CaKind.SIGN, CaKind.AUTH))
+        self.draft = Draft(ApplicationKind.DEVICE_CHANGE, (CaKind.SIGN, CaKind.AUTH))
         return S.FORM
 
     def _start_card_found(self) -> AppState:
         self.phone.jlis()  # the network is needed
         kinds = (CaKind.SIGN,) if self.present()[KeyRole.SIGN] else ()
-        self.draft = Draft(Flow.CARD_FOUND, kinds)
+        self.draft = Draft(ApplicationKind.CARD_FOUND, kinds)
         return S.FORM
 
     def _drop_draft(self) -> AppState:
@@ -187,7 +188,7 @@ class MynaportalApp(MynaportalCore):
 
     def _check_form(self) -> AppState:
         assert self.draft is not None
-        if self.draft.kind is not Flow.CARD_FOUND:
+        if self.draft.kind is not ApplicationKind.CARD_FOUND:
             self.draft.certificates = tuple(k for k in (CaKind.SIGN, CaKind.AUTH) if self.checks.get(k.value))
         self.draft.card_password = self.inputs.get("password", "")
         self.check_form(self.draft)
@@ -205,14 +206,11 @@ class MynaportalApp(MynaportalCore):
 
     def _after_read(self) -> AppState | Outcome:
         assert self.draft is not None
-        if self.draft.kind is Flow.DEVICE_CHANGE:
+        if self.draft.kind is ApplicationKind.DEVICE_CHANGE:
             return S.CONFIRM_OLD
-        return self._next_password_step(after=None)
+        return self._next_password_step()
 
-    def _after_consent(self) -> AppState | Outcome:
-        return self._next_password_step(after=None)
-
-    def _next_password_step(self, after: KeyRole | None) -> AppState | Outcome:
+    def _next_password_step(self, after: KeyRole | None = None) -> AppState | Outcome:
         assert self.draft is not None
         if after is None and self.draft.wants(CaKind.SIGN):
             return S.SIGN_PASSWORD
@@ -274,9 +272,6 @@ class MynaportalApp(MynaportalCore):
         if not any(self.present().values()):
             raise refuse(Refusal.NOT_REGISTERED)
         return S.REVOKE_START
-
-    def _check_revoke_box(self) -> AppState:
-        return S.REVOKE_PASSWORD
 
     def _revoke_now(self) -> Outcome:
         receipt = self.revoke(self.inputs.get("password", ""))

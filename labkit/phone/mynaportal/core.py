@@ -43,22 +43,14 @@ from ...rules import CARD_LOCK_ADVICE, PHONE_LOCK_ADVICE, check_auth_pin, check_
 from ...se import AppIdentity, InventoryItem
 from ..apps import MYNAPORTAL
 from ..se_client import OmapiTransport, SeJpkiClient
-from .use import CertificateUse
 
 if TYPE_CHECKING:
     from ..device import Phone
 
-__all__ = ["AppData", "Draft", "Flow", "MynaportalCore", "role_of"]
+__all__ = ["AppData", "Draft", "MynaportalCore", "role_of"]
 
 def role_of(kind: CaKind) -> KeyRole:
     return KeyRole.SIGN if CaKind(kind) is CaKind.SIGN else KeyRole.AUTH
-
-
-class Flow:
-    NEW = ApplicationKind.NEW
-    DEVICE_CHANGE = ApplicationKind.DEVICE_CHANGE
-    REISSUE = ApplicationKind.REISSUE
-    CARD_FOUND = ApplicationKind.CARD_FOUND
 
 
 @dataclass
@@ -91,8 +83,9 @@ def _spki(public: Any) -> bytes:
     return bytes(public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
 
 
-class MynaportalCore(CertificateUse):
-    """The operations; :class:`~labkit.phone.mynaportal.MynaportalApp` adds the screens."""
+class MynaportalCore:
+    """The operations; :class:`~.use.CertificateUse` adds using the certificates and
+    :class:`~labkit.phone.mynaportal.MynaportalApp` the screens."""
 
     def __init__(self, phone: Phone) -> None:
         self.phone = phone
@@ -157,35 +150,30 @@ class MynaportalCore(CertificateUse):
         """Run an SE action, mapping card-level errors to the app's refusals; one at a time
         (the phone widget's watcher may sync while the learner taps)."""
         with self.phone.device_calls:
-            return self._guarded(action)
-
-    def _guarded(self, action: Any) -> Any:
-        try:
-            return action()
-        except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
-            raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
-                                    f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
-        except WrongPinError as exc:
-            raise refuse(Refusal.WRONG_PIN, tries_left(exc.tries_left),
-                         tries_left=exc.tries_left) from None
-        except PinBlockedError:
-            raise refuse(Refusal.LOCKED, PHONE_LOCK_ADVICE) from None
-        except (InputError, ServiceError):
-            raise
-        except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
-            raise ServiceError(exc.text, reason=Refusal.WRONG_PIN.value) from None
-        except CardError as exc:
-            raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}", f"the GP-SE refused: {exc.text.en}"),
-                               reason="se_error", sw=exc.sw) from None
-        finally:
-            if self._client is not None:
-                self._client.close()  # never leave a verified PIN on an open channel
-                self._client = None
+            try:
+                return action()
+            except AccessDeniedError as exc:  # the SE refuses even this app: locked, or no rules
+                raise ServiceError(Text(f"GP-SE がアクセスを拒否しました ({exc.text.ja})",
+                                        f"the GP-SE refused access ({exc.text.en})"), reason="se_refused") from None
+            except WrongPinError as exc:
+                raise refuse(Refusal.WRONG_PIN, tries_left(exc.tries_left),
+                             tries_left=exc.tries_left) from None
+            except PinBlockedError:
+                raise refuse(Refusal.LOCKED, PHONE_LOCK_ADVICE) from None
+            except (InputError, ServiceError):
+                raise
+            except LastTryRefusedError as exc:  # pragma: no cover - the app always allows the last try
+                raise ServiceError(exc.text, reason=Refusal.WRONG_PIN.value) from None
+            except CardError as exc:
+                raise ServiceError(Text(f"GP-SE がエラーを返しました: {exc.text.ja}",
+                                        f"the GP-SE refused: {exc.text.en}"), reason="se_error", sw=exc.sw) from None
+            finally:
+                self.close()  # never leave a verified PIN on an open channel
 
     # -- 2-3 / 2-5 / 2-6: applying --------------------------------------------------------------
     def check_form(self, draft: Draft) -> None:
         """The prerequisites the app can check before touching the card (2-1)."""
-        if not draft.certificates and draft.kind is not Flow.CARD_FOUND:
+        if not draft.certificates and draft.kind is not ApplicationKind.CARD_FOUND:
             raise InputError(Text("申請するスマホ用電子証明書を1つ以上選んでください",
                                   "choose at least one smartphone certificate"))
         problems = check_prerequisites(card_has_signing_certificate=True, signing_password=draft.card_password,
@@ -229,7 +217,7 @@ class MynaportalCore(CertificateUse):
             for role, has in present.items():
                 kind = CaKind(role.value)
                 stale = has and kind not in live
-                replace = has and draft.kind is Flow.CARD_FOUND and draft.wants(kind)
+                replace = has and draft.kind is ApplicationKind.CARD_FOUND and draft.wants(kind)
                 if stale or replace:
                     prov.erase([role])
                 elif has and draft.wants(kind):
@@ -265,7 +253,7 @@ class MynaportalCore(CertificateUse):
         assert draft.request is not None
         jlis = self.phone.jlis()
         try:
-            if draft.kind is Flow.CARD_FOUND:
+            if draft.kind is ApplicationKind.CARD_FOUND:
                 receipt = jlis.lift_suspension_by_card(draft.request)
             else:
                 receipt = jlis.submit_application(draft.request)

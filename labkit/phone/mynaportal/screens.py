@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from ...clock import to_jst
 from ...i18n import Text
+from ...office.contract import ApplicationKind
 from ..screen import Button, Checkbox, Input, InputKind, Screen
-from .core import Flow
 from .machine import AppState
 from .texts import CERT_HELP, CERT_LABEL, B, T
 
@@ -42,10 +42,10 @@ def _menu(app: MynaportalApp) -> tuple[Text, tuple[Text, ...], tuple[Button, ...
 
 
 def _form_title(app: MynaportalApp) -> tuple[Text, str]:
-    kind = app.draft.kind if app.draft else Flow.NEW
-    if kind is Flow.DEVICE_CHANGE:
+    kind = app.draft.kind if app.draft else ApplicationKind.NEW
+    if kind is ApplicationKind.DEVICE_CHANGE:
         return B.CHANGE, "2-5 ③④"
-    if kind is Flow.CARD_FOUND:
+    if kind is ApplicationKind.CARD_FOUND:
         return T.CARD_FOUND, "2-6"
     return B.APPLY, "2-3 ④⑤⑥"
 
@@ -64,7 +64,7 @@ def build_screen(app: MynaportalApp) -> Screen:
         title, body, buttons, step = _SIMPLE[s](app)
     elif s is S.FORM:
         title, step = _form_title(app)
-        card_found = app.draft is not None and app.draft.kind is Flow.CARD_FOUND
+        card_found = app.draft is not None and app.draft.kind is ApplicationKind.CARD_FOUND
         inputs = (_inp(app, "password", T.PW, InputKind.PASSWORD),)
         boxes = [] if card_found else [Checkbox(k, CERT_LABEL[k], app.checks.get(k, False), CERT_HELP[k])
                                        for k in ("sign", "auth")]

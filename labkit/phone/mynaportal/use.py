@@ -6,7 +6,6 @@ or a registered service's app asking through it — may use them."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 
@@ -14,15 +13,11 @@ from ...card import KeyRole
 from ...errors import InputError, ServiceError
 from ...i18n import Text
 from ...office.refusals import Refusal, refuse
-from ...pki import HashAlg, digest_info, sign_detached
+from ...pki import HashAlg, Signer, digest_info, sign_detached
 from ...se import AppIdentity
 from ...services.protocol import Assertion, AuthMethod, Challenge
 from ..apps import BANK
-from ..se_client import SeJpkiClient, SeSigner
-
-if TYPE_CHECKING:
-    from ..device import Phone
-    from .core import AppData
+from .core import MynaportalCore
 
 __all__ = ["REGISTERED_SERVICES", "CertificateUse"]
 
@@ -30,24 +25,8 @@ __all__ = ["REGISTERED_SERVICES", "CertificateUse"]
 REGISTERED_SERVICES: dict[str, bytes] = {BANK.package: BANK.certificate_hash}
 
 
-class CertificateUse:
-    """Mixed into :class:`~.core.MynaportalCore` (which provides the SE access)."""
-
-    if TYPE_CHECKING:  # provided by MynaportalCore
-        phone: Phone
-        data: AppData
-
-        @property
-        def identity(self) -> AppIdentity: ...
-
-        @property
-        def device_id(self) -> str: ...
-
-        def se(self) -> SeJpkiClient: ...
-
-        def present(self) -> dict[KeyRole, bool]: ...
-
-        def _guard(self, action: Any) -> Any: ...
+class CertificateUse(MynaportalCore):
+    """:class:`~.core.MynaportalCore` (which provides the SE access) using the certificates."""
 
     # -- using the certificates -------------------------------------------------------------------
     def check_caller(self, caller: AppIdentity | None) -> None:
@@ -105,14 +84,14 @@ class CertificateUse:
         der, signature = self._guard(sign)
         return Assertion(challenge, der, signature, self.device_id, method)
 
-    def signer(self, password: str, *, caller: AppIdentity | None = None) -> SeSigner:
+    def signer(self, password: str, *, caller: AppIdentity | None = None) -> Signer:
         """A Signer for the smartphone signing key (the password is verified first)."""
         self.check_caller(caller)
         if not self.present()[KeyRole.SIGN]:
             raise refuse(Refusal.NOT_REGISTERED, Text("署名用の証明書がありません", "no signing certificate"))
         cert: x509.Certificate = self._guard(lambda: self.se().read_certificate(KeyRole.SIGN, pin=password,
                                                                                    allow_last_try=True))
-        return _GuardedSigner(self, password, cert)
+        return _SeSigner(self, password, cert)
 
     def sign_document(self, data: bytes, *, password: str, caller: AppIdentity | None = None) -> bytes:
         """CMS detached SignedData over ``data`` with the smartphone signing certificate."""
@@ -120,15 +99,20 @@ class CertificateUse:
         return sign_detached(data, signer, clock=self.phone.clock)
 
 
-class _GuardedSigner(SeSigner):
-    """An SE signer that opens (and closes) its OMAPI channel for each signature."""
+class _SeSigner:
+    """A :class:`~labkit.pki.Signer` whose private key never leaves the SE: each signature is
+    VERIFY + ``80 2A 00 80`` on an OMAPI channel of the Mynaportal app, opened (and closed)
+    for that signature."""
 
     def __init__(self, app: CertificateUse, password: str, certificate: x509.Certificate) -> None:
-        super().__init__(app.se(), KeyRole.SIGN, pin=password, certificate=certificate)
         self._app = app
+        self._pin = password
+        self.certificate = certificate
 
     def sign_digest_info(self, digest_info: bytes) -> bytes:
-        def sign() -> bytes:
-            self.client = self._app.se()
-            return SeSigner.sign_digest_info(self, digest_info)
-        return self._app._guard(sign)
+        signature: bytes = self._app._guard(lambda: self._app.se().sign_digest_info(
+            KeyRole.SIGN, digest_info, pin=self._pin, allow_last_try=True))
+        return signature
+
+    def __repr__(self) -> str:  # never shows the PIN
+        return "<SeSigner sign in the GP-SE>"
