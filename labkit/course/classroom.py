@@ -61,8 +61,7 @@ class Student:
 
 class ClassLink:
     """The class API (v1) for the course: :class:`~labkit.office.class_client.ClassClient`
-    with a short timeout, whose calls (``me``, ``state``, ``roster``, ``summary``, ``open`` …)
-    it answers, and :class:`Student` values from ``join``. Refusals are :class:`ServiceError`
+    with a short timeout and :class:`Student` values. Refusals are :class:`ServiceError`
     with the server's bilingual text and reason; an unreachable server is
     ``reason="unavailable"``."""
 
@@ -72,12 +71,45 @@ class ClassLink:
         self.url = url.rstrip("/")
         self.client = ClassClient(self.url, token, timeout=timeout)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
+    def close(self) -> None:
+        self.client.close()
 
     def join(self, code: str, nickname: str) -> Student:
         answer = self.client.join(code, nickname)
         return Student(str(answer["student_id"]), str(answer["nickname"]), str(answer["token"]), self.url)
+
+    def me(self) -> dict[str, Any]:
+        return self.client.me()
+
+    def progress(self, section: str, step: str) -> None:
+        self.client.progress(section, step)
+
+    def checks(self, section: str, score: int, total: int) -> None:
+        self.client.checks(section, score, total)
+
+    def state(self) -> dict[str, Any]:
+        return self.client.state()
+
+    def roster(self) -> list[dict[str, Any]]:
+        return self.client.roster()
+
+    def summary(self) -> dict[str, Any]:
+        return self.client.summary()
+
+    def timeline(self, student_id: str) -> list[dict[str, Any]]:
+        return self.client.timeline(student_id)
+
+    def advance_class(self, seconds: int) -> None:
+        self.client.advance_class(seconds)
+
+    def event(self, event: str, student_id: str | None = None) -> None:
+        self.client.event(event, student_id)
+
+    def reset(self, student_id: str) -> None:
+        self.client.reset(student_id)
+
+    def open(self, section: str) -> None:
+        self.client.open(section)
 
 
 def student_from_token(url: str, token: str) -> Student | None:
