@@ -84,3 +84,8 @@ def parse_time(value: datetime | str) -> datetime:
 
 def to_jst(value: datetime) -> datetime:
     return value.astimezone(JST)
+
+
+def jst_hm(value: datetime) -> str:
+    """A time as the refusals and receipts print it: JST to the minute."""
+    return f"{to_jst(value):%Y-%m-%d %H:%M} JST"

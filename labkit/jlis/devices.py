@@ -28,8 +28,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ..clock import jst_hm
 from ..i18n import Text
-from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationRequest,
     ApplicationState,
@@ -172,7 +172,7 @@ class DeviceOps:
         if app.device_id != device_id:
             raise refuse(Refusal.WRONG_DEVICE)
         if app.state == ApplicationState.PENDING.value:
-            raise refuse(Refusal.BEFORE_PUSH, Text(f"{_jst(app.push_at)} ごろ", f"around {_jst(app.push_at)}"),
+            raise refuse(Refusal.BEFORE_PUSH, Text(f"{jst_hm(app.push_at)} ごろ", f"around {jst_hm(app.push_at)}"),
                          push_at=app.push_at.isoformat())
         if app.state == ApplicationState.REFUSED.value:
             raise refuse(Refusal.APPLICATION_REFUSED, app.refusal[1] if app.refusal else None,

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ..clock import jst_hm
 from ..i18n import Text
-from ..office.clock_guard import _jst
 from ..office.contract import (
     ApplicationKind,
     ApplicationReceipt,
@@ -178,9 +178,9 @@ class JlisService:
         push = app.push_at
         return ApplicationReceipt(app.application_id, app.device_id, ApplicationKind(app.kind), app.certificates,
                                   ApplicationState(app.state), app.applied_at, push, revoked, app.old_device_id,
-                                  Text(f"申請を受け付けました。プッシュ通知は {_jst(push)} ごろに届く見込みです"
+                                  Text(f"申請を受け付けました。プッシュ通知は {jst_hm(push)} ごろに届く見込みです"
                                        " (ラボの規則での目安)",
-                                       f"Application accepted. The push notification is expected around {_jst(push)} "
+                                       f"Application accepted. The push notification is expected around {jst_hm(push)} "
                                        "(estimate by the lab's rule)"))
 
     # -- 2-6 card found, in the app ----------------------------------------------------------

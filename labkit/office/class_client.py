@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from .http import HttpJlis, _seg
+from .http import HttpJlis, path_segment
 
 __all__ = ["ClassClient"]
 
@@ -76,7 +76,7 @@ class ClassClient:
         return dict(self._call("GET", "/summary"))
 
     def timeline(self, student_id: str) -> list[dict[str, Any]]:
-        return list(self._call("GET", f"/students/{_seg(student_id)}/timeline")["events"])
+        return list(self._call("GET", f"/students/{path_segment(student_id)}/timeline")["events"])
 
     def advance_class(self, seconds: int) -> dict[str, Any]:
         return dict(self._call("POST", "/clock", {"advance_seconds": int(seconds)}))
@@ -85,7 +85,7 @@ class ClassClient:
         return list(self._call("POST", "/events", {"student_id": student_id, "event": event})["done"])
 
     def reset(self, student_id: str) -> dict[str, Any]:
-        return dict(self._call("POST", f"/students/{_seg(student_id)}/reset", {}))
+        return dict(self._call("POST", f"/students/{path_segment(student_id)}/reset", {}))
 
     def open(self, section: str | None) -> dict[str, Any]:
         return dict(self._call("POST", "/open", {"section": section}))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from cryptography import x509
 
-from ..clock import parse_time, to_jst
+from ..clock import jst_hm, parse_time
 from ..i18n import Text
 from ..pki import CaKind, Store
 from .refusals import Refusal, refuse
@@ -41,11 +41,6 @@ def store_validity(store: Store) -> tuple[datetime, datetime] | None:
     return ca_validity(r.root.der for r in records if r is not None) if any(records) else None
 
 
-def _jst(when: datetime) -> str:
-    """A time as the lab shows it (J-LIS's texts too): JST to the minute."""
-    return f"{to_jst(when):%Y-%m-%d %H:%M} JST"
-
-
 def clock_target(now: datetime, body: object, validity: tuple[datetime, datetime] | None) -> datetime:
     """Where ``{"advance_seconds": n}`` or ``{"set": ISO}`` would move the clock from ``now``;
     refused as malformed (400), backwards (400) or past the CA's validity (409)."""
@@ -66,8 +61,8 @@ def clock_target(now: datetime, body: object, validity: tuple[datetime, datetime
     if target < now:
         raise refuse(Refusal.MALFORMED, Text("時計は進めることしかできません", "the clock only moves forward"))
     if validity is not None and target >= validity[1]:
-        raise refuse(Refusal.CLOCK_OUT_OF_RANGE, Text(f"{_jst(validity[1])} より前まで",
-                                                      f"it must stay before {_jst(validity[1])}"),
+        raise refuse(Refusal.CLOCK_OUT_OF_RANGE, Text(f"{jst_hm(validity[1])} より前まで",
+                                                      f"it must stay before {jst_hm(validity[1])}"),
                      not_after=validity[1].isoformat())
     return target
 
@@ -88,6 +83,6 @@ def valid_start(wanted: datetime, fallback: datetime, validity: tuple[datetime, 
     start = fallback if ok(fallback) else (begin if fallback < begin else max(begin, end - SAFE_MARGIN))
     return start, Text(
         f"警告: 時計の時刻 {wanted.isoformat()} (保存されていた時刻か --now) はラボ認証局の有効期間 "
-        f"({_jst(begin)}〜{_jst(end)}) の外です。{_jst(start)} から始めます",
+        f"({jst_hm(begin)}〜{jst_hm(end)}) の外です。{jst_hm(start)} から始めます",
         f"warning: the clock time {wanted.isoformat()} (stored, or --now) is outside the lab CA's validity "
-        f"({_jst(begin)} to {_jst(end)}); starting from {_jst(start)}")
+        f"({jst_hm(begin)} to {jst_hm(end)}); starting from {jst_hm(start)}")

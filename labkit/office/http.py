@@ -121,21 +121,21 @@ class HttpJlis:
         return decode(ApplicationReceipt, self.call_json("POST", "/api/applications/card-found", encode(request)))
 
     def poll(self, device_id: str, proof: DeviceProof | None = None) -> list[Notification]:
-        return decode(list[Notification], self.call_json("POST", f"/api/devices/{_seg(device_id)}/poll", {},
+        return decode(list[Notification], self.call_json("POST", f"/api/devices/{path_segment(device_id)}/poll", {},
                                                           proof=proof))
 
     def fetch_registration(self, application_id: str, device_id: str,
                            proof: DeviceProof | None = None) -> RegistrationPackage:
-        path = f"/api/applications/{_seg(application_id)}/registration"
+        path = f"/api/applications/{path_segment(application_id)}/registration"
         return decode(RegistrationPackage, self.call_json("GET", path, params={"device_id": device_id}, proof=proof))
 
     def confirm_registration(self, application_id: str, device_id: str,
                              proof: DeviceProof | None = None) -> DeviceStatus:
-        return decode(DeviceStatus, self.call_json("POST", f"/api/applications/{_seg(application_id)}/confirm",
+        return decode(DeviceStatus, self.call_json("POST", f"/api/applications/{path_segment(application_id)}/confirm",
                                                     {"device_id": device_id}, proof=proof))
 
     def device_status(self, device_id: str, proof: DeviceProof | None = None) -> DeviceStatus:
-        return decode(DeviceStatus, self.call_json("GET", f"/api/devices/{_seg(device_id)}", proof=proof))
+        return decode(DeviceStatus, self.call_json("GET", f"/api/devices/{path_segment(device_id)}", proof=proof))
 
     def revoke_by_user(self, request: RevocationRequest) -> RevocationReceipt:
         return decode(RevocationReceipt, self.call_json("POST", "/api/revocations", encode(request)))
@@ -174,7 +174,7 @@ class HttpJlis:
         return list(self.call_json("GET", "/demo")["certificates"])
 
 
-def _seg(value: str) -> str:
+def path_segment(value: str) -> str:
     """A path segment; ids are validated by the server (anything odd is a 4xx, not a crash)."""
     return quote(str(value), safe="")
 
