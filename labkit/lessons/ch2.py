@@ -107,7 +107,7 @@ LESSONS = lessons({
         ],
         "summary": [
             ("あらかじめ新しい機種にマイナポータルアプリを入れ、メニューの「機種変更」から申請します。",
-             "Install the Mynaportal app on the new phone first, then apply with 「機種変更」 in the menu."),
+             "Install the Mynaportal app on the new phone first, then apply with \"Device change\" in the menu."),
             ("新しい機種で申請すると、古いスマホのスマホ用電子証明書は失効します。旧スマホは電源を入れ、"
              "ネットワークに接続した状態にしておきます。",
              "Applying on the new phone revokes the old phone's certificates. Keep the old phone switched on "

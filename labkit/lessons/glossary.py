@@ -7,7 +7,8 @@ they are not just the term itself."""
 
 from __future__ import annotations
 
-from .model import T, Term
+from ..i18n import Text as T
+from .model import Term
 
 BEYOND = ("(講義資料の外の補足です)", "(a note beyond the lecture material)")
 
@@ -181,7 +182,7 @@ GLOSSARY: tuple[Term, ...] = (
         T(
             "新しいスマホでスマホ用電子証明書を申請し直すこと (メニューの「機種変更」)。古いスマホの証明書は同時に"
             "失効するので、別の失効手続きは要りません。",
-            "Applying again on a new phone (「機種変更」 in the menu). The old phone's certificates are "
+            "Applying again on a new phone (\"Device change\" in the menu). The old phone's certificates are "
             "revoked at the same time, so no separate revocation is needed.",
         ),
         sections=("0", "2-5", "2-7"),

@@ -11,7 +11,7 @@ from typing import NotRequired, TypedDict
 from ..i18n import Text
 from ..widgets.quiz_data import QUESTIONS, Question
 
-__all__ = ["Lesson", "LessonRow", "QuizItem", "T", "Term", "checks", "lessons", "texts"]
+__all__ = ["Lesson", "LessonRow", "QuizItem", "Term", "checks", "lessons", "texts"]
 
 #: A check question with its choices and explained answer (the quiz widget's item).
 QuizItem = Question
@@ -53,11 +53,8 @@ class Term:
 Pairs = Sequence[tuple[str, str]]
 
 
-T = Text
-
-
 def texts(pairs: Pairs) -> tuple[Text, ...]:
-    return tuple(T(ja, en) for ja, en in pairs)
+    return tuple(Text(ja, en) for ja, en in pairs)
 
 
 def checks(*ids: str) -> tuple[QuizItem, ...]:
