@@ -99,7 +99,10 @@ def _is_ja_test(test: ast.AST) -> bool:
 
 
 def _looks_paired(ja: str | None, en: str | None) -> bool:
-    return bool(ja and en and _CJK.search(ja) and not _CJK.search(en) and re.search(r"[A-Za-z0-9]", en))
+    """Japanese, then mostly Latin text: an English text may quote a Japanese label (「…」),
+    and exactly that must not slip past the checks."""
+    return bool(ja and en and _CJK.search(ja) and re.search(r"[A-Za-z0-9]", en)
+                and len(_CJK.findall(en)) * 4 < len(en))
 
 
 def _aliases(tree: ast.AST) -> set[str]:

@@ -29,6 +29,7 @@ HOLIDAYS = {"元日": "New Year's Day"}
 PLAIN = Text(GREETING.ja, "not a literal")
 C = Text
 CAPTION = C("図の説明", "a caption")
+STEP = ("「登録する」を押す", "press 「登録する」 (Register)")
 '''
 
 NOTEBOOK_CELLS = [
@@ -60,6 +61,8 @@ def test_collect_finds_each_kind_of_pair_with_its_place(tmp_path: Path) -> None:
     assert ("4番", "4", "pkg/mod.py:14", "pair") in got
     assert ("元日", "New Year's Day", "pkg/mod.py:15", "pair") in got
     assert ("図の説明", "a caption", "pkg/mod.py:18", "C") in got  # an alias of Text
+    # an English text quoting a Japanese label is still English: exactly what the checks must see
+    assert ("「登録する」を押す", "press 「登録する」 (Register)", "pkg/mod.py:19", "pair") in got
     # Japanese on both sides, or no Japanese at all, or not literal: not a ja/en pair
     assert not any(e.ja in ("はい", "x", "{GREETING.ja}") and e.where.startswith("pkg/") for e in entries)
     # notebooks: course.say / course.note / ctx.t, a magic line does not hide the cell
@@ -67,7 +70,7 @@ def test_collect_finds_each_kind_of_pair_with_its_place(tmp_path: Path) -> None:
     assert say.where == "notebooks/1-1_x.ipynb:cell 2:1"
     assert "# 見出し" in say.ja and "# Heading" in say.en
     assert {("講師の皆さまへ", "To lecturers", "note"), ("はい", "yes", "t")} <= {(e.ja, e.en, e.kind) for e in entries}
-    assert len(entries) == 10
+    assert len(entries) == 11
 
 
 def test_markdown_and_csv_hold_every_pair(tmp_path: Path) -> None:

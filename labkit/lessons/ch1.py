@@ -49,7 +49,8 @@ LESSONS = lessons({
             ("カードの2枚の電子証明書 (署名用・利用者証明用) を、タブを切り替えて見比べた",
              "Compared the card's two certificates (signing, user authentication) with the tabs"),
             ("スマホで「メニュー」→「スマホ電子証明書の確認」を押し、まだ証明書がないことを確かめた",
-             "On the phone, pressed 「メニュー」 → 「スマホ電子証明書の確認」 and saw there is no certificate yet"),
+             "On the phone, pressed \"Menu\" → \"Check the smartphone e-certificate\" and saw there is no "
+             "certificate yet"),
         ],
     },
     "1-2": {
@@ -158,7 +159,7 @@ LESSONS = lessons({
              "specification), an IC chip in the phone. Tax or pension information is not recorded."),
             ("マイナポータルアプリの「スマホ電子証明書の確認」で中身を確認できます。アクセスできるのはアプリだけで、"
              "盗取しようとすると自動的に消去する機能などがあります。",
-             "「スマホ電子証明書の確認」 in the app shows what is stored. Only the app can access it, and "
+             "\"Check the smartphone e-certificate\" in the app shows what is stored. Only the app can access it, and "
              "attempts to steal data meet countermeasures such as automatic erasure."),
             ("証明書ごとに暗証番号があり、一定回数以上間違えるとロックされます。",
              "Each certificate has its own PIN, which locks after a set number of wrong entries."),
@@ -168,7 +169,7 @@ LESSONS = lessons({
             ("GP-SE の中の一覧 (記録されているもの・いないもの) を見た",
              "Looked at what the GP-SE holds and what it does not"),
             ("アプリの「スマホ電子証明書の確認」で中身を確かめた",
-             "Checked the contents with 「スマホ電子証明書の確認」 in the app"),
+             "Checked the contents with \"Check the smartphone e-certificate\" in the app"),
             ("ほかのアプリからのアクセスが拒否されることを確かめた", "Saw another app's access refused"),
             ("暗証番号を間違え続けて、ロックされるのを確かめた (回数はラボの想定)",
              "Entered wrong PINs until it locked (the number of tries is the lab's assumption)"),

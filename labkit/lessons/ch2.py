@@ -38,13 +38,13 @@ LESSONS = lessons({
             ("Playストアからマイナポータルアプリをインストールする手順 ①〜④ を言える",
              "Say the steps ①-④ to install the Mynaportal app from the Play Store"),
             ("インストールが終わると「インストール」が「開く」に変わることを知る",
-             "Know that 「インストール」 changes to 「開く」 when it is done"),
+             "Know that \"Install\" changes to \"Open\" when it is done"),
         ],
         "summary": [
             ("「Playストア」→「アプリとゲームを検索」→「マイナポータル」と入力 → 選択 →「インストール」。",
              "「Playストア」 → 「アプリとゲームを検索」 → type マイナポータル → choose it → 「インストール」."),
             ("表示が「開く」に変われば完了です。すでにインストールしている場合は、最新版に更新します。",
-             "When the button shows 「開く」 (Open) it is done. If the app is already installed, update it "
+             "When the button shows \"Open\" it is done. If the app is already installed, update it "
              "to the latest version."),
         ],
         "checks": ("install-open",),
@@ -60,7 +60,7 @@ LESSONS = lessons({
         "summary": [
             ("カードの署名用パスワードを入力し、証明書を選び、「確認しました」→「申請する」、カードを読み取り、"
              "スマホ用のパスワードを設定します (利用者証明用は数字4桁を2回)。",
-             "Enter the card's signing password, choose the certificates, 「確認しました」 → 「申請する」, read "
+             "Enter the card's signing password, choose the certificates, \"I have read this\" → \"Apply\", read "
              "the card and set the smartphone passwords (user authentication: 4 digits, twice)."),
             ("署名用は電子文書を作成・送信するとき、利用者証明用はマイナポータル等にログインするときに使います。",
              "The signing certificate is for creating and sending electronic documents; the "
@@ -79,19 +79,19 @@ LESSONS = lessons({
     "2-4": {
         "goals": [
             ("プッシュ通知のあと「登録する」で登録を完了できる",
-             "Complete the registration with 「登録する」 after the push notification"),
+             "Complete the registration with \"Register\" after the push notification"),
             ("登録が終わるとスマホ用電子証明書が使えるようになることを知る",
              "Know that the certificates can be used once registered"),
         ],
         "summary": [
             ("プッシュ通知が届くと登録の完了に進めます: ①「登録する」→ ② 処理を待つ → ③ 完了の画面。",
-             "After the push notification: ① 「登録する」 → ② wait → ③ the completion screen."),
+             "After the push notification: ① \"Register\" → ② wait → ③ the completion screen."),
             ("登録の操作が完了したあとに、スマホ用電子証明書を利用できます。",
              "The certificates can be used once registration is complete."),
         ],
         "checks": ("register-after-push",),
         "tasks": [
-            ("「登録する」を2回押して登録を完了した", "Pressed 「登録する」 twice to complete the registration"),
+            ("「登録する」を2回押して登録を完了した", "Pressed \"Register\" twice to complete the registration"),
             ("SE インスペクタで、証明書が GP-SE に入ったことを確かめた",
              "Saw in the SE inspector that the certificates are now in the GP-SE"),
             ("数字4桁のパスワードでマイナポータルにログインし、利用履歴を見た",
@@ -125,7 +125,7 @@ LESSONS = lessons({
         "checks": ("device-change", "old-phone-online"),
         "tasks": [
             ("実習1: 旧スマホがつながったまま「機種変更」で申請し、旧スマホの証明書が0枚になるのを確かめた",
-             "Lab 1: applied with 「機種変更」 while the old phone was online and saw its certificates go to 0"),
+             "Lab 1: applied with \"Device change\" while the old phone was online and saw its certificates go to 0"),
             ("実習1: 新しいスマホで「登録する」まで進め、旧スマホの「ログイン」を試した",
              "Lab 1: registered on the new phone and tried to log in on the old phone"),
             ("実習2: 旧スマホが機内モードのまま48時間を過ぎてからつなぎ、証明書の状態を確かめた",
