@@ -51,7 +51,7 @@ FIXED = {
 }
 
 
-def lab_world() -> Any:
+def figure_world() -> Any:
     """A fresh lab world at the figures' moment: a weekday at 10:00, seed 0."""
     from ..world import World
 
@@ -159,7 +159,7 @@ _LOCK = threading.Lock()
 def record(flow: str) -> FlowRecord:
     """Run ``flow`` in a fresh world (weekday 10:00, seed 0) and return what was said."""
     title, run = FLOWS[flow]
-    with _LOCK, lab_world() as world:
+    with _LOCK, figure_world() as world:
         rec = Recorder(world, {})
         # ``with world.recording:`` in a flow: listen only during the part the figure shows
         world.recording = listening(rec)

@@ -14,7 +14,7 @@ from typing import Any
 from ..i18n import Text
 from ..phone.screen import Screen
 from ._svg import BLUE, GREEN, INK, LINE, MUTED, PALE, RED, Canvas, wrap
-from .flows import lab_world, registered_phone
+from .flows import figure_world, registered_phone
 
 __all__ = ["WALKS", "Step", "screen_svg", "steps"]
 
@@ -78,7 +78,7 @@ def _passwords(w: _Walk, app: Any, person: Any, marks: tuple[str | Text, str | T
 def _walk_install(w: _Walk) -> None:
     from ..phone.playstore import INSTALL, PLAY_STORE, SEARCH_BOX
 
-    with lab_world() as world:
+    with figure_world() as world:
         phone = world.new_phone(world.resident("sample"), install=False)
         store = world.play_store(phone)
         w.keep("①", Text("ホーム画面で「Playストア」を押す", "press 「Playストア」 on the home screen"), store.screen)
@@ -102,7 +102,7 @@ def _walk_install(w: _Walk) -> None:
 def _walk_apply(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person = world.resident("sample")
         phone = world.new_phone(person)
         app = phone.mynaportal
@@ -143,7 +143,7 @@ def _walk_apply(w: _Walk) -> None:
 def _walk_register(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person = world.resident("sample")
         phone = world.new_phone(person)
         world.apply(person, phone, register=False)
@@ -162,7 +162,7 @@ def _walk_register(w: _Walk) -> None:
 def _walk_device_change(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person = world.resident("sample")
         world.apply(person, world.new_phone(person, name="old"))
         phone = world.new_phone(person, name="new")
@@ -215,7 +215,7 @@ def _walk_device_change(w: _Walk) -> None:
 def _walk_stop(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person, _, app = _registered(world)
         app.open()
         w.keep(
@@ -237,7 +237,7 @@ def _walk_stop(w: _Walk) -> None:
 def _walk_card_found(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person, _, app = _registered(world)
         world.report_loss(person, "card")
         w.keep(
@@ -257,7 +257,7 @@ def _walk_card_found(w: _Walk) -> None:
 def _walk_portal(w: _Walk) -> None:
     from ..phone.mynaportal import B
 
-    with lab_world() as world:
+    with figure_world() as world:
         person, _, app = _registered(world)
         app.open()
         app.press(B.LOGIN)

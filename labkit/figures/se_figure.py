@@ -49,9 +49,9 @@ def se_model() -> SeModel:
     from ..errors import LabkitError
     from ..phone.apps import BANK, CATALOG, GAME
     from ..se import AraM
-    from .flows import lab_world, registered_phone
+    from .flows import figure_world, registered_phone
 
-    with _LOCK, lab_world() as world:
+    with _LOCK, figure_world() as world:
         phone = registered_phone(world, world.resident("sample"))
         phone.install(BANK)
         phone.install(GAME)

@@ -151,7 +151,9 @@ def _decode(hint: Any, data: Any, path: str) -> Any:
         return value
     if hint is date:
         try:
-            return date.fromisoformat(data if isinstance(data, str) and len(data) == 10 else "")  # "": ValueError
+            if not (isinstance(data, str) and len(data) == 10):
+                raise ValueError
+            return date.fromisoformat(data)
         except ValueError:
             raise _bad(path, "は YYYY-MM-DD の日付です", "must be a YYYY-MM-DD date") from None
     if hint is Text:

@@ -87,4 +87,3 @@ class SeJpkiClient(JpkiClient):
 
     def close(self) -> None:
         self.transport.disconnect()
-
